@@ -1,0 +1,73 @@
+// The `acr-configuration` ConfigMap as the project understands it, after
+// parsing and validation (provider/acr-configuration.ts). Every consumer — the
+// provider, kubectl-acr, node-setup — works from these types, never from the
+// raw strings.
+
+/** Where a secret value lives. `file` is a path the node-setup mirror wrote (0600). */
+export type SecretSource =
+  | { kind: 'inline' } // plain text in the ConfigMap: works, but reported as a risk
+  | { kind: 'secret-ref'; secretName: string }; // a Secret in kube-system, key `access-key-secret`
+
+/** How a registry entry obtains Alibaba Cloud credentials before any `assumeRoleARN`. */
+export type CredentialSource =
+  | { kind: 'node' } // the node's RAM role (ECS metadata) or ALIBABA_CLOUD_ACCESS_KEY_* off-cloud
+  | { kind: 'access-key'; accessKeyId: string; secret: SecretSource; inlineSecret?: string }
+  | { kind: 'rrsa'; roleArn: string; oidcProviderArn: string };
+
+export interface AssumeRole {
+  roleArn: string;
+  /** STS DurationSeconds, 900–43200; the entry's `expireDuration`, default 3600. */
+  durationSeconds: number;
+}
+
+interface RegistryEntryCommon {
+  /** 0-based position in `acr-registry-info` (for messages). */
+  index: number;
+  /** `undefined` = the node's region. */
+  regionId: string | undefined;
+  /** `undefined` = every domain of the instance; lower-case hosts (host[:port]). */
+  domains: string[] | undefined;
+  credentials: CredentialSource;
+  assumeRole: AssumeRole | undefined;
+}
+
+/** `instanceId: ""`: the Personal Edition registries of a region. */
+export interface PersonalRegistryEntry extends RegistryEntryCommon {
+  edition: 'personal';
+}
+
+/** `instanceId: cri-…`: one Enterprise Edition instance. */
+export interface EnterpriseRegistryEntry extends RegistryEntryCommon {
+  edition: 'enterprise';
+  instanceId: string;
+}
+
+export type RegistryEntry = PersonalRegistryEntry | EnterpriseRegistryEntry;
+
+export type NameSelection = { all: true } | { all: false; names: string[] };
+
+export interface WebhookConfiguration {
+  enabled: boolean;
+  failurePolicy: 'Ignore' | 'Fail';
+  timeoutSeconds: number;
+}
+
+export interface AcrConfiguration {
+  /** `service-account`: `*` = all. Default `default`. */
+  serviceAccounts: NameSelection;
+  /** `watch-namespace`: `all` = every namespace. Default `default`. */
+  watchNamespaces: NameSelection;
+  /** `expiring-threshold` in seconds. Default 900 (15m). */
+  expiringThresholdSeconds: number;
+  /** Never empty: an empty `acr-registry-info` becomes one Personal Edition entry for the node's region. */
+  registries: RegistryEntry[];
+  /** True when `acr-registry-info` was empty or absent and `registries` holds the default entry. */
+  registriesDefaulted: boolean;
+  /** `rrsa: enable: true`. */
+  rrsaEnabled: boolean;
+  webhook: WebhookConfiguration;
+  /** Legacy keys present (`acr-api-version`, `notify-email`, `acr-registry`): accepted and ignored. */
+  ignoredKeys: string[];
+  /** The ConfigMap data as read, key → value; kubectl-acr keeps keys it does not manage. */
+  data: Record<string, string>;
+}

@@ -1,0 +1,2 @@
+// Deliberately empty: the benchmark's baseline for a single-executable start.
+export {};
