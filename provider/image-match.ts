@@ -1,0 +1,183 @@
+// The kubelet's rule for matching an image against a `matchImages` entry or a
+// response `auth` key (k8s.io/kubernetes pkg/credentialprovider URLsMatchStr),
+// reproduced exactly so node-setup can prove its matchImages list and the
+// provider its auth keys before the kubelet ever sees them:
+//   - both sides are parsed as `https://` + text; userinfo is dropped;
+//   - ports must be equal (no port on one side ≠ a port on the other);
+//   - the hosts must have the same number of dot-separated labels and each
+//     label must match Go's filepath.Match glob (`*`, `?`, `[a-z]`, `\`);
+//   - the pattern's path must be a plain string prefix of the image's path.
+// Like the kubelet, the comparison is case-sensitive and a malformed pattern
+// matches nothing.
+
+import { P2P_PORT } from './registry-host.js';
+
+type GlobToken =
+  | { kind: 'star' }
+  | { kind: 'any' }
+  | { kind: 'literal'; char: string }
+  | { kind: 'class'; negated: boolean; ranges: Array<[number, number]> };
+
+/** Go's getEsc: one class character, `\` escapes, an unescaped `-` or `]` is malformed here. */
+function classChar(chars: string[], at: number): { code: number; next: number } | undefined {
+  let i = at;
+  if (i >= chars.length || chars[i] === '-' || chars[i] === ']') return undefined;
+  if (chars[i] === '\\') i++;
+  const char = chars[i];
+  // Go also rejects a class character that ends the pattern (no closing `]`).
+  if (char === undefined || i + 1 >= chars.length) return undefined;
+  return { code: char.codePointAt(0)!, next: i + 1 };
+}
+
+/** Tokenizes a filepath.Match pattern; undefined when Go would return ErrBadPattern. */
+function parseGlob(pattern: string): GlobToken[] | undefined {
+  const chars = [...pattern];
+  const tokens: GlobToken[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    const char = chars[i]!;
+    if (char === '*') {
+      tokens.push({ kind: 'star' });
+      i++;
+    } else if (char === '?') {
+      tokens.push({ kind: 'any' });
+      i++;
+    } else if (char === '\\') {
+      const escaped = chars[i + 1];
+      if (escaped === undefined) return undefined;
+      tokens.push({ kind: 'literal', char: escaped });
+      i += 2;
+    } else if (char === '[') {
+      i++;
+      const negated = chars[i] === '^';
+      if (negated) i++;
+      const ranges: Array<[number, number]> = [];
+      while (!(chars[i] === ']' && ranges.length > 0)) {
+        const lo = classChar(chars, i);
+        if (!lo) return undefined;
+        let hi = lo;
+        if (chars[lo.next] === '-') {
+          const upper = classChar(chars, lo.next + 1);
+          if (!upper) return undefined;
+          hi = upper;
+        }
+        ranges.push([lo.code, hi.code]);
+        i = hi.next;
+      }
+      tokens.push({ kind: 'class', negated, ranges });
+      i++;
+    } else {
+      tokens.push({ kind: 'literal', char });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+// filepath.Match keeps wildcards from crossing '/', which a host label never contains.
+function tokenMatches(token: Exclude<GlobToken, { kind: 'star' }>, char: string): boolean {
+  switch (token.kind) {
+    case 'any':
+      return true;
+    case 'literal':
+      return token.char === char;
+    case 'class': {
+      const code = char.codePointAt(0)!;
+      return token.ranges.some(([lo, hi]) => lo <= code && code <= hi) !== token.negated;
+    }
+  }
+}
+
+function globMatches(tokens: GlobToken[], text: string): boolean {
+  const chars = [...text];
+  // matched[j]: the tokens consumed so far can match chars[0, j).
+  let matched = chars.map((_, j) => j === 0).concat(chars.length === 0);
+  for (const token of tokens) {
+    const next: boolean[] = new Array<boolean>(chars.length + 1).fill(false);
+    for (let j = 0; j <= chars.length; j++) {
+      if (token.kind === 'star') {
+        next[j] = matched[j]! || (j > 0 && next[j - 1]!);
+      } else {
+        next[j] = j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
+      }
+    }
+    matched = next;
+  }
+  return matched[chars.length]!;
+}
+
+interface SchemelessUrl {
+  labels: string[];
+  port: string;
+  path: string;
+}
+
+// Go's url.Parse refuses these ASCII characters in a host ('%' escapes are left out: no registry host uses them).
+const GO_URL_HOST = /^[^\x00-\x20\x7f\\^`{|}%]*$/;
+
+/** Go's net.SplitHostPort as the kubelet uses it: on any error the whole text is the host and the port is empty. */
+function splitHostPort(hostport: string): { host: string; port: string } {
+  const whole = { host: hostport, port: '' };
+  const colon = hostport.lastIndexOf(':');
+  if (colon === -1) return whole;
+  if (hostport.startsWith('[')) {
+    const end = hostport.indexOf(']');
+    if (end + 1 !== colon || hostport.indexOf('[', 1) !== -1 || hostport.indexOf(']', end + 1) !== -1) return whole;
+    return { host: hostport.slice(1, end), port: hostport.slice(colon + 1) };
+  }
+  const host = hostport.slice(0, colon);
+  if (host.includes(':') || host.includes('[') || host.includes(']')) return whole;
+  return { host, port: hostport.slice(colon + 1) };
+}
+
+/** Go's url.Parse("https://" + text) followed by the kubelet's splitURL; undefined where url.Parse fails. */
+function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
+  const authorityEnd = text.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? text : text.slice(0, authorityEnd);
+  const rest = authorityEnd === -1 ? '' : text.slice(authorityEnd);
+  const hostport = authority.slice(authority.lastIndexOf('@') + 1);
+  if (!GO_URL_HOST.test(hostport)) return undefined;
+  // url.Parse checks the text after the last colon of a non-bracketed host is a (possibly empty) number.
+  if (!hostport.startsWith('[') && hostport.includes(':') && !/:[0-9]*$/.test(hostport)) return undefined;
+  const { host, port } = splitHostPort(hostport);
+  const pathEnd = rest.search(/[?#]/);
+  return { labels: host.split('.'), port, path: pathEnd === -1 ? rest : rest.slice(0, pathEnd) };
+}
+
+export function kubeletImageMatches(pattern: string, image: string): boolean {
+  const glob = parseSchemelessUrl(pattern);
+  const target = parseSchemelessUrl(image);
+  if (!glob || !target) return false;
+  if (glob.port !== target.port) return false;
+  if (glob.labels.length !== target.labels.length) return false;
+  if (!target.path.startsWith(glob.path)) return false;
+  return glob.labels.every((label, k) => {
+    const tokens = parseGlob(label);
+    return tokens !== undefined && globMatches(tokens, target.labels[k]!);
+  });
+}
+
+/**
+ * matchImages covering every ACR host shape and as little else under
+ * aliyuncs.com as the kubelet's globs allow: `?*` demands a non-empty instance
+ * name, fixed labels keep out OSS, the API endpoints and other products.
+ */
+export const ACR_MATCH_IMAGES: readonly string[] = [
+  'registry.*.aliyuncs.com',
+  'registry-vpc.*.aliyuncs.com',
+  'registry-internal.*.aliyuncs.com',
+  'registry-intl.*.aliyuncs.com',
+  'registry-intl-vpc.*.aliyuncs.com',
+  'registry-intl-internal.*.aliyuncs.com',
+  'crpi-?*.*.personal.cr.aliyuncs.com',
+  '?*-registry.*.cr.aliyuncs.com',
+  '?*-registry-vpc.*.cr.aliyuncs.com',
+  `?*-registry-vpc.distributed.*.cr.aliyuncs.com:${P2P_PORT}`,
+];
+
+/** ACR_MATCH_IMAGES plus the configured custom domains (host[:port]), lower-cased, first occurrence kept. */
+export function matchImagesFor(customDomains: string[]): string[] {
+  return [...new Set([...ACR_MATCH_IMAGES, ...customDomains.map((domain) => domain.trim().toLowerCase())])].filter(
+    (pattern) => pattern !== '',
+  );
+}
