@@ -58,11 +58,12 @@ export function parseImageReference(image: string): ImageReferenceParse {
   const first = slash === -1 ? image : image.slice(0, slash);
   // `user@host` or `registry.example@evil.com`: whatever the userinfo says, the
   // host that receives the credentials would be the one after the `@`.
+  if (slash === 0) return fail(image, 'has an empty registry host');
   if (slash !== -1 && first.includes('@')) return fail(image, 'has userinfo (user@host) before the registry host');
 
   // Docker would read `registry.example.com` alone as a Docker Hub library
   // image; nobody means that, so say what is missing instead of guessing.
-  if (slash === -1 && first.includes('.')) return fail(image, 'names a registry host but no repository path; expected host[:port]/path');
+  if (slash === -1 && first.split(/[:@]/)[0]!.includes('.')) return fail(image, 'names a registry host but no repository path; expected host[:port]/path');
 
   let authority: string;
   let remainder: string;
