@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { writeFileAtomic } from '../../../provider/atomic-file.js';
+import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
+import { resourceByName, resourceForObject, resourceTypes, type ResourceType } from './resources.js';
+import { createHandler, type DenyRule, type RequestRecord, type ServerState } from './server.js';
+import { Store, type KubeObject } from './store.js';
+
+export type { DenyRule, RequestRecord } from './server.js';
+export type { KubeconfigOptions } from './kubeconfig.js';
+
+export interface FakeApiserverOptions {
+  /** Events a watch can resume from; a watch from an older resourceVersion gets 410 Expired. */
+  historyLimit?: number;
+  now?: () => Date;
+}
+
+export interface FakeApiserver {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** A kubeconfig that kubectl and client-node accept; the user's bearer token identifies the user. */
+  writeKubeconfig(path: string, opts?: KubeconfigOptions): void;
+  kubeConfig(opts?: { user?: string; namespace?: string }): KubeConfig;
+  /** Create or replace objects directly, status included; namespaced objects need their namespace to exist. */
+  seed(objects: object | object[]): void;
+  get(resource: string, namespace: string | undefined, name: string): any | undefined;
+  list(resource: string, namespace?: string): any[];
+  /** Requests matching every field given get 403 Forbidden. Discovery is never denied. */
+  deny(rule: DenyRule): void;
+  clearDenies(): void;
+  requests: RequestRecord[];
+  close(): Promise<void>;
+}
+
+function resource(name: string): ResourceType {
+  const type = resourceByName(name);
+  if (!type) throw new Error(`fake apiserver: unknown resource "${name}"; known: ${resourceTypes.map((t) => t.plural).join(', ')}`);
+  return type;
+}
+
+const initialNamespaces = ['default', 'kube-system', 'kube-public'];
+
+export async function startFakeApiserver(options: FakeApiserverOptions = {}): Promise<FakeApiserver> {
+  const store = new Store({ historyLimit: options.historyLimit ?? 100, now: options.now ?? (() => new Date()), uid: randomUUID, random: Math.random });
+  const namespaces = resource('namespaces');
+  for (const name of initialNamespaces) store.seed(namespaces, { metadata: { name } });
+
+  const state: ServerState = { store, denies: [], requests: [], watches: new Set(), serverAddress: () => address };
+  const server = createServer(createHandler(state));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const address = `127.0.0.1:${port}`;
+  const url = `http://${address}`;
+
+  return {
+    url,
+    requests: state.requests,
+    writeKubeconfig(path, opts) {
+      writeFileAtomic(path, kubeconfigYaml(url, opts));
+    },
+    kubeConfig(opts) {
+      const config = new KubeConfig();
+      config.loadFromString(kubeconfigYaml(url, opts));
+      return config;
+    },
+    seed(objects) {
+      for (const object of Array.isArray(objects) ? objects : [objects]) {
+        const manifest = object as KubeObject;
+        const type = resourceForObject(manifest.apiVersion, manifest.kind);
+        if (!type) throw new Error(`fake apiserver: cannot seed ${String(manifest.apiVersion)} ${String(manifest.kind)}`);
+        if (!manifest.metadata?.name) throw new Error(`fake apiserver: a seeded ${type.kind} needs metadata.name`);
+        store.seed(type, manifest);
+      }
+    },
+    get(name, namespace, objectName) {
+      const type = resource(name);
+      return store.get(type, type.namespaced ? namespace : undefined, objectName);
+    },
+    list(name, namespace) {
+      return store.list(resource(name), namespace);
+    },
+    deny(rule) {
+      state.denies.push(rule);
+    },
+    clearDenies() {
+      state.denies.length = 0;
+    },
+    async close() {
+      for (const stop of state.watches) stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { discoveryDocument } from './discovery.js';
+import { userForToken } from './kubeconfig.js';
+import { openapiDocument } from './openapi.js';
+import { patchContentTypes } from './patch.js';
+import { apiVersionOf } from './resources.js';
+import { routeRequest, type ResourceRoute, type Verb } from './routes.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { badRequest, forbidden, notFound, statusBody, successStatus, unauthorized, type ApiError } from './status.js';
+import type { KubeObject, Store, StoreResult } from './store.js';
+import { serveWatch } from './watch.js';
+
+export interface DenyRule {
+  verb?: string;
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  user?: string;
+}
+
+export interface RequestRecord {
+  verb: string;
+  method: string;
+  path: string;
+  query: string;
+  resource?: string;
+  namespace?: string;
+  name?: string;
+  user?: string;
+  status: number;
+}
+
+export interface ServerState {
+  store: Store;
+  denies: DenyRule[];
+  requests: RequestRecord[];
+  /** Ends the open watch streams when the server closes. */
+  watches: Set<() => void>;
+  serverAddress: () => string;
+}
+
+type Reply = { status: number; body: object } | { status: 'watch' };
+
+// The brief's name for it; the real server says system:anonymous.
+const anonymous = 'anonymous';
+
+function userOf(request: IncomingMessage): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return anonymous;
+  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+  return token === undefined ? undefined : userForToken(token.trim());
+}
+
+function denied(rules: DenyRule[], route: ResourceRoute, user: string): boolean {
+  return rules.some(
+    (r) =>
+      (r.verb === undefined || r.verb === route.verb) &&
+      (r.resource === undefined || r.resource === route.type.plural) &&
+      (r.namespace === undefined || r.namespace === route.namespace) &&
+      (r.name === undefined || r.name === route.name) &&
+      (r.user === undefined || r.user === user),
+  );
+}
+
+function fail(error: ApiError): Reply {
+  return { status: error.code, body: statusBody(error) };
+}
+
+function fromStore(result: StoreResult, successCode = 200): Reply {
+  return result.ok ? { status: successCode, body: result.object } : fail(result.error);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string, contentType: string): { ok: true; value: unknown } | { ok: false; error: ApiError } {
+  try {
+    const yaml = /yaml/.test(contentType);
+    return { ok: true, value: text.trim() === '' ? undefined : yaml ? parseYaml(text) : JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: badRequest(`the body of the request was in an unknown format: ${(error as Error).message}`) };
+  }
+}
+
+/** The HTTP handler: authentication, discovery, deny rules, then the verb against the store. */
+export function createHandler(state: ServerState): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://fake');
+    const user = userOf(request);
+    const method = request.method ?? 'GET';
+    const routed = routeRequest(method, url.pathname, url.searchParams);
+    const route = routed.kind === 'resource' ? routed.route : undefined;
+    const record: RequestRecord = {
+      verb: route?.verb ?? method.toLowerCase(),
+      method,
+      path: url.pathname,
+      query: url.search,
+      ...(route ? { resource: route.type.plural } : {}),
+      ...(route?.namespace !== undefined ? { namespace: route.namespace } : {}),
+      ...(route?.name !== undefined ? { name: route.name } : {}),
+      ...(user !== undefined ? { user } : {}),
+      status: 0,
+    };
+    state.requests.push(record);
+    const send = (reply: Reply) => {
+      if (reply.status === 'watch') {
+        record.status = 200;
+        return;
+      }
+      record.status = reply.status;
+      response.writeHead(reply.status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(reply.body));
+    };
+    const handle = async (): Promise<Reply> => {
+      if (user === undefined) return fail(unauthorized());
+      const document = method === 'GET' ? (discoveryDocument(url.pathname, state.serverAddress()) ?? openapiDocument(url.pathname)) : undefined;
+      if (document) return { status: 200, body: document };
+      if (routed.kind === 'unknown') return fail({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
+      if (routed.kind === 'method-not-allowed') return fail({ code: 405, reason: 'MethodNotAllowed', message: `the server does not allow this method on the requested resource` });
+      const resourceRoute = routed.route;
+      if (denied(state.denies, resourceRoute, user)) {
+        return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
+      }
+      const text = await readBody(request);
+      const contentType = request.headers['content-type'] ?? 'application/json';
+      const body = parseBody(text, contentType);
+      if (!body.ok) return fail(body.error);
+      return serveResource(state, resourceRoute, url.searchParams, contentType, body.value, response);
+    };
+    handle().then(send, (error: unknown) => send(fail({ code: 500, reason: 'BadRequest', message: `fake apiserver bug: ${(error as Error).message}` })));
+  };
+}
+
+function selectorFilter(route: ResourceRoute, query: URLSearchParams): { ok: true; matches: (o: KubeObject) => boolean } | { ok: false; error: ApiError } {
+  const labels = parseLabelSelector(query.get('labelSelector') ?? '');
+  if (!labels.ok) return { ok: false, error: badRequest(labels.message) };
+  const fields = parseFieldSelector(query.get('fieldSelector') ?? '', route.type.plural);
+  if (!fields.ok) return { ok: false, error: badRequest(fields.message) };
+  return { ok: true, matches: (o) => matchesLabels(labels.value, o.metadata.labels) && matchesFields(fields.value, o) };
+}
+
+function serveResource(state: ServerState, route: ResourceRoute, query: URLSearchParams, contentType: string, body: unknown, response: ServerResponse): Reply {
+  const { store } = state;
+  const { type, namespace, name, subresource } = route;
+  const verb: Verb = route.verb;
+  switch (verb) {
+    case 'get': {
+      const object = store.get(type, namespace, name!);
+      return object ? { status: 200, body: object } : fail(notFound(type, name!));
+    }
+    case 'list': {
+      const filter = selectorFilter(route, query);
+      if (!filter.ok) return fail(filter.error);
+      const items = store.list(type, namespace).filter(filter.matches);
+      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.currentRevision) }, items } };
+    }
+    case 'watch': {
+      const filter = selectorFilter(route, query);
+      if (!filter.ok) return fail(filter.error);
+      const timeout = Number(query.get('timeoutSeconds') ?? '');
+      const stop = serveWatch(response, store, {
+        type,
+        namespace,
+        matches: filter.matches,
+        resourceVersion: query.get('resourceVersion') ?? undefined,
+        timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+      });
+      state.watches.add(stop);
+      response.on('close', () => state.watches.delete(stop));
+      return { status: 'watch' };
+    }
+    case 'create':
+      return fromStore(store.create(type, namespace, body), 201);
+    case 'update':
+      return fromStore(store.update(type, namespace, name!, body, subresource));
+    case 'patch': {
+      const patchType = patchContentTypes[contentType.split(';')[0]!.trim()];
+      if (!patchType) return fail({ code: 415, reason: 'UnsupportedMediaType', message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}` });
+      return fromStore(store.patch(type, namespace, name!, patchType, body, subresource));
+    }
+    case 'delete': {
+      const deleted = store.delete(type, namespace, name!);
+      return deleted.ok ? { status: 200, body: successStatus(type, name!, deleted.object.metadata.uid ?? '') } : fail(deleted.error);
+    }
+    case 'deletecollection': {
+      const filter = selectorFilter(route, query);
+      if (!filter.ok) return fail(filter.error);
+      const items = store.list(type, namespace).filter(filter.matches);
+      for (const item of items) store.delete(type, item.metadata.namespace, item.metadata.name!);
+      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.currentRevision) }, items } };
+    }
+  }
+}

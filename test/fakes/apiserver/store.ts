@@ -1,0 +1,261 @@
+import { applyPatch, type PatchType } from './patch.js';
+import { apiVersionOf, resourceTypes, type ResourceType } from './resources.js';
+import { alreadyExists, badRequest, conflict, expired, invalid, namespaceNotFound, notFound, type ApiError } from './status.js';
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  resource: ResourceType;
+  object: KubeObject;
+  revision: number;
+}
+
+export type StoreResult = { ok: true; object: KubeObject } | { ok: false; error: ApiError };
+
+export type Subresource = 'status' | undefined;
+
+export interface StoreOptions {
+  /** How many events a watch can resume from; older resourceVersions get 410 Expired. */
+  historyLimit: number;
+  now: () => Date;
+  uid: () => string;
+  random: () => number;
+}
+
+/** Resources whose main endpoint ignores `status` (it has its own subresource), as in the real registry. */
+export const withStatusSubresource = new Set(['namespaces', 'nodes', 'pods', 'daemonsets', 'deployments']);
+
+/** Sorted-key JSON, so that "nothing changed" does not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The etcd stand-in: objects by resource, one global revision counter, and a
+ * bounded event history that watches resume from.
+ */
+export class Store {
+  private readonly objects = new Map<ResourceType, Map<string, KubeObject>>(resourceTypes.map((t) => [t, new Map()]));
+  private revision = 0;
+  private readonly history: StoreEvent[] = [];
+  /** The newest revision no longer in `history`: a watch from before it has missed events. */
+  private compactedThrough = 0;
+  private readonly subscribers = new Set<(event: StoreEvent) => void>();
+
+  constructor(private readonly options: StoreOptions) {}
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.bucket(type).get(key(type, namespace, name));
+    return found && structuredClone(found);
+  }
+
+  list(type: ResourceType, namespace: string | undefined): KubeObject[] {
+    const items = [...this.bucket(type).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
+    return structuredClone(items).sort((a, b) => key(type, a.metadata.namespace, a.metadata.name ?? '').localeCompare(key(type, b.metadata.namespace, b.metadata.name ?? '')));
+  }
+
+  create(type: ResourceType, namespace: string | undefined, body: unknown): StoreResult {
+    const checked = this.checkBody(type, namespace, body);
+    if (!checked.ok) return checked;
+    const object = checked.object;
+    const meta = object.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + this.randomSuffix();
+    if (!meta.name) return { ok: false, error: invalid(type, '', 'metadata.name: Required value: name or generateName is required') };
+    if (type.namespaced && !this.namespaceExists(namespace!)) return { ok: false, error: namespaceNotFound(namespace!) };
+    if (this.bucket(type).has(key(type, namespace, meta.name))) return { ok: false, error: alreadyExists(type, meta.name) };
+    delete meta.resourceVersion;
+    meta.uid = this.options.uid();
+    meta.creationTimestamp = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (isObject(object.spec)) meta.generation = 1;
+    return { ok: true, object: this.commit('ADDED', type, normalize(type, object)) };
+  }
+
+  update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, subresource: Subresource): StoreResult {
+    const current = this.bucket(type).get(key(type, namespace, name));
+    if (!current) return { ok: false, error: notFound(type, name) };
+    const checked = this.checkBody(type, namespace, body);
+    if (!checked.ok) return checked;
+    const proposed = checked.object;
+    if (proposed.metadata.name !== undefined && proposed.metadata.name !== name) {
+      return { ok: false, error: badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`) };
+    }
+    const requested = proposed.metadata.resourceVersion;
+    if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) return { ok: false, error: conflict(type, name) };
+    return { ok: true, object: this.replace(type, current, proposed, subresource) };
+  }
+
+  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, subresource: Subresource): StoreResult {
+    const current = this.bucket(type).get(key(type, namespace, name));
+    if (!current) return { ok: false, error: notFound(type, name) };
+    const patched = applyPatch(patchType, current, patch);
+    if (!patched.ok) return { ok: false, error: { code: 422, reason: 'Invalid', message: patched.message } };
+    return this.update(type, namespace, name, patched.value, subresource);
+  }
+
+  /** Create or replace, skipping the API's checks: tests use it to set up state, `status` included. */
+  seed(type: ResourceType, object: KubeObject): KubeObject {
+    const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
+    const current = this.bucket(type).get(key(type, namespace, object.metadata.name ?? ''));
+    const incoming = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace } };
+    if (current) {
+      return this.commit('MODIFIED', type, normalize(type, { ...incoming, metadata: { ...incoming.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } }));
+    }
+    const created = this.create(type, namespace, incoming);
+    if (!created.ok) throw new Error(`seed: ${created.error.message}`);
+    return created.object;
+  }
+
+  delete(type: ResourceType, namespace: string | undefined, name: string): StoreResult {
+    const current = this.bucket(type).get(key(type, namespace, name));
+    if (!current) return { ok: false, error: notFound(type, name) };
+    if (type.plural === 'namespaces') {
+      for (const contained of resourceTypes.filter((t) => t.namespaced)) {
+        for (const object of this.list(contained, name)) this.remove(contained, object);
+      }
+    }
+    return { ok: true, object: this.remove(type, current) };
+  }
+
+  /** Events after `since`, or Expired when some of them were already dropped from history. */
+  eventsSince(since: number): { ok: true; events: StoreEvent[] } | { ok: false; error: ApiError } {
+    if (since < this.compactedThrough) return { ok: false, error: expired(since, this.compactedThrough + 1) };
+    return { ok: true, events: this.history.filter((e) => e.revision > since) };
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.subscribers.add(listener);
+    return () => this.subscribers.delete(listener);
+  }
+
+  private namespaceExists(namespace: string): boolean {
+    return this.bucket(resourceTypes.find((t) => t.plural === 'namespaces')!).has(namespace);
+  }
+
+  private bucket(type: ResourceType): Map<string, KubeObject> {
+    return this.objects.get(type)!;
+  }
+
+  private randomSuffix(): string {
+    const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+    return Array.from({ length: 5 }, () => alphabet[Math.floor(this.options.random() * alphabet.length)]).join('');
+  }
+
+  /** The checks every write shares: an object of this resource, in the namespace of the URL. */
+  private checkBody(type: ResourceType, namespace: string | undefined, body: unknown): StoreResult {
+    if (!isObject(body)) return { ok: false, error: badRequest('the request body must be a JSON object') };
+    const object = structuredClone(body) as KubeObject;
+    if (object.metadata === undefined) object.metadata = {};
+    if (!isObject(object.metadata)) return { ok: false, error: badRequest('metadata must be an object') };
+    if (object.apiVersion !== undefined && object.apiVersion !== apiVersionOf(type)) {
+      return { ok: false, error: badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`) };
+    }
+    if (object.kind !== undefined && object.kind !== type.kind) return { ok: false, error: badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${type.kind})`) };
+    if (type.namespaced) {
+      if (object.metadata.namespace !== undefined && object.metadata.namespace !== '' && object.metadata.namespace !== namespace) {
+        return { ok: false, error: badRequest('the namespace of the provided object does not match the namespace sent on the request') };
+      }
+      object.metadata.namespace = namespace;
+    } else delete object.metadata.namespace;
+    return { ok: true, object };
+  }
+
+  private replace(type: ResourceType, current: KubeObject, proposed: KubeObject, subresource: Subresource): KubeObject {
+    let next: KubeObject;
+    if (subresource === 'status') next = { ...structuredClone(current), status: proposed.status };
+    else {
+      next = { ...proposed, metadata: { ...proposed.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
+      if (withStatusSubresource.has(type.plural)) next.status = structuredClone(current.status);
+      if (next.status === undefined) delete next.status;
+    }
+    next = normalize(type, next);
+    if (isObject(next.spec) && canonical(next.spec) !== canonical(current.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    const unchanged = canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
+    // The real apiserver skips the write (no new resourceVersion, no event) when nothing changed.
+    if (unchanged) return structuredClone(current);
+    return this.commit('MODIFIED', type, next);
+  }
+
+  private remove(type: ResourceType, object: KubeObject): KubeObject {
+    this.bucket(type).delete(key(type, object.metadata.namespace, object.metadata.name ?? ''));
+    this.revision++;
+    const deleted = structuredClone(object);
+    // Like the real server, the DELETED event carries the revision of the deletion.
+    deleted.metadata.resourceVersion = String(this.revision);
+    this.record({ type: 'DELETED', resource: type, object: deleted, revision: this.revision });
+    return deleted;
+  }
+
+  private commit(type: EventType, resource: ResourceType, object: KubeObject): KubeObject {
+    this.revision++;
+    object.metadata.resourceVersion = String(this.revision);
+    this.bucket(resource).set(key(resource, object.metadata.namespace, object.metadata.name ?? ''), object);
+    this.record({ type, resource, object: structuredClone(object), revision: this.revision });
+    return structuredClone(object);
+  }
+
+  private record(event: StoreEvent): void {
+    this.history.push(event);
+    while (this.history.length > this.options.historyLimit) this.compactedThrough = this.history.shift()!.revision;
+    for (const listener of this.subscribers) listener(event);
+  }
+}
+
+function key(type: ResourceType, namespace: string | undefined, name: string): string {
+  return type.namespaced ? `${namespace}/${name}` : name;
+}
+
+/** What the real registries do to every write of these kinds. */
+function normalize(type: ResourceType, object: KubeObject): KubeObject {
+  object.apiVersion = apiVersionOf(type);
+  object.kind = type.kind;
+  if (type.plural === 'secrets') {
+    const stringData = object.stringData;
+    if (isObject(stringData)) {
+      const data = isObject(object.data) ? (object.data as Record<string, string>) : {};
+      for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      object.data = data;
+    }
+    delete object.stringData;
+    object.type ??= 'Opaque';
+  }
+  if (type.plural === 'namespaces') {
+    object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name ?? '' };
+    object.spec ??= { finalizers: ['kubernetes'] };
+    object.status ??= { phase: 'Active' };
+  }
+  return object;
+}

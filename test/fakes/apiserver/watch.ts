@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import type { ResourceType } from './resources.js';
+import { statusBody } from './status.js';
+import type { KubeObject, Store, StoreEvent } from './store.js';
+
+export interface WatchRequest {
+  type: ResourceType;
+  namespace: string | undefined;
+  matches: (object: KubeObject) => boolean;
+  /** Absent or "0": start with the current state as ADDED events, as the real server does. */
+  resourceVersion: string | undefined;
+  timeoutSeconds: number | undefined;
+}
+
+/**
+ * Streams watch events as newline-delimited JSON until the client goes away,
+ * `timeoutSeconds` passes, or the returned function is called (server shutdown).
+ * A resourceVersion older than the retained history gets the real server's
+ * answer: HTTP 200 and one ERROR event carrying a 410 Expired Status.
+ */
+export function serveWatch(response: ServerResponse, store: Store, request: WatchRequest): () => void {
+  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  response.flushHeaders();
+  const send = (type: string, object: object) => response.write(`${JSON.stringify({ type, object })}\n`);
+  const relevant = (event: StoreEvent) =>
+    event.resource === request.type && (request.namespace === undefined || event.object.metadata.namespace === request.namespace) && request.matches(event.object);
+
+  const since = request.resourceVersion === undefined || request.resourceVersion === '' || request.resourceVersion === '0' ? undefined : Number(request.resourceVersion);
+  if (since === undefined) {
+    for (const object of store.list(request.type, request.namespace).filter(request.matches)) send('ADDED', object);
+  } else {
+    const backlog = store.eventsSince(Number.isFinite(since) ? since : -1);
+    if (!backlog.ok) {
+      send('ERROR', statusBody(backlog.error));
+      response.end();
+      return () => {};
+    }
+    for (const event of backlog.events.filter(relevant)) send(event.type, event.object);
+  }
+  const unsubscribe = store.subscribe((event) => {
+    if (relevant(event)) send(event.type, event.object);
+  });
+  const timer = request.timeoutSeconds ? setTimeout(() => stop(), request.timeoutSeconds * 1000) : undefined;
+  const stop = () => {
+    clearTimeout(timer);
+    unsubscribe();
+    if (!response.writableEnded) response.end();
+  };
+  response.on('close', stop);
+  return stop;
+}
