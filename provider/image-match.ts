@@ -159,8 +159,12 @@ export function kubeletImageMatches(pattern: string, image: string): boolean {
 
 /**
  * matchImages covering every ACR host shape and as little else under
- * aliyuncs.com as the kubelet's globs allow: `?*` demands a non-empty instance
- * name, fixed labels keep out OSS, the API endpoints and other products.
+ * aliyuncs.com as the kubelet's globs allow. Only `*` is usable: Go's url.Parse
+ * reads `?` as the start of a query, and newer Go versions reject `[` inside a
+ * host, which would make the kubelet refuse its whole configuration. So an
+ * empty instance name or crpi id (`-registry.…`, `crpi-.…`) and a region label
+ * that is no region id still match; classifyHost refuses those, and the
+ * provider answers them without credentials.
  */
 export const ACR_MATCH_IMAGES: readonly string[] = [
   'registry.*.aliyuncs.com',
@@ -169,10 +173,10 @@ export const ACR_MATCH_IMAGES: readonly string[] = [
   'registry-intl.*.aliyuncs.com',
   'registry-intl-vpc.*.aliyuncs.com',
   'registry-intl-internal.*.aliyuncs.com',
-  'crpi-?*.*.personal.cr.aliyuncs.com',
-  '?*-registry.*.cr.aliyuncs.com',
-  '?*-registry-vpc.*.cr.aliyuncs.com',
-  `?*-registry-vpc.distributed.*.cr.aliyuncs.com:${P2P_PORT}`,
+  'crpi-*.*.personal.cr.aliyuncs.com',
+  '*-registry.*.cr.aliyuncs.com',
+  '*-registry-vpc.*.cr.aliyuncs.com',
+  `*-registry-vpc.distributed.*.cr.aliyuncs.com:${P2P_PORT}`,
 ];
 
 /** ACR_MATCH_IMAGES plus the configured custom domains (host[:port]), lower-cased, first occurrence kept. */
