@@ -1,0 +1,95 @@
+// The Alibaba Cloud credentials one `acr-registry-info` entry calls ACR with:
+// its own AccessKey, its RRSA role, or the node's identity — then its
+// assumeRoleARN on top when set. Loads the cloud clients: import this module
+// lazily, only when a token has to be fetched.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CloudCredentials } from './cloud/cloud-credentials.js';
+import { cloudError, type CloudAction, type LocalFailureCode } from './cloud/cloud-error.js';
+import type { CloudContext } from './cloud/openapi-call.js';
+import { assumeRole, assumeRoleWithOidc } from './cloud/sts-client.js';
+import type { RegistryEntry } from './configuration-model.js';
+
+export interface CredentialContext {
+  cloud: CloudContext;
+  /** The region of STS calls for entries without `regionId`: the node's region. */
+  defaultRegion: string;
+  /** Where node-setup mirrors the Secrets that `secret-ref` entries name (one file per Secret, 0600). */
+  secretsDir: string;
+  /** The projected ServiceAccount token RRSA exchanges. */
+  rrsaTokenFile: string;
+  /** The node's identity; the caller fetches it lazily and may cache it across entries. */
+  nodeCredentials: () => Promise<CloudCredentials>;
+  /** STS RoleSessionName, visible in the ActionTrail of the role's account. */
+  roleSessionName?: string;
+}
+
+export const defaultRoleSessionName = 'acr-credential-provider';
+// RRSA has no duration setting in acr-configuration; one hour matches the ACR token.
+const rrsaDurationSeconds = 3600;
+
+/** Reads a file holding one secret value; a missing or empty file is a {@link CloudError} naming the path and the fix. */
+async function readSecretFile(path: string, action: CloudAction, code: LocalFailureCode, accessKeyId: string | undefined): Promise<string> {
+  const fail = (detail: string) =>
+    cloudError({ action, identity: undefined, accessKeyId, endpoint: 'the node', resource: path, region: undefined, secrets: [] }, { code, detail });
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    throw fail(`${path} ${reason}`);
+  }
+  const value = content.trim();
+  if (value === '') throw fail(`${path} is empty`);
+  return value;
+}
+
+async function baseCredentials(entry: RegistryEntry, region: string, ctx: CredentialContext): Promise<CloudCredentials> {
+  const source = entry.credentials;
+  switch (source.kind) {
+    case 'node':
+      return ctx.nodeCredentials();
+    case 'access-key': {
+      let secret: string;
+      if (source.secret.kind === 'secret-ref') {
+        secret = await readSecretFile(join(ctx.secretsDir, source.secret.secretName), 'ReadAccessKeySecret', 'SecretFileMissing', source.accessKeyId);
+      } else if (source.inlineSecret !== undefined && source.inlineSecret !== '') {
+        secret = source.inlineSecret;
+      } else {
+        throw cloudError(
+          { action: 'ReadAccessKeySecret', identity: undefined, accessKeyId: source.accessKeyId, endpoint: 'acr-configuration', resource: `acr-registry-info entry ${entry.index}`, region, secrets: [] },
+          { code: 'SecretMissing', detail: `entry ${entry.index} names customAccessKey ${source.accessKeyId} without a secret` },
+        );
+      }
+      return { accessKeyId: source.accessKeyId, accessKeySecret: secret, securityToken: undefined, expiresAt: undefined, identity: `accessKey ${source.accessKeyId}` };
+    }
+    case 'rrsa': {
+      const oidcToken = await readSecretFile(ctx.rrsaTokenFile, 'ReadOidcToken', 'OidcTokenFileMissing', undefined);
+      return assumeRoleWithOidc(
+        {
+          oidcProviderArn: source.oidcProviderArn,
+          roleArn: source.roleArn,
+          oidcToken,
+          roleSessionName: ctx.roleSessionName ?? defaultRoleSessionName,
+          durationSeconds: rrsaDurationSeconds,
+        },
+        region,
+        ctx.cloud,
+      );
+    }
+  }
+}
+
+/** The credentials to call ACR with for `entry`. */
+export async function credentialsForEntry(entry: RegistryEntry, ctx: CredentialContext): Promise<CloudCredentials> {
+  const region = entry.regionId ?? ctx.defaultRegion;
+  const base = await baseCredentials(entry, region, ctx);
+  if (entry.assumeRole === undefined) return base;
+  return assumeRole(
+    base,
+    { roleArn: entry.assumeRole.roleArn, roleSessionName: ctx.roleSessionName ?? defaultRoleSessionName, durationSeconds: entry.assumeRole.durationSeconds },
+    region,
+    ctx.cloud,
+  );
+}
