@@ -5,31 +5,26 @@
 //   - both sides are parsed as `https://` + text; userinfo is dropped;
 //   - ports must be equal (no port on one side ≠ a port on the other);
 //   - the hosts must have the same number of dot-separated labels and each
-//     label must match Go's filepath.Match glob (`*`, `?`, `[a-z]`, `\`);
+//     label must match Go's filepath.Match glob (`*`, `[a-z]`);
 //   - the pattern's path must be a plain string prefix of the image's path.
 // Like the kubelet, the comparison is case-sensitive and a malformed pattern
 // matches nothing.
 
 import { P2P_PORT } from './registry-host.js';
 
-type GlobToken =
-  | { kind: 'star' }
-  | { kind: 'any' }
-  | { kind: 'literal'; char: string }
-  | { kind: 'class'; negated: boolean; ranges: Array<[number, number]> };
+// Only `*` and `[…]` classes reach the glob: url.Parse has already cut the
+// host at `?` and refused `\` and `^`, so Go's `?`, escapes and negated
+// classes cannot occur in a host label.
+type GlobToken = { kind: 'star' } | { kind: 'literal'; char: string } | { kind: 'class'; ranges: Array<[number, number]> };
 
-/** Go's getEsc: one class character, `\` escapes, an unescaped `-` or `]` is malformed here. */
+/** Go's getEsc: one class character; `-` or `]` here, or a class running to the end, is malformed. */
 function classChar(chars: string[], at: number): { code: number; next: number } | undefined {
-  let i = at;
-  if (i >= chars.length || chars[i] === '-' || chars[i] === ']') return undefined;
-  if (chars[i] === '\\') i++;
-  const char = chars[i];
-  // Go also rejects a class character that ends the pattern (no closing `]`).
-  if (char === undefined || i + 1 >= chars.length) return undefined;
-  return { code: char.codePointAt(0)!, next: i + 1 };
+  const char = chars[at];
+  if (char === undefined || char === '-' || char === ']' || at + 1 >= chars.length) return undefined;
+  return { code: char.codePointAt(0)!, next: at + 1 };
 }
 
-/** Tokenizes a filepath.Match pattern; undefined when Go would return ErrBadPattern. */
+/** Tokenizes a filepath.Match label pattern; undefined when Go would return ErrBadPattern. */
 function parseGlob(pattern: string): GlobToken[] | undefined {
   const chars = [...pattern];
   const tokens: GlobToken[] = [];
@@ -39,32 +34,18 @@ function parseGlob(pattern: string): GlobToken[] | undefined {
     if (char === '*') {
       tokens.push({ kind: 'star' });
       i++;
-    } else if (char === '?') {
-      tokens.push({ kind: 'any' });
-      i++;
-    } else if (char === '\\') {
-      const escaped = chars[i + 1];
-      if (escaped === undefined) return undefined;
-      tokens.push({ kind: 'literal', char: escaped });
-      i += 2;
     } else if (char === '[') {
       i++;
-      const negated = chars[i] === '^';
-      if (negated) i++;
       const ranges: Array<[number, number]> = [];
       while (!(chars[i] === ']' && ranges.length > 0)) {
         const lo = classChar(chars, i);
         if (!lo) return undefined;
-        let hi = lo;
-        if (chars[lo.next] === '-') {
-          const upper = classChar(chars, lo.next + 1);
-          if (!upper) return undefined;
-          hi = upper;
-        }
+        const hi = chars[lo.next] === '-' ? classChar(chars, lo.next + 1) : lo;
+        if (!hi) return undefined;
         ranges.push([lo.code, hi.code]);
         i = hi.next;
       }
-      tokens.push({ kind: 'class', negated, ranges });
+      tokens.push({ kind: 'class', ranges });
       i++;
     } else {
       tokens.push({ kind: 'literal', char });
@@ -74,32 +55,20 @@ function parseGlob(pattern: string): GlobToken[] | undefined {
   return tokens;
 }
 
-// filepath.Match keeps wildcards from crossing '/', which a host label never contains.
 function tokenMatches(token: Exclude<GlobToken, { kind: 'star' }>, char: string): boolean {
-  switch (token.kind) {
-    case 'any':
-      return true;
-    case 'literal':
-      return token.char === char;
-    case 'class': {
-      const code = char.codePointAt(0)!;
-      return token.ranges.some(([lo, hi]) => lo <= code && code <= hi) !== token.negated;
-    }
-  }
+  if (token.kind === 'literal') return token.char === char;
+  const code = char.codePointAt(0)!;
+  return token.ranges.some(([lo, hi]) => lo <= code && code <= hi);
 }
 
 function globMatches(tokens: GlobToken[], text: string): boolean {
   const chars = [...text];
-  // matched[j]: the tokens consumed so far can match chars[0, j).
-  let matched = chars.map((_, j) => j === 0).concat(chars.length === 0);
+  // matched[j]: the tokens consumed so far match chars[0, j).
+  let matched = Array.from({ length: chars.length + 1 }, (_, j) => j === 0);
   for (const token of tokens) {
-    const next: boolean[] = new Array<boolean>(chars.length + 1).fill(false);
+    const next = new Array<boolean>(chars.length + 1).fill(false);
     for (let j = 0; j <= chars.length; j++) {
-      if (token.kind === 'star') {
-        next[j] = matched[j]! || (j > 0 && next[j - 1]!);
-      } else {
-        next[j] = j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
-      }
+      next[j] = token.kind === 'star' ? matched[j]! || (j > 0 && next[j - 1]!) : j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
     }
     matched = next;
   }
