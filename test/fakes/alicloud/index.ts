@@ -1,0 +1,102 @@
+import { FaultTable, type Fault } from './faults.js';
+import { listen, type RecordedRequest } from './server.js';
+import { createState, type Clock, type DomainType, type IssuedToken, type MetadataSettings } from './state.js';
+
+/**
+ * One loopback HTTP server playing every Alibaba Cloud endpoint the project calls: ECS metadata, STS, CR 2018-12-01,
+ * CR 2016-06-07 GET /tokens and a registry's GET /v2/. Requests are authenticated the way the real gateway does it.
+ */
+
+export type { Fault } from './faults.js';
+export type { RecordedRequest } from './server.js';
+export type { IssuedToken, MetadataSettings } from './state.js';
+
+export interface FakeAlicloudOptions {
+  /** The region of the node and of CR requests that carry no RegionId. Default 'cn-hangzhou'. */
+  region?: string;
+  /** Milliseconds since the epoch; pass a controllable clock to expire credentials without waiting. */
+  now?: Clock;
+}
+
+export interface FakeAlicloud {
+  /** 'http://127.0.0.1:PORT', for ACR_PROVIDER_METADATA_ENDPOINT, ACR_PROVIDER_CR_ENDPOINT, ACR_PROVIDER_STS_ENDPOINT. */
+  url: string;
+  /** '127.0.0.1:PORT', openapi-core's `endpoint` form (use with protocol 'http'). */
+  endpoint: string;
+  addAccessKey(k: { accessKeyId: string; accessKeySecret: string; principal: string }): void;
+  /** The instance's metadata service; mutate the fields to change what it answers. */
+  metadata: MetadataSettings;
+  /** An AssumeRole target. maxSessionDuration defaults to RAM's own default, 3600 seconds. */
+  addRole(r: { arn: string; principal: string; trustedPrincipals: string[]; maxSessionDuration?: number }): void;
+  /** AssumeRoleWithOIDC accepts exactly this token for this provider; the role must list the provider ARN in trustedPrincipals. */
+  addOidcProvider(p: { arn: string; token: string }): void;
+  addInstance(i: {
+    instanceId: string;
+    instanceName: string;
+    region: string;
+    domains: { domain: string; type: DomainType }[];
+    allowedPrincipals: string[];
+  }): void;
+  /** Who may call GET /tokens (Personal Edition) in a region. */
+  allowPersonal(region: string, principals: string[]): void;
+  fault(action: string, f: Fault): void;
+  clearFaults(): void;
+  /** Every request, in arrival order. */
+  requests: RecordedRequest[];
+  count(action: string): number;
+  issuedTokens(): IssuedToken[];
+  /** Forgets requests, not configuration. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeAlicloud(options: FakeAlicloudOptions = {}): Promise<FakeAlicloud> {
+  const state = createState(options.region ?? 'cn-hangzhou', options.now ?? Date.now);
+  const faults = new FaultTable();
+  const requests: RecordedRequest[] = [];
+  const { server, port } = await listen({ state, faults, requests });
+  const endpoint = `127.0.0.1:${port}`;
+
+  return {
+    url: `http://${endpoint}`,
+    endpoint,
+    metadata: state.metadata,
+    requests,
+    addAccessKey(k) {
+      state.keys.set(k.accessKeyId, { kind: 'long-lived', ...k });
+    },
+    addRole(r) {
+      state.roles.set(r.arn, { ...r, trustedPrincipals: [...r.trustedPrincipals], maxSessionDuration: r.maxSessionDuration ?? 3600 });
+    },
+    addOidcProvider(p) {
+      state.oidcProviders.set(p.arn, { ...p });
+    },
+    addInstance(i) {
+      state.instances.set(i.instanceId, { ...i, domains: i.domains.map((d) => ({ ...d })), allowedPrincipals: [...i.allowedPrincipals] });
+    },
+    allowPersonal(region, principals) {
+      const allowed = state.personal.get(region) ?? new Set<string>();
+      for (const principal of principals) allowed.add(principal);
+      state.personal.set(region, allowed);
+    },
+    fault(action, f) {
+      faults.set(action, f);
+    },
+    clearFaults() {
+      faults.clear();
+    },
+    count(action) {
+      return requests.filter((r) => r.action === action).length;
+    },
+    issuedTokens() {
+      return state.issuedTokens.map((t) => ({ ...t }));
+    },
+    reset() {
+      requests.splice(0, requests.length);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
