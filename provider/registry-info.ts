@@ -1,0 +1,337 @@
+// The `acr-registry-info` value: a YAML list (inside a string) of registry
+// entries, parsed and validated into RegistryEntry values, and rendered back.
+
+import { isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
+import type { Problem } from './problem.js';
+import type { CredentialSource, RegistryEntry } from './configuration-model.js';
+import { parseEntryLine, type Position, type SourceLine } from './configuration-lines.js';
+import { parseYaml, scalarText } from './configuration-yaml.js';
+import { closestName } from './configuration-suggest.js';
+
+const KEY = 'acr-registry-info';
+
+export const REGISTRY_FIELDS = [
+  'instanceId',
+  'regionId',
+  'domains',
+  'assumeRoleARN',
+  'expireDuration',
+  'customAccessKey',
+  'customAccessKeySecret',
+  'customAccessKeySecretRef',
+  'rrsaRoleARN',
+  'rrsaOIDCProviderRoleARN',
+] as const;
+type RegistryField = (typeof REGISTRY_FIELDS)[number];
+
+export const SECRET_KEY_IN_SECRET = 'access-key-secret';
+const DEFAULT_EXPIRE_SECONDS = 3600;
+const MIN_EXPIRE_SECONDS = 900;
+const MAX_EXPIRE_SECONDS = 43200;
+
+export function defaultRegistryEntry(): RegistryEntry {
+  return { edition: 'personal', index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined };
+}
+
+export interface RegistryInfoResult {
+  /** Empty when the value holds no entries (the caller supplies the default). */
+  entries: RegistryEntry[];
+  /** Positions within the value. */
+  problems: Problem[];
+}
+
+interface FieldValue {
+  name: string; // as written
+  text: string;
+  node: unknown;
+  at: Position;
+}
+
+function problem(severity: Problem['severity'], code: string, at: Position | undefined, message: string, fix: string): Problem {
+  return { severity, code, key: KEY, ...(at ?? {}), message, fix };
+}
+
+/** A key less indented than its item's first key has left the list item: which item it meant is a guess. */
+function keysOutsideItems(lines: SourceLine[]): Problem[] {
+  const problems: Problem[] = [];
+  let item: { key: string; keyColumn: number } | undefined;
+  lines.forEach((line, index) => {
+    const entry = parseEntryLine(line.text);
+    if (!entry) return;
+    if (entry.dash) {
+      item = { key: entry.key, keyColumn: entry.keyColumn };
+      return;
+    }
+    if (item && entry.indent < item.keyColumn) {
+      problems.push(
+        problem(
+          'error',
+          'key-outside-list-item',
+          { line: index + 1, column: (line.origin[entry.indent] ?? entry.indent) + 1 },
+          `\`${entry.key}\` is less indented than \`${item.key}\` of the list item above it, so it is not part of any registry entry.`,
+          `Indent \`${entry.key}\` to line up with \`${item.key}\`.`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
+export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean }): RegistryInfoResult {
+  if (value.trim() === '') return { entries: [], problems: [] };
+  const parsed = parseYaml(value, { knownKeys: REGISTRY_FIELDS, key: KEY, skipBlockContent: false });
+  const problems = [...parsed.problems];
+  const outside = parsed.problems.some((p) => p.severity === 'error') ? [] : keysOutsideItems(parsed.lines);
+  if (outside.length > 0) return { entries: [], problems: [...problems.filter((p) => p.code !== 'yaml-syntax'), ...outside] };
+  if (!parsed.document) return { entries: [], problems };
+  const root = parsed.document.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { entries: [], problems };
+  if (!isSeq(root)) {
+    const mapLike = isMap(root);
+    problems.push(
+      problem(
+        'error',
+        'registry-info-not-a-list',
+        parsed.position(root),
+        'acr-registry-info must be a YAML list of registry entries.',
+        mapLike ? 'Start each registry entry with `- `, e.g. `- instanceId: ""`.' : 'Write one entry per registry, e.g. `- instanceId: "cri-xxx"` followed by `  regionId: "cn-hangzhou"`.',
+      ),
+    );
+    return { entries: [], problems };
+  }
+  const entries: RegistryEntry[] = [];
+  root.items.forEach((item, index) => {
+    if (!isMap(item)) {
+      problems.push(
+        problem('error', 'registry-entry-not-a-map', item ? parsed.position(item as Node) : undefined, `Registry entry ${index + 1} is not a set of \`field: value\` lines.`, 'Write the entry as `- instanceId: "<id or empty>"` with its other fields lined up below `instanceId`.'),
+      );
+      return;
+    }
+    const fields = collectFields(item.items as Pair[], parsed.position, problems);
+    const entry = validateEntry(fields, index, context, problems);
+    if (entry) entries.push(entry);
+  });
+  return { entries, problems };
+}
+
+function collectFields(pairs: Pair[], position: (node: Node) => Position, problems: Problem[]): Map<RegistryField, FieldValue> {
+  const fields = new Map<RegistryField, FieldValue>();
+  for (const pair of pairs) {
+    const keyNode = pair.key as Node;
+    const name = scalarText(keyNode) ?? '';
+    const keyAt = position(keyNode);
+    const exact = REGISTRY_FIELDS.find((field) => field === name);
+    const caseless = exact ?? REGISTRY_FIELDS.find((field) => field.toLowerCase() === name.toLowerCase());
+    if (!caseless) {
+      const guess = closestName(name, REGISTRY_FIELDS);
+      problems.push(
+        problem('warning', 'unknown-field', keyAt, `Unknown registry field \`${name}\`; it is ignored.`, guess ? `Did you mean \`${guess}\`?` : `Use only the fields ${REGISTRY_FIELDS.join(', ')}.`),
+      );
+      continue;
+    }
+    if (!exact) {
+      problems.push(problem('warning', 'field-name-case', keyAt, `Field \`${name}\` was read as \`${caseless}\`.`, `Spell it \`${caseless}\`.`));
+    }
+    if (fields.has(caseless)) {
+      problems.push(problem('error', 'duplicate-field', keyAt, `\`${caseless}\` appears twice in one registry entry.`, `Keep one \`${caseless}\` line.`));
+      continue;
+    }
+    const valueNode = pair.value as Node | null;
+    const text = scalarText(valueNode);
+    const at = valueNode ? position(valueNode) : keyAt;
+    if (text === undefined) {
+      problems.push(problem('error', 'invalid-field-value', at, `\`${caseless}\` must be a single string value.`, `Write \`${caseless}: "<value>"\`${caseless === 'domains' ? ' with the domains separated by commas' : ''}.`));
+      continue;
+    }
+    fields.set(caseless, { name, text: text.trim(), node: valueNode, at });
+  }
+  return fields;
+}
+
+const INSTANCE_ID = /^cri-[a-z0-9]+$/;
+const REGION_ID = /^[a-z]{2,}(-[a-z]+)+(-\d+)?$/;
+const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@-]+$/i;
+const OIDC_PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[\w.@-]+$/i;
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+// The documentation's own placeholders: the docs must still load, but each one is flagged.
+const PLACEHOLDER_INSTANCE_IDS = new Set(['cri-instanceId']);
+const PLACEHOLDER_ARN = /^(acs:ram::(\.\*|\*|x+|[a-z]+):[\w-]+\/.+|[a-z]User\w*ARN)$/i;
+
+function validateEntry(fields: Map<RegistryField, FieldValue>, index: number, context: { rrsaEnabled: boolean }, problems: Problem[]): RegistryEntry | undefined {
+  const before = problems.length;
+  const text = (field: RegistryField): string | undefined => {
+    const value = fields.get(field)?.text;
+    return value === '' ? undefined : value;
+  };
+  const at = (field: RegistryField): Position | undefined => fields.get(field)?.at;
+  const error = (field: RegistryField, code: string, message: string, fix: string) => problems.push(problem('error', code, at(field), message, fix));
+  const warn = (field: RegistryField, code: string, message: string, fix: string) => problems.push(problem('warning', code, at(field), message, fix));
+
+  const instanceId = text('instanceId');
+  if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {
+    if (PLACEHOLDER_INSTANCE_IDS.has(instanceId)) {
+      warn('instanceId', 'placeholder-instance-id', `instanceId \`${instanceId}\` is the documentation's placeholder, not a real instance.`, 'Replace it with the instance ID from the ACR console (`cri-` followed by lower-case letters and digits).');
+    } else {
+      error('instanceId', 'invalid-instance-id', `instanceId \`${instanceId}\` is not an Enterprise Edition instance ID.`, 'Use the ID from the ACR console, `cri-` followed by lower-case letters and digits (e.g. `cri-abc123`), or `""` for Personal Edition.');
+    }
+  }
+
+  const regionId = text('regionId');
+  if (regionId !== undefined && !REGION_ID.test(regionId)) {
+    error('regionId', 'invalid-region', `regionId \`${regionId}\` is not a region ID.`, 'Use a region ID such as `cn-hangzhou`, `cn-hongkong` or `ap-southeast-1`, or leave regionId out to use the node\'s region.');
+  }
+
+  const domains = parseDomains(fields.get('domains'), problems);
+
+  let assumeRole: RegistryEntry['assumeRole'];
+  const roleArn = text('assumeRoleARN');
+  const expire = fields.get('expireDuration');
+  let durationSeconds = DEFAULT_EXPIRE_SECONDS;
+  if (expire && expire.text !== '') {
+    const seconds = /^\d+$/.test(expire.text) ? Number(expire.text) : Number.NaN;
+    if (!Number.isInteger(seconds) || seconds < MIN_EXPIRE_SECONDS || seconds > MAX_EXPIRE_SECONDS) {
+      error('expireDuration', 'invalid-expire-duration', `expireDuration \`${expire.text}\` is not a whole number of seconds from ${MIN_EXPIRE_SECONDS} to ${MAX_EXPIRE_SECONDS}.`, 'Write the role session length in seconds, e.g. `expireDuration: 3600`, no more than the role\'s maximum session duration.');
+    } else {
+      durationSeconds = seconds;
+    }
+    if (roleArn === undefined) {
+      warn('expireDuration', 'unused-field', 'expireDuration has no effect without assumeRoleARN.', 'Add `assumeRoleARN` or remove `expireDuration`.');
+    }
+  }
+  if (roleArn !== undefined) {
+    checkArn('assumeRoleARN', roleArn, ROLE_ARN, 'acs:ram::<account-id>:role/<role-name>', fields, problems);
+    assumeRole = { roleArn, durationSeconds };
+  }
+
+  const credentials = credentialSource(fields, text, context, problems);
+  if (problems.slice(before).some((p) => p.severity === 'error') || !credentials) return undefined;
+  const common = { index, regionId, domains, credentials, assumeRole };
+  return instanceId === undefined ? { edition: 'personal', ...common } : { edition: 'enterprise', instanceId, ...common };
+}
+
+function checkArn(field: RegistryField, arn: string, shape: RegExp, form: string, fields: Map<RegistryField, FieldValue>, problems: Problem[]): void {
+  if (shape.test(arn)) return;
+  const at = fields.get(field)?.at;
+  if (PLACEHOLDER_ARN.test(arn)) {
+    problems.push(problem('warning', 'placeholder-arn', at, `${field} \`${arn}\` is a placeholder from the documentation, not a real ARN.`, `Replace it with the ARN from the RAM console, \`${form}\`.`));
+  } else {
+    problems.push(problem('error', 'invalid-arn', at, `${field} \`${arn}\` is not an ARN of the form \`${form}\`.`, `Copy the ARN from the RAM console; it looks like \`${form}\`.`));
+  }
+}
+
+function parseDomains(field: FieldValue | undefined, problems: Problem[]): string[] | undefined {
+  if (!field || field.text === '') return undefined;
+  const domains: string[] = [];
+  for (const raw of field.text.split(',')) {
+    const domain = raw.trim().toLowerCase();
+    if (domain === '') continue;
+    if (HOST.test(domain)) {
+      if (!domains.includes(domain)) domains.push(domain);
+      continue;
+    }
+    const scheme = /^[a-z]+:\/\//.exec(domain)?.[0];
+    const hostOnly = domain.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
+    const fix = scheme
+      ? `Remove \`${scheme}\`: write \`${hostOnly}\`.`
+      : domain.includes('/')
+        ? `Remove the path: write \`${hostOnly}\`.`
+        : /\s/.test(domain)
+          ? 'Separate domains with commas, not spaces: `a.example.com,b.example.com`.'
+          : 'Write each domain as a host name with an optional port, e.g. `registry.example.com` or `registry.example.com:5000`.';
+    problems.push(problem('error', 'invalid-domain', field.at, `Domain \`${raw.trim()}\` is not a host[:port].`, fix));
+  }
+  return domains.length > 0 ? domains : undefined;
+}
+
+function credentialSource(
+  fields: Map<RegistryField, FieldValue>,
+  text: (field: RegistryField) => string | undefined,
+  context: { rrsaEnabled: boolean },
+  problems: Problem[],
+): CredentialSource | undefined {
+  const accessKeyId = text('customAccessKey');
+  const inlineSecret = text('customAccessKeySecret');
+  const secretName = text('customAccessKeySecretRef');
+  const rrsaRoleArn = text('rrsaRoleARN');
+  const oidcProviderArn = text('rrsaOIDCProviderRoleARN');
+  const at = (field: RegistryField): Position | undefined => fields.get(field)?.at;
+  const missing = (present: RegistryField, absent: RegistryField, fix: string): undefined => {
+    problems.push(problem('error', 'incomplete-pair', at(present), `\`${present}\` is set but \`${absent}\` is not; they only work together.`, fix));
+    return undefined;
+  };
+
+  const usesAccessKey = accessKeyId !== undefined || inlineSecret !== undefined || secretName !== undefined;
+  const usesRrsa = rrsaRoleArn !== undefined || oidcProviderArn !== undefined;
+  if (usesAccessKey && usesRrsa) {
+    problems.push(problem('error', 'conflicting-credentials', at(rrsaRoleArn !== undefined ? 'rrsaRoleARN' : 'rrsaOIDCProviderRoleARN'), 'One registry entry sets both an AccessKey and RRSA roles; only one credential source can be used.', 'Keep either `customAccessKey`/`customAccessKeySecret` or `rrsaRoleARN`/`rrsaOIDCProviderRoleARN`.'));
+    return undefined;
+  }
+  if (usesAccessKey) {
+    if (inlineSecret !== undefined && secretName !== undefined) {
+      problems.push(problem('error', 'conflicting-credentials', at('customAccessKeySecretRef'), 'Both `customAccessKeySecret` and `customAccessKeySecretRef` are set.', 'Remove `customAccessKeySecret` and keep the secret only in the referenced Secret.'));
+      return undefined;
+    }
+    if (accessKeyId === undefined) return missing(inlineSecret !== undefined ? 'customAccessKeySecret' : 'customAccessKeySecretRef', 'customAccessKey', 'Add `customAccessKey: "<AccessKey ID>"` to the same entry.');
+    if (secretName !== undefined) {
+      if (!SECRET_NAME.test(secretName)) {
+        problems.push(problem('error', 'invalid-secret-name', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretName}\` is not a valid Secret name.`, 'Use the name of a Secret in kube-system: lower-case letters, digits, `-` and `.`.'));
+        return undefined;
+      }
+      return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', secretName } };
+    }
+    if (inlineSecret === undefined) return missing('customAccessKey', 'customAccessKeySecret', 'Store the secret with `kubectl acr configure --access-key-id <id> --access-key-secret-stdin`, or add `customAccessKeySecretRef`.');
+    problems.push(
+      problem(
+        'warning',
+        'plaintext-secret',
+        at('customAccessKeySecret'),
+        'The AccessKey secret is stored in plain text in the ConfigMap, readable by anyone who can read ConfigMaps in kube-system.',
+        'Move it to a Secret: `kubectl acr configure --access-key-id <id> --access-key-secret-stdin` (writes `customAccessKeySecretRef`).',
+      ),
+    );
+    return { kind: 'access-key', accessKeyId, secret: { kind: 'inline' }, inlineSecret };
+  }
+  if (usesRrsa) {
+    if (rrsaRoleArn === undefined) return missing('rrsaOIDCProviderRoleARN', 'rrsaRoleARN', 'Add `rrsaRoleARN: "acs:ram::<account-id>:role/<role-name>"` to the same entry.');
+    if (oidcProviderArn === undefined) return missing('rrsaRoleARN', 'rrsaOIDCProviderRoleARN', 'Add `rrsaOIDCProviderRoleARN: "acs:ram::<account-id>:oidc-provider/<provider-name>"` to the same entry.');
+    checkArn('rrsaRoleARN', rrsaRoleArn, ROLE_ARN, 'acs:ram::<account-id>:role/<role-name>', fields, problems);
+    checkArn('rrsaOIDCProviderRoleARN', oidcProviderArn, OIDC_PROVIDER_ARN, 'acs:ram::<account-id>:oidc-provider/<provider-name>', fields, problems);
+    if (!context.rrsaEnabled) {
+      problems.push(problem('warning', 'rrsa-not-enabled', at('rrsaRoleARN'), 'rrsaRoleARN is set but the `rrsa` key does not enable RRSA.', 'Add the key `rrsa` with the value `enable: true` to acr-configuration.'));
+    }
+    return { kind: 'rrsa', roleArn: rrsaRoleArn, oidcProviderArn };
+  }
+  return { kind: 'node' };
+}
+
+function quote(value: string): string {
+  // JSON strings are valid YAML double-quoted scalars.
+  return JSON.stringify(value);
+}
+
+/** Canonical `acr-registry-info` text; parses back to equal entries. An empty list renders as ''. */
+export function renderRegistryInfo(entries: RegistryEntry[]): string {
+  return entries
+    .map((entry) => {
+      const lines = [`- instanceId: ${quote(entry.edition === 'enterprise' ? entry.instanceId : '')}`];
+      const field = (name: RegistryField, value: string | number | undefined) => {
+        if (value !== undefined) lines.push(`  ${name}: ${typeof value === 'number' ? value : quote(value)}`);
+      };
+      field('regionId', entry.regionId);
+      field('domains', entry.domains?.join(','));
+      field('assumeRoleARN', entry.assumeRole?.roleArn);
+      field('expireDuration', entry.assumeRole?.durationSeconds);
+      const credentials = entry.credentials;
+      if (credentials.kind === 'access-key') {
+        field('customAccessKey', credentials.accessKeyId);
+        if (credentials.secret.kind === 'secret-ref') field('customAccessKeySecretRef', credentials.secret.secretName);
+        else field('customAccessKeySecret', credentials.inlineSecret);
+      } else if (credentials.kind === 'rrsa') {
+        field('rrsaRoleARN', credentials.roleArn);
+        field('rrsaOIDCProviderRoleARN', credentials.oidcProviderArn);
+      }
+      return lines.join('\n') + '\n';
+    })
+    .join('');
+}
