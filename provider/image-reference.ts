@@ -23,8 +23,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 
-function fail(image: string, reason: string): ImageReferenceParse {
-  return { ok: false, message: `image ${JSON.stringify(image)} ${reason}` };
+function fail(shown: string, reason: string): ImageReferenceParse {
+  return { ok: false, message: `image ${JSON.stringify(shown)} ${reason}` };
 }
 
 /**
@@ -59,7 +59,10 @@ export function parseImageReference(image: string): ImageReferenceParse {
   // `user@host` or `registry.example@evil.com`: whatever the userinfo says, the
   // host that receives the credentials would be the one after the `@`.
   if (slash === 0) return fail(image, 'has an empty registry host');
-  if (slash !== -1 && first.includes('@')) return fail(image, 'has userinfo (user@host) before the registry host');
+  if (slash !== -1 && first.includes('@')) {
+    // The userinfo may be a password: the message shows only what follows it.
+    return fail(`***${image.slice(first.lastIndexOf('@'))}`, 'has userinfo (user@host) before the registry host');
+  }
 
   // Docker would read `registry.example.com` alone as a Docker Hub library
   // image; nobody means that, so say what is missing instead of guessing.
