@@ -31,7 +31,8 @@ export function kubeconfigYaml(server: string, options: KubeconfigOptions = {}):
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'fake-cluster', cluster: { server } }],
+    // client-node 2.x refuses plain http unless TLS verification is off; kubectl accepts both.
+    clusters: [{ name: 'fake-cluster', cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name: user, user: { token: tokenFor(user) } }],
     contexts: [{ name: context, context: { cluster: 'fake-cluster', user, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': context,
