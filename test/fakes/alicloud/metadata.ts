@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingCall } from './call.js';
 import { textReply, type Reply } from './reply.js';
-import { issueStsKey, isoSeconds, type State } from './state.js';
+import { issueStsKey, isoSeconds, type State, type StsKey } from './state.js';
 
 /**
  * ECS instance metadata (100.100.100.200) for the node's RAM role, in hardened (IMDSv2-only) mode by default:
@@ -42,12 +42,12 @@ function checkSession(state: State, call: IncomingCall): Reply | undefined {
 }
 
 /** Like the real service, the same credentials are handed out until they have used up half their lifetime. */
-function currentCredentials(state: State) {
+function currentCredentials(state: State): { key: StsKey; issuedAt: number } {
   const { principal, credentialTtlSeconds } = state.metadata;
   const held = state.metadataCredentials;
   const now = state.now();
-  if (held && held.principal === principal && held.expiresAt - now > (credentialTtlSeconds * 1000) / 2) return held;
-  const fresh = issueStsKey(state, principal, credentialTtlSeconds);
+  if (held && held.key.principal === principal && held.key.expiresAt - now > (credentialTtlSeconds * 1000) / 2) return held;
+  const fresh = { key: issueStsKey(state, principal, credentialTtlSeconds), issuedAt: now };
   state.metadataCredentials = fresh;
   return fresh;
 }
@@ -66,13 +66,13 @@ export function handleMetadata(state: State, call: IncomingCall, action: Metadat
     case 'MetadataCredentials': {
       const requested = decodeURIComponent(call.path.slice(CREDENTIALS_PREFIX.length + 1));
       if (roleName === undefined || requested !== roleName) return notFound();
-      const key = currentCredentials(state);
+      const { key, issuedAt } = currentCredentials(state);
       const body = {
         AccessKeyId: key.accessKeyId,
         AccessKeySecret: key.accessKeySecret,
         Expiration: isoSeconds(key.expiresAt),
         SecurityToken: key.securityToken,
-        LastUpdated: isoSeconds(state.now()),
+        LastUpdated: isoSeconds(issuedAt),
         Code: 'Success',
       };
       return textReply(200, JSON.stringify(body, null, 2), { 'content-type': 'text/plain' });

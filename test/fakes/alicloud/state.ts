@@ -71,7 +71,7 @@ export interface State {
   /** IMDSv2 session tokens → expiry (ms). */
   metadataTokens: Map<string, number>;
   /** The credentials the metadata service currently hands out, reused like the real one until they age. */
-  metadataCredentials: StsKey | undefined;
+  metadataCredentials: { key: StsKey; issuedAt: number } | undefined;
   issuedTokens: IssuedToken[];
   /** Nonces already seen: the real gateway refuses a replayed SignatureNonce. */
   nonces: Set<string>;
