@@ -146,6 +146,9 @@ export function fixFor(subject: CallSubject, code: string, httpStatus: number | 
   if (subject.action === 'AssumeRoleWithOIDC') {
     return `check RRSA for ${subject.resource ?? 'the role'}: RRSA enabled on the cluster, rrsaOIDCProviderRoleARN names the cluster's OIDC provider, the role trusts it for this ServiceAccount, and the projected token file is current`;
   }
+  if (subject.action === 'GetPersonalToken' && lower === 'user_not_exist') {
+    return `${who(subject)} has no Personal Edition registry in region ${subject.region ?? '(node region)'}: activate Personal Edition there (set a registry password in the ACR console), or grant ${who(subject)} cr:GetAuthorizationToken`;
+  }
   if (crActions.has(subject.action)) {
     if (accessDeniedCodes.has(lower) || lower.startsWith('forbidden') || lower.startsWith('nopermission')) return crPermissionFix(subject);
     if (lower.includes('notexist') || lower.includes('not_exist') || lower.includes('notfound') || lower.includes('not_found')) {

@@ -7,14 +7,19 @@
 // no credential at all for an anonymous call, and the library's own retries
 // stay off (no retryOptions) because withRetries owns the budget.
 
-import openApiCore from '@alicloud/openapi-core';
+import * as openApiCore from '@alicloud/openapi-core';
 import type { CloudCredentials } from './cloud-credentials.js';
 import { secretsOf } from './cloud-credentials.js';
 import { CloudError, cloudError, type CallSubject, type CloudAction, type FailureDetails } from './cloud-error.js';
 import type { ApiEndpoint, CloudEndpoints } from './endpoints.js';
 import { withRetries, type CallBudget } from './retry.js';
 
-const { default: OpenApiClient, $OpenApiUtil } = openApiCore;
+// A CommonJS module with __esModule: Node and esbuild (node mode) hand over
+// module.exports as the default import, vite's interop its `default` export.
+type OpenApiClientClass = typeof openApiCore.default.default;
+const moduleDefault: unknown = openApiCore.default;
+const OpenApiClient = (typeof moduleDefault === 'function' ? moduleDefault : openApiCore.default.default) as OpenApiClientClass;
+const { $OpenApiUtil } = openApiCore;
 
 /** Who signs the call: credentials, or nobody (AssumeRoleWithOIDC). */
 export type CallAuthority = { kind: 'signed'; credentials: CloudCredentials } | { kind: 'anonymous' };
