@@ -27,7 +27,7 @@ interface Example {
   settings?: Partial<Pick<AcrConfiguration, 'watchNamespaces' | 'serviceAccounts' | 'expiringThresholdSeconds' | 'rrsaEnabled' | 'ignoredKeys'>>;
 }
 
-const legacy = { watchNamespaces: { all: true }, serviceAccounts: { all: false, names: ['default'] }, expiringThresholdSeconds: 900, ignoredKeys: ['notify-email'] } as const;
+const legacy: NonNullable<Example['settings']> = { watchNamespaces: { all: true }, serviceAccounts: { all: false, names: ['default'] }, expiringThresholdSeconds: 900, ignoredKeys: ['notify-email'] };
 const notifyEmail: Expected = ['ignored-key', 5, 5];
 const hantNotifyEmail: Expected[] = [['missing-space-after-colon', 5, 18], notifyEmail];
 const slashComments: Expected[] = [
