@@ -1,5 +1,74 @@
+// acr-credential-provider: the kubelet runs this once per image to pull, with
+// a CredentialProviderRequest on stdin. Kept small on purpose: a cache hit
+// must start and answer about as fast as an empty executable, so the cold
+// path (YAML, cloud clients) is loaded only on a miss.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
+import { compileFunction } from 'node:vm';
+import { parseCli } from './provider-cli.js';
+import { provideCredentials, type ColdPath } from './provide-credentials.js';
+import { formatFailure } from './provider-error.js';
 import { versionLine } from './version.js';
 
-if (process.argv.includes('--version')) {
-  console.log(versionLine('acr-credential-provider'));
+/** The name of the cold-path bundle among the executable's SEA assets (build.mjs). */
+const COLD_PATH_ASSET = 'cold-path.cjs';
+
+/**
+ * In the executable, the cold path is a separate CommonJS bundle shipped as
+ * an asset and compiled on first use; from source (tests, tsx) it is a plain
+ * module. The import specifier is a variable so esbuild leaves it out of the
+ * main bundle.
+ */
+async function loadColdPath(): Promise<ColdPath> {
+  // openapi-core calls url.parse(); the deprecation warning would be a second
+  // stderr line in front of the one an operator needs.
+  process.noDeprecation = true;
+  if (isSea()) {
+    const source = getAsset(COLD_PATH_ASSET, 'utf8');
+    const filename = `${process.execPath}#${COLD_PATH_ASSET}`;
+    const load = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const module = { exports: {} as { coldPath?: ColdPath } };
+    load(module.exports, createRequire(process.execPath), module, filename, dirname(process.execPath));
+    if (!module.exports.coldPath) throw new Error(`the ${COLD_PATH_ASSET} asset exports no coldPath`);
+    return module.exports.coldPath;
+  }
+  const specifier = './cold-path.js';
+  return ((await import(specifier)) as { coldPath: ColdPath }).coldPath;
 }
+
+async function main(): Promise<number> {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli.kind === 'version') {
+    process.stdout.write(`${versionLine('acr-credential-provider')}\n`);
+    return 0;
+  }
+  if (cli.kind === 'usage-error') {
+    process.stderr.write(`${formatFailure({ exitCode: 2, message: `usage: ${cli.message}` })}\n`);
+    return 2;
+  }
+  let stdin: string;
+  try {
+    stdin = readFileSync(0, 'utf8');
+  } catch (error) {
+    process.stderr.write(`${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`);
+    return 2;
+  }
+  const outcome = await provideCredentials(stdin, { options: cli.options, env: process.env, now: Date.now, loadColdPath });
+  if (outcome.stdout) process.stdout.write(outcome.stdout);
+  for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
+  return outcome.exitCode;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Only the error's class and code: an unexpected error's message could quote anything.
+    const what = error instanceof Error ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}` : typeof error;
+    process.stderr.write(`${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
+    process.exitCode = 1;
+  },
+);

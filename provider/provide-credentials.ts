@@ -1,0 +1,161 @@
+// One kubelet request, start to finish. The cache-hit path lives here and
+// touches only the request parser, two small cache files and a stat of the
+// configuration file; everything a miss needs (YAML, cloud clients, locks) is
+// behind `loadColdPath`, loaded only on a miss.
+import { statSync } from 'node:fs';
+import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
+import { parseImageReference, type ImageReference } from './image-reference.js';
+import { cacheKey, isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
+import { formatFailure, type ProviderFailure } from './provider-error.js';
+import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
+
+/**
+ * What the cold path decided for one host under one configuration, kept so
+ * the next request for the host needs neither the configuration parser nor
+ * the cloud: either "not ours" or "the token stored under `tokenKey`".
+ */
+export type Decision =
+  | { kind: 'not-served'; validUntil: number; notes: string[] }
+  | {
+      kind: 'token';
+      tokenKey: string;
+      authHosts: string[];
+      thresholdSeconds: number;
+      /** epoch ms; decisions built on instance look-ups last as long as those (a day). */
+      validUntil: number;
+      /** Warnings repeated on every answer, e.g. "configuration invalid, using the last valid one". */
+      notes: string[];
+    };
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+export function isDecision(value: unknown): value is Decision {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || typeof v['validUntil'] !== 'number' || !isStringArray(v['notes'])) return false;
+  if (v['kind'] === 'not-served') return true;
+  return v['kind'] === 'token' && typeof v['tokenKey'] === 'string' && isStringArray(v['authHosts']) && typeof v['thresholdSeconds'] === 'number';
+}
+
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+}
+
+export interface ColdPathInput {
+  request: CredentialProviderRequest;
+  image: ImageReference;
+  options: ProviderOptions;
+  env: Record<string, string | undefined>;
+  now: () => number;
+  store: CacheStore;
+  /** Where to store the decision for this host under this configuration and environment. */
+  decisionKey: string;
+  logger: Logger;
+}
+
+export type ColdPathResult =
+  | { ok: true; decision: Decision; token: CachedToken | undefined }
+  | { ok: false; failure: ProviderFailure; secrets: string[] };
+
+export type ColdPath = (input: ColdPathInput) => Promise<ColdPathResult>;
+
+export interface ProvideDeps {
+  options: ProviderOptions;
+  env: Record<string, string | undefined>;
+  now: () => number;
+  loadColdPath: () => Promise<ColdPath>;
+}
+
+export interface Outcome {
+  exitCode: 0 | 1 | 2;
+  stdout: string;
+  /** Lines for stderr, already filtered by --log-level. */
+  stderr: string[];
+}
+
+/**
+ * The configuration file's identity without reading it: a new ConfigMap
+ * mirror (written by rename) or an edit changes inode, size or times.
+ */
+function configurationFingerprint(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (error) {
+    return `absent:${(error as NodeJS.ErrnoException).code ?? 'unknown'}`;
+  }
+}
+
+/** Everything besides the host that can change which token answers a request. */
+export function decisionKeyFor(host: string, options: ProviderOptions, env: Record<string, string | undefined>): string {
+  return cacheKey([
+    host,
+    configurationFingerprint(options.configPath),
+    options.configPath,
+    options.region ?? '',
+    String(options.vpc),
+    String(options.allowImdsV1),
+    options.rrsaTokenFile,
+    env['ACR_PROVIDER_METADATA_ENDPOINT'] ?? '',
+    env['ACR_PROVIDER_CR_ENDPOINT'] ?? '',
+    env['ACR_PROVIDER_STS_ENDPOINT'] ?? '',
+    env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? '',
+  ]);
+}
+
+function respond(apiVersion: ApiVersion, decision: Decision, token: CachedToken | undefined, now: number): string {
+  if (decision.kind === 'not-served' || token === undefined) {
+    return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
+  }
+  const auth = Object.fromEntries(decision.authHosts.map((host) => [host, { username: token.username, password: token.password }]));
+  const cacheDurationSeconds = Math.max(0, (token.expiresAt - decision.thresholdSeconds * 1000 - now) / 1000);
+  return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds, auth });
+}
+
+/** The cached answer for a host: a valid decision and, unless not served, a token still outside the threshold. */
+export function cachedAnswer(store: CacheStore, decisionKey: string, now: number): { decision: Decision; token: CachedToken | undefined } | undefined {
+  const decision = store.read('decision', decisionKey, isDecision);
+  if (!decision || decision.validUntil <= now) return undefined;
+  if (decision.kind === 'not-served') return { decision, token: undefined };
+  const token = store.read('token', decision.tokenKey, isCachedToken);
+  return token && isFresh(token, decision.thresholdSeconds, now) ? { decision, token } : undefined;
+}
+
+export async function provideCredentials(stdin: string, deps: ProvideDeps): Promise<Outcome> {
+  const stderr: string[] = [];
+  const logger: Logger = {
+    log: (level, message) => {
+      if (logs(deps.options.logLevel, level)) stderr.push(message);
+    },
+  };
+  const badRequest = (message: string): Outcome => ({
+    exitCode: 2,
+    stdout: '',
+    stderr: [formatFailure({ exitCode: 2, message: `bad request: ${message}` })],
+  });
+
+  const parsed = parseRequest(stdin);
+  if (!parsed.ok) return badRequest(parsed.message);
+  const { request } = parsed;
+  const reference = parseImageReference(request.image);
+  if (!reference.ok) return badRequest(reference.message);
+  const image = reference.ref;
+
+  const store = openCacheStore(deps.options.cacheDir);
+  const decisionKey = decisionKeyFor(image.host, deps.options, deps.env);
+  const now = deps.now();
+  const cached = cachedAnswer(store, decisionKey, now);
+  if (cached) {
+    for (const note of cached.decision.notes) logger.log('warn', note);
+    logger.log('debug', `acr-credential-provider: cache hit for ${image.host}`);
+    return { exitCode: 0, stdout: respond(request.apiVersion, cached.decision, cached.token, now), stderr };
+  }
+
+  const coldPath = await deps.loadColdPath();
+  const result = await coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, store, decisionKey, logger });
+  if (!result.ok) {
+    return { exitCode: result.failure.exitCode, stdout: '', stderr: [...stderr, formatFailure(result.failure, result.secrets)] };
+  }
+  return { exitCode: 0, stdout: respond(request.apiVersion, result.decision, result.token, deps.now()), stderr };
+}
