@@ -1,5 +1,31 @@
-import { versionLine } from '../provider/version.js';
+// kubectl-acr: `kubectl acr <command>` once on PATH. Invoked as
+// `kubectl_complete-acr` (kubectl's plugin completion convention) it answers
+// completion requests instead.
 
-if (process.argv.includes('--version')) {
-  console.log(versionLine('kubectl-acr'));
+import { basename } from 'node:path';
+import { hideBin } from 'yargs/helpers';
+import { buildCli } from './cli.js';
+import { completeForKubectl, isKubectlCompletion } from './completion.js';
+import { exitCodes, processRuntime, type ExitCode } from './runtime.js';
+
+async function main(): Promise<ExitCode> {
+  const runtime = processRuntime();
+  const args = hideBin(process.argv);
+  if (isKubectlCompletion(basename(process.argv0), args)) {
+    runtime.stdout(await completeForKubectl(args, runtime));
+    return exitCodes.ok;
+  }
+  let exitCode: ExitCode = exitCodes.ok;
+  await buildCli(args, runtime, (code) => (exitCode = code)).parseAsync();
+  return exitCode;
 }
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = exitCodes.failure;
+  },
+);

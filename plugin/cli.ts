@@ -1,0 +1,50 @@
+// The command line of kubectl-acr: global flags as kubectl spells them,
+// one yargs command per subcommand, exit codes 0/1/2.
+
+import yargs, { type Argv } from 'yargs';
+import { versionLine } from '../provider/version.js';
+import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
+import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
+
+/** Runs a command body; whatever it throws becomes a message and an exit code. */
+function handle<A>(runtime: Runtime, setExit: (code: ExitCode) => void, body: (args: A, runtime: Runtime) => Promise<ExitCode>) {
+  return async (args: A): Promise<void> => {
+    try {
+      setExit(await body(args, runtime));
+    } catch (error) {
+      setExit(reportFailure(error, runtime));
+    }
+  };
+}
+
+export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitCode) => void): Argv {
+  return yargs(argv)
+    .scriptName('kubectl acr')
+    .usage('$0 <command> [options]\n\nManage and diagnose the kube-system/acr-configuration ConfigMap: ACR credentials for Kubernetes nodes.')
+    .option('kubeconfig', { type: 'string', global: true, describe: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
+    .option('context', { type: 'string', global: true, describe: 'The kubeconfig context to use' })
+    .option('request-timeout', { type: 'string', global: true, describe: 'How long to wait for each API request (e.g. 30s, 1m; 0 = no limit)' })
+    .group(['kubeconfig', 'context', 'request-timeout'], 'Cluster connection:')
+    .command<ConfigureArgs>(
+      'configure',
+      'Create or update kube-system/acr-configuration without editing YAML',
+      (y) => configureBuilder(y) as Argv<ConfigureArgs>,
+      handle(runtime, setExit, runConfigure),
+    )
+    .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
+    .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')
+    .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check', 'Explain how a pull of this image gets credentials')
+    .demandCommand(1, 'Name a command: configure, status or credentials.')
+    .recommendCommands()
+    .strict()
+    .completion('completion', 'Print a shell completion script for kubectl-acr (bash or zsh, from $SHELL)')
+    .help()
+    .alias('help', 'h')
+    .version('version', 'Show the version', versionLine('kubectl-acr'))
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      runtime.stderr(`error: ${message}\nSee 'kubectl acr --help' for usage.\n`);
+      setExit(exitCodes.usage);
+    });
+}

@@ -1,0 +1,35 @@
+// Shell completion for `kubectl acr …`. kubectl (1.26+) completes a plugin
+// by running `kubectl_complete-<plugin> <args…> <word being completed>` and
+// reading Cobra's `__complete` format: one candidate per line, then
+// `:<directive>`. The same binary answers that when called by that name
+// (a symlink) or with `__complete` as its first argument.
+
+import { buildCli } from './cli.js';
+import type { Runtime } from './runtime.js';
+
+export const KUBECTL_COMPLETION_NAME = 'kubectl_complete-acr';
+
+/** Cobra's ShellCompDirectiveNoFileComp: do not fall back to file names. */
+const NO_FILE_COMPLETION = 4;
+
+export function isKubectlCompletion(invokedAs: string, args: string[]): boolean {
+  return invokedAs === KUBECTL_COMPLETION_NAME || args[0] === '__complete';
+}
+
+/** Candidates for the last word of `args` (the words after `kubectl acr`), in Cobra's format. */
+export async function completeForKubectl(args: string[], runtime: Runtime): Promise<string> {
+  const words = args[0] === '__complete' ? args.slice(1) : args;
+  const current = words.at(-1) ?? '';
+  // yargs formats candidates for zsh/fish when $SHELL says so; Cobra's format is plain.
+  const saved = { SHELL: process.env.SHELL, ZSH_NAME: process.env.ZSH_NAME };
+  delete process.env.SHELL;
+  delete process.env.ZSH_NAME;
+  try {
+    const cli = buildCli([], runtime, () => undefined);
+    const candidates = (await cli.getCompletion(['kubectl-acr', ...(words.length > 0 ? words : [''])])) ?? [];
+    const matching = [...new Set(candidates)].filter((candidate) => candidate.startsWith(current));
+    return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
+  } finally {
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+  }
+}

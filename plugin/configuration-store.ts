@@ -1,0 +1,77 @@
+// Reading and writing kube-system/acr-configuration and the Secret holding
+// AccessKey secrets. Every update carries the resourceVersion it was based
+// on: a concurrent edit is reported, never overwritten.
+
+import { KubeApiError, resourcePath, type KubeClient, type KubeObject } from './kube-client.js';
+import { ACCESS_KEY_SECRET_NAME } from './configure-edit.js';
+
+export const CONFIGMAP_NAMESPACE = 'kube-system';
+export const CONFIGMAP_NAME = 'acr-configuration';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'kubectl-acr';
+
+export interface ConfigMapObject extends KubeObject {
+  data?: Record<string, string>;
+}
+
+export interface SecretObject extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+}
+
+const configMaps = { plural: 'configmaps' };
+const secretsResource = { plural: 'secrets' };
+
+/** Someone else changed the object between our read and our write. */
+export class ConflictError extends Error {
+  constructor(readonly objectName: string) {
+    super(`${objectName} was changed by someone else since it was read; re-run the command to apply your change to the new version.`);
+    this.name = 'ConflictError';
+  }
+}
+
+export function readConfigMap(client: KubeClient): Promise<ConfigMapObject | undefined> {
+  return client.get<ConfigMapObject>(resourcePath(configMaps, CONFIGMAP_NAMESPACE, CONFIGMAP_NAME));
+}
+
+async function conditional<T>(objectName: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    // 409 on update: resourceVersion moved on; on create: someone created it first.
+    if (error instanceof KubeApiError && error.status === 409) throw new ConflictError(objectName);
+    throw error;
+  }
+}
+
+/** Creates the ConfigMap when `current` is absent, else replaces its data at `current`'s resourceVersion. */
+export function writeConfigMap(client: KubeClient, current: ConfigMapObject | undefined, data: Record<string, string>, dryRun: boolean): Promise<ConfigMapObject> {
+  const object = configMapWithData(current, data);
+  return conditional(CONFIGMAP_NAME, () =>
+    current ? client.update(resourcePath(configMaps, CONFIGMAP_NAMESPACE, CONFIGMAP_NAME), object, { dryRun }) : client.create(resourcePath(configMaps, CONFIGMAP_NAMESPACE), object, { dryRun }),
+  );
+}
+
+/** The object that would be written: the current one (labels, annotations, resourceVersion) with new data. */
+export function configMapWithData(current: ConfigMapObject | undefined, data: Record<string, string>): ConfigMapObject {
+  if (current) return { ...current, data };
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CONFIGMAP_NAME, namespace: CONFIGMAP_NAMESPACE }, data };
+}
+
+/** Adds or replaces keys of the AccessKey Secret; other keys stay. */
+export async function storeSecrets(client: KubeClient, values: Record<string, string>, dryRun: boolean): Promise<void> {
+  const encoded = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
+  const path = resourcePath(secretsResource, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME);
+  const current = await client.get<SecretObject>(path);
+  await conditional(ACCESS_KEY_SECRET_NAME, () => {
+    if (current) return client.update(path, { ...current, data: { ...(current.data ?? {}), ...encoded } }, { dryRun });
+    const secret: SecretObject = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: ACCESS_KEY_SECRET_NAME, namespace: CONFIGMAP_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      data: encoded,
+    };
+    return client.create(resourcePath(secretsResource, CONFIGMAP_NAMESPACE), secret, { dryRun });
+  });
+}
