@@ -25,8 +25,32 @@ export function userForToken(token: string): string | undefined {
   }
 }
 
-export function kubeconfigYaml(server: string, options: KubeconfigOptions = {}): string {
+/**
+ * kubectl (client-go) sends credentials only over TLS: against a plain-http
+ * server it drops the bearer token. So the kubeconfig's server URL also names
+ * the user in a path prefix that client-go keeps on every request; the token
+ * still identifies the user for clients that send it (client-node does).
+ */
+const userPrefix = /^\/as\/([^/]+)(\/.*)?$/;
+
+export function serverUrlFor(url: string, user: string): string {
+  return `${url}/as/${encodeURIComponent(user)}`;
+}
+
+/** The API path and the user named in a `/as/<user>` prefix, if the path has one. */
+export function splitUserPrefix(pathname: string): { path: string; user: string | undefined } {
+  const match = userPrefix.exec(pathname);
+  if (!match) return { path: pathname, user: undefined };
+  try {
+    return { path: match[2] ?? '/', user: decodeURIComponent(match[1]!) };
+  } catch {
+    return { path: pathname, user: undefined };
+  }
+}
+
+export function kubeconfigYaml(url: string, options: KubeconfigOptions = {}): string {
   const user = options.user ?? defaultUser;
+  const server = serverUrlFor(url, user);
   const context = options.context ?? 'fake';
   return stringify({
     apiVersion: 'v1',

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { discoveryDocument } from './discovery.js';
-import { userForToken } from './kubeconfig.js';
+import { splitUserPrefix, userForToken } from './kubeconfig.js';
 import { openapiDocument } from './openapi.js';
 import { patchContentTypes } from './patch.js';
 import { apiVersionOf } from './resources.js';
@@ -45,9 +45,9 @@ type Reply = { status: number; body: object } | { status: 'watch' };
 // The brief's name for it; the real server says system:anonymous.
 const anonymous = 'anonymous';
 
-function userOf(request: IncomingMessage): string | undefined {
+function userOf(request: IncomingMessage, prefixUser: string | undefined): string | undefined {
   const header = request.headers.authorization;
-  if (header === undefined) return anonymous;
+  if (header === undefined) return prefixUser ?? anonymous;
   const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
   return token === undefined ? undefined : userForToken(token.trim());
 }
@@ -89,8 +89,10 @@ function parseBody(text: string, contentType: string): { ok: true; value: unknow
 /** The HTTP handler: authentication, discovery, deny rules, then the verb against the store. */
 export function createHandler(state: ServerState): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://fake');
-    const user = userOf(request);
+    const requested = new URL(request.url ?? '/', 'http://fake');
+    const { path, user: prefixUser } = splitUserPrefix(requested.pathname);
+    const url = new URL(path + requested.search, 'http://fake');
+    const user = userOf(request, prefixUser);
     const method = request.method ?? 'GET';
     const routed = routeRequest(method, url.pathname, url.searchParams);
     const route = routed.kind === 'resource' ? routed.route : undefined;

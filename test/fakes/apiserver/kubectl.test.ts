@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeApiserver, type FakeApiserver } from './index.js';
+
+const kubectlBinary = process.env.KUBECTL ?? 'kubectl';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('fake apiserver driven by the real kubectl', () => {
+  let api: FakeApiserver;
+  let dir: string;
+  let kubeconfig: string;
+
+  /** kubectl with nothing from the developer's environment: its own HOME, cache and kubeconfig. */
+  const kubectl = (...args: string[]): Promise<Result> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(kubectlBinary, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  const manifest = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fake-apiserver-kubectl-'));
+    kubeconfig = join(dir, 'kubeconfig');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(async () => {
+    api = await startFakeApiserver();
+    api.writeKubeconfig(kubeconfig, { namespace: 'team-a', user: 'carol' });
+  });
+  afterEach(() => api.close());
+
+  it('get --raw /version reports a 1.32 server', async () => {
+    const result = await kubectl('get', '--raw', '/version');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
+  });
+
+  it('gets ConfigMaps by short name, with label selectors, in another namespace', async () => {
+    api.seed([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system', labels: { app: 'acr' } }, data: { 'watch-namespace': 'all' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'kube-system' } },
+    ]);
+    const table = await kubectl('get', 'cm', '-n', 'kube-system');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+AGE\nacr-configuration\s+\S+\nother\s+\S+\n$/);
+    const selected = await kubectl('get', 'configmaps', '-n', 'kube-system', '-l', 'app in (acr,x)', '-o', 'name');
+    expect(selected.stdout).toBe('configmap/acr-configuration\n');
+    const json = await kubectl('get', 'cm', 'acr-configuration', '-n', 'kube-system', '-o', 'json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'ConfigMap', data: { 'watch-namespace': 'all' } });
+  });
+
+  it('create -f makes every object of a manifest in the context namespace; a second create reports AlreadyExists', async () => {
+    const file = manifest(
+      'create.yaml',
+      `apiVersion: v1
+kind: Namespace
+metadata:
+  name: team-a
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: builder
+imagePullSecrets:
+- name: theirs
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: pull
+stringData:
+  password: hunter2
+`,
+    );
+    const created = await kubectl('create', '-f', file);
+    expect(created).toMatchObject({ code: 0, stdout: 'namespace/team-a created\nserviceaccount/builder created\nsecret/pull created\n' });
+    expect(api.get('secrets', 'team-a', 'pull').data).toEqual({ password: Buffer.from('hunter2').toString('base64') });
+    const again = await kubectl('create', '-f', file);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('Error from server (AlreadyExists): error when creating');
+    expect(again.stderr).toContain('namespaces "team-a" already exists');
+  });
+
+  it('patch: strategic merge keeps existing imagePullSecrets; merge and json patches edit ConfigMap data', async () => {
+    api.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'deployer', namespace: 'team-a' }, imagePullSecrets: [{ name: 'theirs' }] },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'team-a' }, data: { a: '1', b: '2' } },
+    ]);
+    const smp = await kubectl('patch', 'sa', 'deployer', '-p', '{"imagePullSecrets":[{"name":"acr-pull"}]}');
+    expect(smp).toMatchObject({ code: 0, stdout: 'serviceaccount/deployer patched\n' });
+    expect(api.get('serviceaccounts', 'team-a', 'deployer').imagePullSecrets).toEqual([{ name: 'theirs' }, { name: 'acr-pull' }]);
+    expect((await kubectl('patch', 'cm', 'cfg', '--type=merge', '-p', '{"data":{"a":null,"c":"3"}}')).code).toBe(0);
+    expect((await kubectl('patch', 'cm', 'cfg', '--type=json', '-p', '[{"op":"replace","path":"/data/b","value":"two"}]')).code).toBe(0);
+    expect(api.get('configmaps', 'team-a', 'cfg').data).toEqual({ b: 'two', c: '3' });
+    const noop = await kubectl('patch', 'cm', 'cfg', '--type=merge', '-p', '{"data":{"c":"3"}}');
+    expect(noop.stdout).toBe('configmap/cfg patched (no change)\n');
+  });
+
+  it('replace with a stale resourceVersion fails with the Conflict message', async () => {
+    api.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'racy', namespace: 'team-a' }, data: { v: '1' } },
+    ]);
+    const fetched = JSON.parse((await kubectl('get', 'cm', 'racy', '-o', 'json')).stdout);
+    const file = manifest('racy.json', JSON.stringify({ ...fetched, data: { v: 'mine' } }));
+    api.seed({ ...api.get('cm', 'team-a', 'racy'), data: { v: 'theirs' } });
+    const stale = await kubectl('replace', '-f', file);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('the object has been modified; please apply your changes to the latest version and try again');
+    const fresh = manifest('fresh.json', JSON.stringify({ ...api.get('cm', 'team-a', 'racy'), data: { v: 'mine' } }));
+    expect(await kubectl('replace', '-f', fresh)).toMatchObject({ code: 0, stdout: 'configmap/racy replaced\n' });
+    expect(api.get('cm', 'team-a', 'racy').data).toEqual({ v: 'mine' });
+  });
+
+  it('apply creates, then updates a Deployment with a strategic merge patch', async () => {
+    api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: sync
+spec:
+  selector: {matchLabels: {app: sync}}
+  template:
+    metadata: {labels: {app: sync}}
+    spec:
+      containers:
+      - name: sync
+        image: ${image}
+`;
+    expect(await kubectl('apply', '-f', manifest('deploy.yaml', deployment('sync:1')))).toMatchObject({ code: 0, stdout: 'deployment.apps/sync created\n' });
+    expect(await kubectl('apply', '-f', manifest('deploy.yaml', deployment('sync:2')))).toMatchObject({ code: 0, stdout: 'deployment.apps/sync configured\n' });
+    const stored = api.get('deploy', 'team-a', 'sync');
+    expect(stored.spec.template.spec.containers).toEqual([{ name: 'sync', image: 'sync:2' }]);
+    expect(stored.metadata.generation).toBe(2);
+    expect(api.requests.filter((r) => r.resource === 'deployments' && r.verb === 'patch').map((r) => r.status)).toEqual([200]);
+  });
+
+  it('delete removes the object; deleting it again is NotFound', async () => {
+    api.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gone', namespace: 'team-a' } },
+    ]);
+    expect(await kubectl('delete', 'cm', 'gone')).toMatchObject({ code: 0, stdout: 'configmap "gone" deleted\n' });
+    expect(api.get('configmaps', 'team-a', 'gone')).toBeUndefined();
+    const again = await kubectl('delete', 'cm', 'gone');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('Error from server (NotFound): configmaps "gone" not found\n');
+  });
+
+  it('a deny rule makes kubectl fail with Forbidden', async () => {
+    api.deny({ verb: 'list', resource: 'configmaps', namespace: 'kube-system', user: 'carol' });
+    const refused = await kubectl('get', 'cm', '-n', 'kube-system');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Error from server (Forbidden): configmaps is forbidden: User "carol" cannot list resource "configmaps" in API group "" in the namespace "kube-system"');
+    expect((await kubectl('get', 'sa', '-n', 'kube-system')).code).toBe(0);
+    expect(api.requests.filter((r) => r.status === 403).map((r) => [r.verb, r.resource, r.namespace, r.user])).toEqual([['list', 'configmaps', 'kube-system', 'carol']]);
+  });
+});
