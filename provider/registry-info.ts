@@ -81,7 +81,8 @@ export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean
   if (value.trim() === '') return { entries: [], problems: [] };
   const parsed = parseYaml(value, { knownKeys: REGISTRY_FIELDS, key: KEY, skipBlockContent: false });
   const problems = [...parsed.problems];
-  const outside = parsed.problems.some((p) => p.severity === 'error') ? [] : keysOutsideItems(parsed.lines);
+  // Checked even when YAML failed: YAML's own message for this mistake does not say which key to move.
+  const outside = parsed.problems.some((p) => p.severity === 'error' && p.code !== 'yaml-syntax') ? [] : keysOutsideItems(parsed.lines);
   if (outside.length > 0) return { entries: [], problems: [...problems.filter((p) => p.code !== 'yaml-syntax'), ...outside] };
   if (!parsed.document) return { entries: [], problems };
   const root = parsed.document.contents;
