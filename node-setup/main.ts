@@ -1,5 +1,216 @@
+// acr-node-setup: runs in the privileged DaemonSet with the host's root
+// mounted (--host-root). Exit codes: 0 ok, 1 runtime failure, 2 bad usage or
+// invalid configuration.
+import { dirname, join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { formatProblem } from '../provider/problem.js';
 import { versionLine } from '../provider/version.js';
+import { DEFAULT_HEALTH_COMMAND, DEFAULT_HEALTHZ_URL, DEFAULT_RESTART_COMMAND, DEFAULT_VERSION_COMMAND } from './host-commands.js';
+import { HostTransaction } from './host-journal.js';
+import { parseKubeletVersion } from './host-checks.js';
+import { install, type KubeletControl } from './install.js';
+import { mirrorConfiguration, type MirrorSources } from './mirror.js';
+import { uninstall } from './uninstall.js';
+import { isReady, watch } from './watch.js';
 
-if (process.argv.includes('--version')) {
-  console.log(versionLine('acr-node-setup'));
+const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+const DEFAULT_READY_FILE = '/run/acr-node-setup/ready';
+
+class UsageError extends Error {}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+interface KubeletArgs {
+  'host-root': string;
+  restart: boolean;
+  'restart-command': string;
+  'health-command': string;
+  'healthz-url': string;
+  'health-timeout': number;
+  'health-interval': number;
 }
+
+interface SourceArgs {
+  'configmap-dir'?: string;
+  'secrets-dir'?: string;
+  'rrsa-token-file'?: string;
+}
+
+interface InstallArgs extends KubeletArgs, SourceArgs {
+  'provider-binary': string;
+  'kubelet-version'?: string;
+  'kubelet-version-command': string;
+  'dry-run': boolean;
+}
+
+function kubeletOptions(y: Argv): Argv<KubeletArgs> {
+  return y
+    .option('host-root', { type: 'string', demandOption: true, describe: "Where the host's / is mounted; every path is under it" })
+    .option('restart', { type: 'boolean', default: true, describe: 'Restart the kubelet when its inputs changed (--no-restart: only say it is needed)' })
+    .option('restart-command', { type: 'string', default: DEFAULT_RESTART_COMMAND, describe: 'Command that restarts the kubelet (run without a shell)' })
+    .option('health-command', { type: 'string', default: DEFAULT_HEALTH_COMMAND, describe: 'Command that exits 0 while the kubelet runs' })
+    .option('healthz-url', { type: 'string', default: DEFAULT_HEALTHZ_URL, describe: "The kubelet's healthz endpoint ('' = do not ask)" })
+    .option('health-timeout', { type: 'number', default: 120, describe: 'Seconds the kubelet has to come back healthy before everything is rolled back' })
+    .option('health-interval', { type: 'number', default: 2, describe: 'Seconds between health checks' })
+    .group(['restart', 'restart-command', 'health-command', 'healthz-url', 'health-timeout', 'health-interval'], 'Kubelet restart:') as Argv<KubeletArgs>;
+}
+
+function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
+  return y
+    .option('configmap-dir', { type: 'string', describe: 'ConfigMap kube-system/acr-configuration mounted as a directory' })
+    .option('secrets-dir', { type: 'string', describe: 'Secret kube-system/acr-configuration-secrets mounted as a directory' })
+    .option('rrsa-token-file', { type: 'string', describe: 'Projected ServiceAccount token (audience sts.aliyuncs.com) for RRSA' }) as Argv<T & SourceArgs>;
+}
+
+function installOptions<T>(y: Argv<T>): Argv<T & InstallArgs> {
+  return sourceOptions(kubeletOptions(y as Argv))
+    .option('provider-binary', { type: 'string', default: join(dirname(process.execPath), 'acr-credential-provider'), describe: 'The acr-credential-provider executable to install' })
+    .option('kubelet-version', { type: 'string', describe: "The kubelet's version (e.g. 1.34.1); asked with --kubelet-version-command otherwise" })
+    .option('kubelet-version-command', { type: 'string', default: DEFAULT_VERSION_COMMAND, describe: "Command printing the kubelet's version" })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'Only print what would change' }) as unknown as Argv<T & InstallArgs>;
+}
+
+function kubeletControl(args: KubeletArgs): KubeletControl {
+  if (!(args['health-timeout'] > 0) || !(args['health-interval'] > 0)) throw new UsageError('--health-timeout and --health-interval must be positive numbers of seconds.');
+  return {
+    restartCommand: args['restart-command'],
+    health: { command: args['health-command'], healthzUrl: args['healthz-url'], timeoutMs: args['health-timeout'] * 1000, intervalMs: args['health-interval'] * 1000 },
+  };
+}
+
+function sources(args: SourceArgs): MirrorSources | undefined {
+  if (args['configmap-dir'] === undefined) return undefined;
+  return { configmapDir: args['configmap-dir'], secretsDir: args['secrets-dir'], rrsaTokenFile: args['rrsa-token-file'] };
+}
+
+function installInput(args: InstallArgs) {
+  let kubeletVersion;
+  if (args['kubelet-version'] !== undefined) {
+    kubeletVersion = parseKubeletVersion(args['kubelet-version']);
+    if (!kubeletVersion) throw new UsageError(`--kubelet-version ${args['kubelet-version']}: not a version like 1.34.1.`);
+  }
+  return {
+    hostRoot: args['host-root'],
+    providerBinary: args['provider-binary'],
+    kubeletVersion,
+    versionCommand: args['kubelet-version-command'],
+    mirror: sources(args),
+    restart: args.restart,
+    kubelet: kubeletControl(args),
+    check: args['dry-run'],
+    log,
+  };
+}
+
+async function runInstall(args: InstallArgs): Promise<number> {
+  const result = await install(installInput(args));
+  if (!result.ok) {
+    log(`error: ${result.message}`);
+    return result.exitCode;
+  }
+  for (const w of result.warnings) log(formatProblem(w, 'acr-configuration'));
+  const verb = args['dry-run'] ? 'Would change' : 'Changed';
+  say(result.changed.length === 0 ? 'Everything is already installed; nothing changed.' : `${verb}: ${result.changed.join(', ')}`);
+  if (result.restarted) say('The kubelet was restarted and is healthy.');
+  else if (result.restartPending) say('A kubelet restart is needed.');
+  return result.mirrored === false ? EXIT.usage : EXIT.ok;
+}
+
+async function runUninstall(args: KubeletArgs): Promise<number> {
+  const result = await uninstall({ hostRoot: args['host-root'], restart: args.restart, kubelet: kubeletControl(args), log });
+  if (!result.ok) {
+    log(`error: ${result.message}`);
+    return EXIT.failure;
+  }
+  if (result.restored.length > 0) say(`Restored: ${result.restored.join(', ')}${result.restarted ? '; the kubelet was restarted and is healthy.' : ''}`);
+  return EXIT.ok;
+}
+
+interface MirrorArgs extends InstallArgs {
+  watch: boolean;
+  interval: number;
+  'ready-file': string;
+}
+
+async function runMirror(args: MirrorArgs): Promise<number> {
+  const mirror = sources(args)!;
+  if (args.watch) {
+    if (!(args.interval > 0)) throw new UsageError('--interval must be a positive number of seconds.');
+    await watch({ install: { ...installInput(args), mirror }, intervalMs: args.interval * 1000, readyFile: args['ready-file'] });
+    return EXIT.ok;
+  }
+  const tx = new HostTransaction(args['host-root']);
+  const result = mirrorConfiguration(tx, mirror);
+  if (!result.ok) {
+    for (const p of result.problems) log(formatProblem(p, 'acr-configuration'));
+    log('The host keeps the last valid configuration.');
+    return EXIT.usage;
+  }
+  for (const w of result.warnings) log(formatProblem(w, 'acr-configuration'));
+  say(tx.changed.length === 0 ? 'The mirrored configuration is current.' : `Mirrored: ${tx.changed.map((c) => c.path).join(', ')}`);
+  return EXIT.ok;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run =
+    <A>(body: (args: A) => Promise<number>) =>
+    async (args: A): Promise<void> => {
+      exitCode = await body(args);
+    };
+  try {
+    await yargs(argv)
+      .scriptName('acr-node-setup')
+      .usage('$0 <command> --host-root DIR [options]\n\nInstalls the ACR kubelet credential provider on this node and keeps its configuration current.')
+      .command<InstallArgs>('install', 'Install the provider, its CredentialProviderConfig entry and the kubelet flags; restart the kubelet if needed', (y) => installOptions(y), run(runInstall))
+      .command<KubeletArgs>('uninstall', 'Put every file back as it was before install', (y) => kubeletOptions(y), run(runUninstall))
+      .command<MirrorArgs>(
+        'mirror',
+        'Mirror the mounted ConfigMap (and Secret keys, RRSA token) to the host; --watch keeps everything current',
+        (y) =>
+          installOptions(y)
+            .demandOption('configmap-dir')
+            .option('watch', { type: 'boolean', default: false, describe: 'Keep mirroring and installing; maintain the readiness marker' })
+            .option('interval', { type: 'number', default: 5, describe: 'Seconds between rounds of --watch' })
+            .option('ready-file', { type: 'string', default: DEFAULT_READY_FILE, describe: 'Readiness marker written by --watch' }) as unknown as Argv<MirrorArgs>,
+        run(runMirror),
+      )
+      .command<{ 'ready-file': string; 'max-age': number }>(
+        'ready',
+        'Exit 0 when installed and the configuration is current (the readiness probe)',
+        (y) =>
+          y
+            .option('ready-file', { type: 'string', default: DEFAULT_READY_FILE })
+            .option('max-age', { type: 'number', default: 60, describe: 'Seconds after which the marker is stale' }) as Argv<{ 'ready-file': string; 'max-age': number }>,
+        run(async (args) => {
+          const state = isReady(args['ready-file'], args['max-age'] * 1000);
+          (state.ready ? say : log)(state.reason);
+          return state.ready ? EXIT.ok : EXIT.failure;
+        }),
+      )
+      .demandCommand(1, 'Name a command: install, uninstall, mirror or ready.')
+      .strict()
+      .help()
+      .alias('help', 'h')
+      .version('version', 'Show the version', versionLine('acr-node-setup'))
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UsageError(message);
+      })
+      .parseAsync();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      log(`error: ${error.message}\nSee 'acr-node-setup --help' for usage.`);
+      return EXIT.usage;
+    }
+    log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failure;
+  }
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});

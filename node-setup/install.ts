@@ -1,0 +1,250 @@
+// `install`: puts the provider binary, its CredentialProviderConfig entry and
+// the kubelet flags in place, restarts the kubelet only when what it reads at
+// start changed, and rolls every change of this run back when the kubelet
+// does not come back healthy.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { parseConfigurationFile } from '../provider/acr-configuration.js';
+import { matchImagesFor } from '../provider/image-match.js';
+import { formatProblem, type Problem } from '../provider/problem.js';
+import { acrProviderEntry, findProvider, mergeProvider, providerNames, renderOwnConfig } from './credential-provider-config.js';
+import { appendWords, removeWords, variableValue, words } from './environment-file.js';
+import { runCommand, waitHealthy, type HealthOptions } from './host-commands.js';
+import { atLeast, formatVersion, glibcRefusal, hostGlibc, KUBELET_CONFIG_DIRECTORY, MIN_KUBELET, parseKubeletVersion, type Version } from './host-checks.js';
+import { HostTransaction, readJournal } from './host-journal.js';
+import { ACR_CONFIGURATION_FILE, DEFAULT_BIN_DIR, OWN_PROVIDER_CONFIG_DIR, OWN_PROVIDER_CONFIG_FILE, onHost, PROVIDER_CACHE_DIR, PROVIDER_CONFIG_FILE_IN_DIR, PROVIDER_NAME } from './host-paths.js';
+import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
+import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
+
+export interface KubeletControl {
+  restartCommand: string;
+  health: HealthOptions;
+}
+
+export interface InstallOptions {
+  hostRoot: string;
+  /** The provider executable to install (in the pod). */
+  providerBinary: string;
+  /** Given by --kubelet-version, else asked with versionCommand. */
+  kubeletVersion: Version | undefined;
+  versionCommand: string;
+  /** Mirror the configuration first (the DaemonSet does); undefined = use what is on the host. */
+  mirror: MirrorSources | undefined;
+  /** false = --no-restart. */
+  restart: boolean;
+  kubelet: KubeletControl;
+  /** Only find out what would change. */
+  check?: boolean;
+  log: (line: string) => void;
+}
+
+export type InstallResult =
+  /** mirrored: false when the configuration was invalid and the last valid one was kept. */
+  | { ok: true; changed: string[]; restarted: boolean; restartPending: boolean; mirrored: boolean | undefined; warnings: Problem[] }
+  | { ok: false; exitCode: 1 | 2; message: string };
+
+export function hostFiles(hostRoot: string): HostFiles {
+  return {
+    read(path) {
+      try {
+        return readFileSync(onHost(hostRoot, path), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    list(dir) {
+      try {
+        return readdirSync(onHost(hostRoot, dir));
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+function fail(message: string, exitCode: 1 | 2 = 1): InstallResult {
+  return { ok: false, exitCode, message };
+}
+
+function isDirectory(path: string): boolean | undefined {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where our provider entry goes and which flags (if any) we add. */
+type ConfigTarget = { kind: 'own-file'; path: string; flags: string[] } | { kind: 'merge'; path: string; flags: [] };
+
+function configTarget(hostRoot: string, layout: KubeletLayout, version: Version, binDir: string): ConfigTarget | string {
+  const existing = layout.existing.config;
+  if (existing === undefined) {
+    const directory = atLeast(version, KUBELET_CONFIG_DIRECTORY);
+    const configPath = directory ? OWN_PROVIDER_CONFIG_DIR : OWN_PROVIDER_CONFIG_FILE;
+    return {
+      kind: 'own-file',
+      path: directory ? `${OWN_PROVIDER_CONFIG_DIR}/${PROVIDER_CONFIG_FILE_IN_DIR}` : OWN_PROVIDER_CONFIG_FILE,
+      flags: [`${CONFIG_FLAG}=${configPath}`, `${BIN_DIR_FLAG}=${binDir}`],
+    };
+  }
+  const dir = isDirectory(onHost(hostRoot, existing));
+  if (dir === true) {
+    const files = hostFiles(hostRoot);
+    const clash = files
+      .list(existing)
+      .filter((name) => name !== PROVIDER_CONFIG_FILE_IN_DIR && /\.(ya?ml|json)$/.test(name))
+      .find((name) => providerNames(files.read(`${existing}/${name}`) ?? '').includes(PROVIDER_NAME));
+    if (clash) return `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`;
+    return { kind: 'own-file', path: `${existing}/${PROVIDER_CONFIG_FILE_IN_DIR}`, flags: [] };
+  }
+  if (dir === false) return { kind: 'merge', path: existing, flags: [] };
+  return { kind: 'own-file', path: existing, flags: [] };
+}
+
+async function kubeletVersion(options: InstallOptions): Promise<Version | string> {
+  if (options.kubeletVersion) return options.kubeletVersion;
+  const result = await runCommand(options.versionCommand, 30_000);
+  const version = result.code === 0 ? parseKubeletVersion(result.output) : undefined;
+  if (!version) return `Cannot tell the kubelet's version: \`${options.versionCommand}\` ${result.code === 0 ? `printed ${JSON.stringify(result.output)}` : `exited ${result.code}: ${result.output}`}. Pass --kubelet-version.`;
+  return version;
+}
+
+// Reading a 100 MB executable on every poll of `mirror --watch` would be
+// wasteful: once a host copy is known equal, it stays so while its stat does.
+const knownEqual = new Set<string>();
+
+function binaryUpToDate(source: string, target: string): boolean {
+  try {
+    const st = statSync(target);
+    const key = `${source}\0${target}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${st.mode}`;
+    if (knownEqual.has(key)) return true;
+    if ((st.mode & 0o7777) !== 0o755 || st.size !== statSync(source).size || !readFileSync(source).equals(readFileSync(target))) return false;
+    knownEqual.add(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function install(options: InstallOptions): Promise<InstallResult> {
+  const { hostRoot, log } = options;
+  const glibc = glibcRefusal(hostGlibc(hostRoot));
+  if (glibc) return fail(glibc);
+
+  const journal = readJournal(hostRoot);
+  const detection = detectLayout(hostFiles(hostRoot), journal?.flags?.words ?? []);
+  if (!detection.ok) return fail(detection.message);
+  const layout = detection.layout;
+  const { config: existingConfig, binDir: existingBinDir } = layout.existing;
+  if ((existingConfig === undefined) !== (existingBinDir === undefined)) {
+    return fail(`The kubelet has ${existingConfig ? CONFIG_FLAG : BIN_DIR_FLAG} but not ${existingConfig ? BIN_DIR_FLAG : CONFIG_FLAG}: a half-configured credential provider setup. Fix the kubelet flags (${layout.unitFiles.join(', ')}), then run install again.`);
+  }
+  const version = await kubeletVersion(options);
+  if (typeof version === 'string') return fail(version);
+  if (!atLeast(version, MIN_KUBELET)) return fail(`The kubelet is ${formatVersion(version)}; credential provider config v1 needs ${formatVersion(MIN_KUBELET)} or newer. Nothing was changed.`);
+
+  const binDir = existingBinDir ?? DEFAULT_BIN_DIR;
+  const target = configTarget(hostRoot, layout, version, binDir);
+  if (typeof target === 'string') return fail(target);
+
+  const tx = new HostTransaction(hostRoot, { check: options.check ?? false });
+  let warnings: Problem[] = [];
+  let domains: string[] = [];
+  let mirrored: boolean | undefined;
+  if (options.mirror) {
+    const mirror = mirrorConfiguration(tx, options.mirror);
+    mirrored = mirror.ok;
+    if (!mirror.ok) {
+      for (const p of mirror.problems) log(formatProblem(p, 'acr-configuration'));
+      log('The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.');
+      domains = hostDomains(hostRoot);
+    } else {
+      warnings = mirror.warnings;
+      domains = customDomains(mirror.config);
+    }
+  } else {
+    domains = hostDomains(hostRoot);
+  }
+
+  // The binary first: the kubelet must find it before any config names it.
+  const binaryPath = `${binDir}/${PROVIDER_NAME}`;
+  tx.ensureDirectory(binDir, 0o755);
+  if (!binaryUpToDate(options.providerBinary, onHost(hostRoot, binaryPath))) {
+    tx.writeFile(binaryPath, readFileSync(options.providerBinary), 0o755, 'binary');
+  }
+  tx.ensureDirectory(PROVIDER_CACHE_DIR, 0o700);
+
+  const entry = acrProviderEntry(matchImagesFor(domains));
+  let kubeletInputsChanged = false;
+  const current = tx.current(target.path)?.toString('utf8');
+  if (target.kind === 'own-file') {
+    kubeletInputsChanged = tx.writeFile(target.path, renderOwnConfig(entry), 0o644, 'provider-config') || kubeletInputsChanged;
+  } else if (!isDeepStrictEqual(findProvider(current ?? ''), entry)) {
+    const merged = mergeProvider(current ?? '', entry);
+    if (!merged.ok) return fail(`The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`);
+    const mode = statSync(onHost(hostRoot, target.path)).mode & 0o7777;
+    kubeletInputsChanged = tx.writeFile(target.path, merged.text, mode, 'provider-config-merged') || kubeletInputsChanged;
+  }
+
+  kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
+
+  const changed = tx.changed.map((c) => c.path);
+  if (options.check) return { ok: true, changed, restarted: false, restartPending: kubeletInputsChanged || (journal?.restartPending ?? false), mirrored, warnings };
+
+  const restartPending = kubeletInputsChanged || tx.journal.restartPending;
+  if (!restartPending) {
+    if (changed.length > 0) tx.saveJournal();
+    return { ok: true, changed, restarted: false, restartPending: false, mirrored, warnings };
+  }
+  if (!options.restart) {
+    tx.journal.restartPending = true;
+    tx.saveJournal();
+    log(`The kubelet must be restarted to use the credential provider (--no-restart given): run \`systemctl restart kubelet\` on the node.`);
+    return { ok: true, changed, restarted: false, restartPending: true, mirrored, warnings };
+  }
+
+  log(`Restarting the kubelet: ${options.kubelet.restartCommand}`);
+  const health = await restartAndWait(options.kubelet);
+  if (!health.ok) {
+    tx.rollback();
+    log(`The kubelet did not come back healthy (${health.message}); rolled back ${changed.length} change(s), restarting it again.`);
+    const again = await restartAndWait(options.kubelet);
+    return fail(
+      `The kubelet did not come back healthy after the credential provider was configured: ${health.message}. Every change was rolled back (${changed.join(', ')}); the kubelet ${again.ok ? 'is healthy again' : `is still not healthy (${again.message}): check it now`}.`,
+    );
+  }
+  tx.journal.restartPending = false;
+  tx.saveJournal();
+  return { ok: true, changed, restarted: true, restartPending: false, mirrored, warnings };
+}
+
+export async function restartAndWait(kubelet: KubeletControl): Promise<{ ok: true } | { ok: false; message: string }> {
+  const restart = await runCommand(kubelet.restartCommand);
+  if (restart.code !== 0) return { ok: false, message: `\`${kubelet.restartCommand}\` exited ${restart.code}${restart.output ? `: ${restart.output}` : ''}` };
+  const health = await waitHealthy(kubelet.health);
+  return health.ok ? health : { ok: false, message: `not healthy within ${kubelet.health.timeoutMs / 1000}s (${health.lastOutput})` };
+}
+
+/** Appends our flags to the layout's variable; a previous install's different words are taken out first. */
+function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]): boolean {
+  const previous = tx.journal.flags;
+  const file = layout.environmentFile;
+  let text = tx.current(file)?.toString('utf8');
+  const have = words(text === undefined ? '' : (variableValue(text, layout.variable) ?? ''));
+  if (flags.length > 0 && flags.every((f) => have.includes(f)) && isDeepStrictEqual(previous?.words, flags)) return false;
+  if (flags.length === 0 && !previous) return false;
+  if (previous && text !== undefined) text = removeWords(text, previous.variable, previous.words);
+  const mode = text === undefined ? 0o644 : statSync(onHost(tx.hostRoot, file)).mode & 0o7777;
+  const changed = flags.length === 0 ? tx.writeFile(file, text!, mode, 'kubelet-flags') : tx.writeFile(file, appendWords(text, layout.variable, flags), mode, 'kubelet-flags');
+  tx.journal.flags = flags.length === 0 ? undefined : { file, variable: layout.variable, words: flags };
+  return changed;
+}
+
+/** Custom domains of the configuration already mirrored on the host (none when there is none). */
+function hostDomains(hostRoot: string): string[] {
+  const text = hostFiles(hostRoot).read(ACR_CONFIGURATION_FILE);
+  if (text === undefined) return [];
+  const parsed = parseConfigurationFile(text);
+  return parsed.ok ? customDomains(parsed.config) : [];
+}

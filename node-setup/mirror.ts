@@ -1,0 +1,109 @@
+// Keeps the host's copy of the configuration equal to the ConfigMap mounted in
+// the pod: the configuration file the provider reads, the Secret keys it
+// references, and the RRSA token. Only a configuration that validates (with
+// every Secret key it references present) is written: otherwise the last
+// valid one stays in force and the problems are reported.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parseConfigurationData } from '../provider/acr-configuration.js';
+import type { AcrConfiguration } from '../provider/configuration-model.js';
+import type { Problem } from '../provider/problem.js';
+import { classifyHost } from '../provider/registry-host.js';
+import type { HostTransaction } from './host-journal.js';
+import { ACR_CONFIGURATION_FILE, ACR_DIR, ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
+
+export const SECRETS_NAME = 'acr-configuration-secrets';
+
+export interface MirrorSources {
+  /** The ConfigMap acr-configuration mounted as a directory of key files. */
+  configmapDir: string;
+  /** The Secret acr-configuration-secrets mounted (optional) as a directory. */
+  secretsDir: string | undefined;
+  /** The DaemonSet's projected ServiceAccount token for RRSA. */
+  rrsaTokenFile: string | undefined;
+}
+
+export type MirrorResult = { ok: true; config: AcrConfiguration; warnings: Problem[] } | { ok: false; problems: Problem[] };
+
+/** A mounted ConfigMap or Secret: one file per key; `..data` and the other dot entries are the kubelet's bookkeeping. */
+export function readMountedData(dir: string): Record<string, string> | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const data: Record<string, string> = {};
+  for (const name of names.filter((n) => !n.startsWith('.')).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isFile()) data[name] = readFileSync(path, 'utf8');
+  }
+  return data;
+}
+
+/** The mirrored file: the ConfigMap's data as a YAML map, keys in order, so equal data gives equal bytes. */
+export function renderMirroredConfiguration(data: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b)));
+  return `# Mirrored from ConfigMap kube-system/acr-configuration by acr-node-setup; edit the ConfigMap, not this file.\n${Object.keys(sorted).length === 0 ? '{}\n' : stringify(sorted)}`;
+}
+
+/** Secret keys the configuration references (customAccessKeySecretRef). */
+export function referencedSecretKeys(config: AcrConfiguration): string[] {
+  const keys = config.registries.flatMap((r) => (r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.secretName] : []));
+  return [...new Set(keys)].sort();
+}
+
+/** Configured domains that are not ACR host shapes: the kubelet must send those images to us too. */
+export function customDomains(config: AcrConfiguration): string[] {
+  return config.registries.flatMap((r) => r.domains ?? []).filter((domain) => classifyHost(domain).kind === 'other');
+}
+
+function problem(code: string, message: string, fix: string): Problem {
+  return { severity: 'error', code, message, fix };
+}
+
+export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources): MirrorResult {
+  const data = readMountedData(sources.configmapDir);
+  if (data === undefined) {
+    return { ok: false, problems: [problem('configmap-not-mounted', `${sources.configmapDir} does not exist.`, 'Mount ConfigMap kube-system/acr-configuration there (optional: true), or pass the right --configmap-dir.')] };
+  }
+  const parsed = parseConfigurationData(data);
+  if (!parsed.ok) return parsed;
+
+  const secretData = sources.secretsDir ? (readMountedData(sources.secretsDir) ?? {}) : {};
+  const keys = referencedSecretKeys(parsed.config);
+  const missing = keys.filter((key) => secretData[key] === undefined);
+  const problems = missing.map((key) =>
+    problem('missing-secret-key', `customAccessKeySecretRef \`${key}\` names a key that Secret kube-system/${SECRETS_NAME} does not have.`, `Add it: \`kubectl acr configure --access-key-id <id> --access-key-secret-stdin\`, or create key \`${key}\` in Secret kube-system/${SECRETS_NAME}.`),
+  );
+  const token = parsed.config.rrsaEnabled ? readToken(sources.rrsaTokenFile) : undefined;
+  if (parsed.config.rrsaEnabled && token === undefined) {
+    problems.push(problem('missing-rrsa-token', `rrsa is enabled but there is no projected ServiceAccount token at ${sources.rrsaTokenFile ?? '(no --rrsa-token-file)'}.`, 'Deploy the DaemonSet from `kubectl acr install` (it projects a token with audience sts.aliyuncs.com), or pass --rrsa-token-file.'));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  tx.ensureDirectory(ACR_DIR, 0o700);
+  // May hold an inline customAccessKeySecret (reported as a risk by the parser): owner-only.
+  tx.writeFile(ACR_CONFIGURATION_FILE, renderMirroredConfiguration(data), 0o600, 'mirror');
+  tx.ensureDirectory(ACR_SECRETS_DIR, 0o700);
+  for (const key of keys) tx.writeFile(`${ACR_SECRETS_DIR}/${key}`, secretData[key]!, 0o600, 'mirror');
+  for (const stale of tx.list(ACR_SECRETS_DIR).filter((name) => !keys.includes(name))) tx.removeFile(`${ACR_SECRETS_DIR}/${stale}`, 'mirror');
+  if (token !== undefined) {
+    tx.ensureDirectory(ACR_RRSA_TOKEN_FILE.slice(0, ACR_RRSA_TOKEN_FILE.lastIndexOf('/')), 0o700);
+    tx.writeFile(ACR_RRSA_TOKEN_FILE, token, 0o600, 'mirror');
+  } else {
+    tx.removeFile(ACR_RRSA_TOKEN_FILE, 'mirror');
+  }
+  return { ok: true, config: parsed.config, warnings: parsed.problems };
+}
+
+function readToken(path: string | undefined): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
