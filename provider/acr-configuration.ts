@@ -40,6 +40,13 @@ export function parseConfigurationData(data: Record<string, string>): ParseResul
 }
 
 export function parseConfigurationFile(text: string): ParseResult {
+  const result = parseFile(text);
+  // In file order, so an operator reads them top to bottom.
+  result.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return result;
+}
+
+function parseFile(text: string): ParseResult {
   const parsed = parseYaml(text, { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...MANIFEST_KEYS], skipBlockContent: true });
   const problems = [...parsed.problems];
   if (!parsed.document) return { ok: false, problems };
@@ -62,6 +69,7 @@ export function parseConfigurationFile(text: string): ParseResult {
       problems.push(notAMap(parsed.position(data)));
       return { ok: false, problems };
     }
+    problems.push(...manifestKeyProblems(root.items as Pair[], parsed));
     root = data;
   }
   const values: DataValue[] = [];
@@ -87,6 +95,24 @@ export function parseConfigurationFile(text: string): ParseResult {
     values.push({ key, value, keyAt, locate: node && isScalar(node) ? scalarLocator(node, parsed) : (position) => position });
   }
   return validate(values, problems);
+}
+
+const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];
+
+/** A data key beside `data:` instead of under it was meant for the data, but that is a guess: refuse. */
+function manifestKeyProblems(pairs: Pair[], parsed: ParsedYaml): Problem[] {
+  const problems: Problem[] = [];
+  for (const pair of pairs) {
+    const key = scalarText(pair.key) ?? '';
+    if (CONFIGMAP_FIELDS.includes(key)) continue;
+    const at = parsed.position(pair.key as Node);
+    if ((CONFIGURATION_KEYS as readonly string[]).includes(key) || (LEGACY_KEYS as readonly string[]).includes(key)) {
+      problems.push({ severity: 'error', code: 'key-outside-data', key, ...at, message: `\`${key}\` is at the top level of the manifest, not under \`data\`, so it is not part of the ConfigMap data.`, fix: `Indent \`${key}\` to line up with the other keys under \`data\`.` });
+    } else {
+      problems.push({ severity: 'warning', code: 'unknown-manifest-field', key, ...at, message: `\`${key}\` is not a field of a ConfigMap; it is ignored.`, fix: `Remove \`${key}\`, or move it under \`data\` if it is a setting.` });
+    }
+  }
+  return problems;
 }
 
 function notAMap(at: Position): Problem {
