@@ -8,7 +8,7 @@ import { apiVersionOf } from './resources.js';
 import { routeRequest, type ResourceRoute, type Verb } from './routes.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, forbidden, notFound, statusBody, successStatus, unauthorized, type ApiError } from './status.js';
-import type { KubeObject, Store, StoreResult } from './store.js';
+import type { KubeObject, Store, StoreResult, WriteOptions } from './store.js';
 import { serveWatch } from './watch.js';
 
 export interface DenyRule {
@@ -145,10 +145,25 @@ function selectorFilter(route: ResourceRoute, query: URLSearchParams): { ok: tru
   return { ok: true, matches: (o) => matchesLabels(labels.value, o.metadata.labels) && matchesFields(fields.value, o) };
 }
 
+function writeOptions(route: ResourceRoute, query: URLSearchParams): { ok: true; value: WriteOptions } | { ok: false; error: ApiError } {
+  const dryRun = query.getAll('dryRun');
+  if (dryRun.some((v) => v !== 'All')) return { ok: false, error: badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}; only "All" is supported`) };
+  return { ok: true, value: { ...(route.subresource ? { subresource: route.subresource } : {}), dryRun: dryRun.length > 0 } };
+}
+
+/** DeleteOptions.preconditions.resourceVersion, the only precondition clients here send. */
+function deletePrecondition(body: unknown): { resourceVersion?: string } {
+  const preconditions = (body as { preconditions?: { resourceVersion?: unknown } } | undefined)?.preconditions;
+  return typeof preconditions?.resourceVersion === 'string' ? { resourceVersion: preconditions.resourceVersion } : {};
+}
+
 function serveResource(state: ServerState, route: ResourceRoute, query: URLSearchParams, contentType: string, body: unknown, response: ServerResponse): Reply {
   const { store } = state;
-  const { type, namespace, name, subresource } = route;
+  const { type, namespace, name } = route;
   const verb: Verb = route.verb;
+  const parsedOptions = writeOptions(route, query);
+  if (!parsedOptions.ok) return fail(parsedOptions.error);
+  const options = parsedOptions.value;
   switch (verb) {
     case 'get': {
       const object = store.get(type, namespace, name!);
@@ -176,23 +191,23 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
       return { status: 'watch' };
     }
     case 'create':
-      return fromStore(store.create(type, namespace, body), 201);
+      return fromStore(store.create(type, namespace, body, options), 201);
     case 'update':
-      return fromStore(store.update(type, namespace, name!, body, subresource));
+      return fromStore(store.update(type, namespace, name!, body, options));
     case 'patch': {
       const patchType = patchContentTypes[contentType.split(';')[0]!.trim()];
       if (!patchType) return fail({ code: 415, reason: 'UnsupportedMediaType', message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}` });
-      return fromStore(store.patch(type, namespace, name!, patchType, body, subresource));
+      return fromStore(store.patch(type, namespace, name!, patchType, body, options));
     }
     case 'delete': {
-      const deleted = store.delete(type, namespace, name!);
+      const deleted = store.delete(type, namespace, name!, { ...options, ...deletePrecondition(body) });
       return deleted.ok ? { status: 200, body: successStatus(type, name!, deleted.object.metadata.uid ?? '') } : fail(deleted.error);
     }
     case 'deletecollection': {
       const filter = selectorFilter(route, query);
       if (!filter.ok) return fail(filter.error);
       const items = store.list(type, namespace).filter(filter.matches);
-      for (const item of items) store.delete(type, item.metadata.namespace, item.metadata.name!);
+      for (const item of items) store.delete(type, item.metadata.namespace, item.metadata.name!, options);
       return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.currentRevision) }, items } };
     }
   }

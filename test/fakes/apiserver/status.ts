@@ -59,6 +59,15 @@ export function conflict(type: ResourceType, name: string): ApiError {
   };
 }
 
+export function preconditionFailed(type: ResourceType, name: string, wanted: string, actual: string): ApiError {
+  return {
+    code: 409,
+    reason: 'Conflict',
+    message: `Operation cannot be fulfilled on ${qualified(type)} "${name}": Precondition failed: ResourceVersion in precondition: ${wanted}, ResourceVersion in object meta: ${actual}`,
+    details: { name, ...groupOf(type), kind: type.plural },
+  };
+}
+
 export function badRequest(message: string): ApiError {
   return { code: 400, reason: 'BadRequest', message };
 }

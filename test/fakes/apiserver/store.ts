@@ -1,6 +1,6 @@
 import { applyPatch, type PatchType } from './patch.js';
 import { apiVersionOf, resourceTypes, type ResourceType } from './resources.js';
-import { alreadyExists, badRequest, conflict, expired, invalid, namespaceNotFound, notFound, type ApiError } from './status.js';
+import { alreadyExists, badRequest, conflict, expired, invalid, namespaceNotFound, notFound, preconditionFailed, type ApiError } from './status.js';
 
 export interface ObjectMeta {
   name?: string;
@@ -28,12 +28,19 @@ export interface StoreEvent {
   type: EventType;
   resource: ResourceType;
   object: KubeObject;
+  /** The object before a MODIFIED: a filtered watch turns a change into or out of its selection into ADDED or DELETED. */
+  previous: KubeObject | undefined;
   revision: number;
 }
 
 export type StoreResult = { ok: true; object: KubeObject } | { ok: false; error: ApiError };
 
-export type Subresource = 'status' | undefined;
+export interface WriteOptions {
+  /** The `/status` subresource: only `status` changes. */
+  subresource?: 'status';
+  /** `?dryRun=All`: the full answer, nothing stored, no event. */
+  dryRun?: boolean;
+}
 
 export interface StoreOptions {
   /** How many events a watch can resume from; older resourceVersions get 410 Expired. */
@@ -88,7 +95,7 @@ export class Store {
     return structuredClone(items).sort((a, b) => key(type, a.metadata.namespace, a.metadata.name ?? '').localeCompare(key(type, b.metadata.namespace, b.metadata.name ?? '')));
   }
 
-  create(type: ResourceType, namespace: string | undefined, body: unknown): StoreResult {
+  create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): StoreResult {
     const checked = this.checkBody(type, namespace, body);
     if (!checked.ok) return checked;
     const object = checked.object;
@@ -101,10 +108,10 @@ export class Store {
     meta.uid = this.options.uid();
     meta.creationTimestamp = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (isObject(object.spec)) meta.generation = 1;
-    return { ok: true, object: this.commit('ADDED', type, normalize(type, object)) };
+    return { ok: true, object: this.commit('ADDED', type, normalize(type, object), undefined, options.dryRun) };
   }
 
-  update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, subresource: Subresource): StoreResult {
+  update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
     if (!current) return { ok: false, error: notFound(type, name) };
     const checked = this.checkBody(type, namespace, body);
@@ -115,15 +122,15 @@ export class Store {
     }
     const requested = proposed.metadata.resourceVersion;
     if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) return { ok: false, error: conflict(type, name) };
-    return { ok: true, object: this.replace(type, current, proposed, subresource) };
+    return { ok: true, object: this.replace(type, current, proposed, options) };
   }
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, subresource: Subresource): StoreResult {
+  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
     if (!current) return { ok: false, error: notFound(type, name) };
     const patched = applyPatch(patchType, current, patch);
     if (!patched.ok) return { ok: false, error: { code: 422, reason: 'Invalid', message: patched.message } };
-    return this.update(type, namespace, name, patched.value, subresource);
+    return this.update(type, namespace, name, patched.value, options);
   }
 
   /** Create or replace, skipping the API's checks: tests use it to set up state, `status` included. */
@@ -132,16 +139,22 @@ export class Store {
     const current = this.bucket(type).get(key(type, namespace, object.metadata.name ?? ''));
     const incoming = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace } };
     if (current) {
-      return this.commit('MODIFIED', type, normalize(type, { ...incoming, metadata: { ...incoming.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } }));
+      const replaced = normalize(type, { ...incoming, metadata: { ...incoming.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } });
+      return this.commit('MODIFIED', type, replaced, current, false);
     }
     const created = this.create(type, namespace, incoming);
     if (!created.ok) throw new Error(`seed: ${created.error.message}`);
     return created.object;
   }
 
-  delete(type: ResourceType, namespace: string | undefined, name: string): StoreResult {
+  /** `resourceVersion`: the precondition of a DeleteOptions body. */
+  delete(type: ResourceType, namespace: string | undefined, name: string, options: WriteOptions & { resourceVersion?: string } = {}): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
     if (!current) return { ok: false, error: notFound(type, name) };
+    if (options.resourceVersion !== undefined && options.resourceVersion !== current.metadata.resourceVersion) {
+      return { ok: false, error: preconditionFailed(type, name, options.resourceVersion, current.metadata.resourceVersion ?? '') };
+    }
+    if (options.dryRun) return { ok: true, object: structuredClone(current) };
     if (type.plural === 'namespaces') {
       for (const contained of resourceTypes.filter((t) => t.namespaced)) {
         for (const object of this.list(contained, name)) this.remove(contained, object);
@@ -193,9 +206,9 @@ export class Store {
     return { ok: true, object };
   }
 
-  private replace(type: ResourceType, current: KubeObject, proposed: KubeObject, subresource: Subresource): KubeObject {
+  private replace(type: ResourceType, current: KubeObject, proposed: KubeObject, options: WriteOptions): KubeObject {
     let next: KubeObject;
-    if (subresource === 'status') next = { ...structuredClone(current), status: proposed.status };
+    if (options.subresource === 'status') next = { ...structuredClone(current), status: proposed.status };
     else {
       next = { ...proposed, metadata: { ...proposed.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
       if (withStatusSubresource.has(type.plural)) next.status = structuredClone(current.status);
@@ -206,7 +219,7 @@ export class Store {
     const unchanged = canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
     // The real apiserver skips the write (no new resourceVersion, no event) when nothing changed.
     if (unchanged) return structuredClone(current);
-    return this.commit('MODIFIED', type, next);
+    return this.commit('MODIFIED', type, next, current, options.dryRun);
   }
 
   private remove(type: ResourceType, object: KubeObject): KubeObject {
@@ -215,15 +228,16 @@ export class Store {
     const deleted = structuredClone(object);
     // Like the real server, the DELETED event carries the revision of the deletion.
     deleted.metadata.resourceVersion = String(this.revision);
-    this.record({ type: 'DELETED', resource: type, object: deleted, revision: this.revision });
+    this.record({ type: 'DELETED', resource: type, object: deleted, previous: structuredClone(object), revision: this.revision });
     return deleted;
   }
 
-  private commit(type: EventType, resource: ResourceType, object: KubeObject): KubeObject {
+  private commit(type: EventType, resource: ResourceType, object: KubeObject, previous: KubeObject | undefined, dryRun = false): KubeObject {
+    if (dryRun) return structuredClone(object);
     this.revision++;
     object.metadata.resourceVersion = String(this.revision);
     this.bucket(resource).set(key(resource, object.metadata.namespace, object.metadata.name ?? ''), object);
-    this.record({ type, resource, object: structuredClone(object), revision: this.revision });
+    this.record({ type, resource, object: structuredClone(object), previous: previous && structuredClone(previous), revision: this.revision });
     return structuredClone(object);
   }
 

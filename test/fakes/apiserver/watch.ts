@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ResourceType } from './resources.js';
 import { statusBody } from './status.js';
-import type { KubeObject, Store, StoreEvent } from './store.js';
+import type { EventType, KubeObject, Store, StoreEvent } from './store.js';
 
 export interface WatchRequest {
   type: ResourceType;
@@ -22,8 +22,12 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   response.flushHeaders();
   const send = (type: string, object: object) => response.write(`${JSON.stringify({ type, object })}\n`);
-  const relevant = (event: StoreEvent) =>
-    event.resource === request.type && (request.namespace === undefined || event.object.metadata.namespace === request.namespace) && request.matches(event.object);
+  const inScope = (event: StoreEvent) => event.resource === request.type && (request.namespace === undefined || event.object.metadata.namespace === request.namespace);
+  const deliver = (event: StoreEvent) => {
+    if (!inScope(event)) return;
+    const translated = asSeenThroughSelector(event, request.matches);
+    if (translated) send(translated, event.object);
+  };
 
   const since = request.resourceVersion === undefined || request.resourceVersion === '' || request.resourceVersion === '0' ? undefined : Number(request.resourceVersion);
   if (since === undefined) {
@@ -35,11 +39,9 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
       response.end();
       return () => {};
     }
-    for (const event of backlog.events.filter(relevant)) send(event.type, event.object);
+    backlog.events.forEach(deliver);
   }
-  const unsubscribe = store.subscribe((event) => {
-    if (relevant(event)) send(event.type, event.object);
-  });
+  const unsubscribe = store.subscribe(deliver);
   const timer = request.timeoutSeconds ? setTimeout(() => stop(), request.timeoutSeconds * 1000) : undefined;
   const stop = () => {
     clearTimeout(timer);
@@ -48,4 +50,17 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
   };
   response.on('close', stop);
   return stop;
+}
+
+/**
+ * What a selector-filtered watch reports, as the real watch cache does: an
+ * object that starts matching is ADDED, one that stops matching is DELETED.
+ */
+export function asSeenThroughSelector(event: StoreEvent, matches: (object: KubeObject) => boolean): EventType | undefined {
+  const now = event.type !== 'DELETED' && matches(event.object);
+  const before = event.previous !== undefined && matches(event.previous);
+  if (event.type === 'DELETED') return before ? 'DELETED' : undefined;
+  if (now && before) return 'MODIFIED';
+  if (now) return 'ADDED';
+  return before ? 'DELETED' : undefined;
 }
