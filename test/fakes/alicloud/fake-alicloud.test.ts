@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { RuntimeOptions } from '@darabonba/typescript';
 import { startFakeAlicloud, type FakeAlicloud } from './index.js';
 import {
   AssumeRoleRequest,
@@ -201,6 +203,28 @@ describe('STS through @alicloud/sts20150401', () => {
     expect(error).toMatchObject({ statusCode: 401 });
     expect(error.code).toMatch(/^AuthenticationFail\.OIDCToken\./);
     expect(JSON.stringify(fake.requests)).not.toContain(OIDC_TOKEN);
+  });
+});
+
+describe('anonymous calls through callApi', () => {
+  const anonymous = (action: string, version: string, query: Record<string, string>, form: Record<string, string>) =>
+    openApiClient(fake.endpoint, { accessKeyId: '', accessKeySecret: '' }).callApi(
+      new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'Anonymous', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' }),
+      new $OpenApiUtil.OpenApiRequest({ query, body: form }),
+      new RuntimeOptions({}),
+    );
+
+  it('AssumeRoleWithOIDC reads the token from a form body, out of the URL', async () => {
+    const response = (await anonymous('AssumeRoleWithOIDC', '2015-04-01', { OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa' }, { OIDCToken: OIDC_TOKEN })) as {
+      body: { Credentials: { AccessKeyId: string } };
+    };
+    expect(response.body.Credentials.AccessKeyId).toMatch(/^STS\./);
+    expect(fake.requests[0]?.params).toEqual({ OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa' });
+  });
+
+  it('an unsigned CR call is refused, and an unknown action is not found', async () => {
+    expect(await sdkError(anonymous('GetAuthorizationToken', '2018-12-01', { InstanceId: INSTANCE }, {}))).toMatchObject({ code: 'MissingAccessKeyId', statusCode: 400 });
+    expect(await sdkError(anonymous('DeleteEverything', '2018-12-01', {}, {}))).toMatchObject({ code: 'InvalidAction.NotFound', statusCode: 404 });
   });
 });
 
