@@ -6,7 +6,7 @@
 import { isMap, isScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { Problem } from './problem.js';
 import type { AcrConfiguration, NameSelection, WebhookConfiguration } from './configuration-model.js';
-import type { Position } from './configuration-lines.js';
+import { parseEntryLine, type Position, type SourceLine } from './configuration-lines.js';
 import { hasError, parseYaml, scalarText, type ParsedYaml } from './configuration-yaml.js';
 import { closestName } from './configuration-suggest.js';
 import { parseGoDuration } from './go-duration.js';
@@ -49,7 +49,11 @@ export function parseConfigurationFile(text: string): ParseResult {
 function parseFile(text: string): ParseResult {
   const parsed = parseYaml(text, { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...MANIFEST_KEYS], skipBlockContent: true });
   const problems = [...parsed.problems];
-  if (!parsed.document) return { ok: false, problems };
+  if (!parsed.document) {
+    // YAML's own message for a value that is not indented under its `|` does not say what to indent.
+    const unindented = unindentedBlockValues(parsed.lines);
+    return { ok: false, problems: unindented.length > 0 ? [...problems.filter((p) => p.code !== 'yaml-syntax'), ...unindented] : problems };
+  }
   let root = parsed.document.contents as Node | null;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return validate([], problems);
   if (!isMap(root)) {
@@ -95,6 +99,34 @@ function parseFile(text: string): ParseResult {
     values.push({ key, value, keyAt, locate: node && isScalar(node) ? scalarLocator(node, parsed) : (position) => position });
   }
   return validate(values, problems);
+}
+
+const BLOCK_HEADER = /^[|>][-+0-9]*\s*(#.*)?$/;
+
+function unindentedBlockValues(lines: SourceLine[]): Problem[] {
+  const topLevelKeys: readonly string[] = [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...CONFIGMAP_FIELDS];
+  const problems: Problem[] = [];
+  lines.forEach((line, index) => {
+    const entry = parseEntryLine(line.text);
+    if (!entry || !BLOCK_HEADER.test(entry.value)) return;
+    const offset = lines.slice(index + 1).findIndex((next) => next.text.trim() !== '');
+    const next = lines[index + 1 + offset];
+    if (offset < 0 || !next) return;
+    const indent = /^ */.exec(next.text)?.[0].length ?? 0;
+    const nextEntry = parseEntryLine(next.text);
+    const belongsToValue = next.text.trimStart().startsWith('-') || (nextEntry !== undefined && !topLevelKeys.includes(nextEntry.key));
+    if (indent > entry.indent || !belongsToValue) return;
+    problems.push({
+      severity: 'error',
+      code: 'block-not-indented',
+      key: entry.key,
+      line: index + 2 + offset,
+      column: (next.origin[indent] ?? indent) + 1,
+      message: `The lines after \`${entry.key}: ${entry.value}\` are not indented more than \`${entry.key}\`, so they are not part of its value.`,
+      fix: `Indent every line of the \`${entry.key}\` value two spaces more than \`${entry.key}\`.`,
+    });
+  });
+  return problems;
 }
 
 const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];

@@ -227,7 +227,8 @@ export const joinQuotedList: Repair = (lines, skip, key) => {
       key,
       ...originalPosition(lines, { line: index + 1, column: entry.valueColumn + 1 }),
       message: `\`${entry.key}\` is written as several quoted strings; they were read as one comma-separated list.`,
-      fix: `Write one quoted string: \`${entry.key}: ${joined}\`.`,
+      // Never echo what may be a secret.
+      fix: /secret/i.test(entry.key) ? `Write one quoted string: \`${entry.key}: "<value>"\`.` : `Write one quoted string: \`${entry.key}: ${joined}\`.`,
     });
     // Pad so the columns of anything after the value keep their meaning.
     const replacement = joined.padEnd(entry.value.length, ' ');

@@ -31,12 +31,17 @@ export function parseYaml(text: string, options: { knownKeys: readonly string[];
   const document = parseDocument(repaired.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = [...repaired.problems];
   const reported = [...document.errors.map((error) => ['error', error] as const), ...document.warnings.map((warning) => ['warning', warning] as const)];
+  const linesReported = new Set<number>();
   for (const [severity, error] of reported) {
+    // Errors after the first on a line are the parser tripping over the same mistake.
+    const at = position(error.pos[0]);
+    if (linesReported.has(at.line)) continue;
+    linesReported.add(at.line);
     problems.push({
       severity,
       code: 'yaml-syntax',
       key: options.key,
-      ...position(error.pos[0]),
+      ...at,
       message: `${error.message.replace(/\s+/g, ' ').replace(/\.?$/, '.')}`,
       fix: yamlFix(error.code),
     });

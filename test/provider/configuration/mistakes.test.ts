@@ -113,6 +113,13 @@ describe('accepted with a warning', () => {
       { enabled: true, failurePolicy: 'Fail', timeoutSeconds: 10 },
     ],
     [
+      'a field of no ConfigMap in a manifest',
+      lines('apiVersion: v1', 'kind: ConfigMap', 'spec:', '  x: 1', 'data:', '  watch-namespace: all'),
+      ['unknown-manifest-field', 3, 1],
+      (r) => r.config.watchNamespaces,
+      { all: true },
+    ],
+    [
       'an unquoted number as a data value',
       lines('acr-api-version: 2018'),
       ['value-not-a-string', 1, 18],
@@ -132,6 +139,9 @@ describe('refused with an error', () => {
   it.each<[string, string, Expected]>([
     ['a key that falls out of its list item', lines('acr-registry-info: |', '  - instanceId: ""', '  regionId: "cn-hangzhou"'), ['key-outside-list-item', 3, 3, 'Indent `regionId` to line up with `instanceId`']],
     ['a key at column 1 after `- instanceId:`', lines('data:', '  acr-registry-info: |', '    - instanceId: ""', '    regionId: "cn-hangzhou"'), ['key-outside-list-item', 4, 5, 'line up with `instanceId`']],
+    ['acr-registry-info lines not indented under `|`', lines('acr-registry-info: |', '- instanceId: ""', '  regionId: cn-beijing'), ['block-not-indented', 2, 1, 'Indent every line of the `acr-registry-info` value']],
+    ['acr-registry-info lines level with the key in a manifest', lines('data:', '  acr-registry-info: |', '  - instanceId: ""'), ['block-not-indented', 3, 3, 'two spaces more']],
+    ['a data key beside `data:` in a manifest', lines('data:', '  service-account: a', 'watch-namespace: all'), ['key-outside-data', 3, 1, 'under `data`']],
     ['a tab in the indentation', lines('data:', '\tservice-account: default'), ['tab-indentation', 2, 1, 'spaces']],
     ['a tab inside acr-registry-info', lines('acr-registry-info: |', '  - instanceId: ""', '  \tregionId: cn-beijing'), ['tab-indentation', 3, 3, 'spaces']],
     ['acr-registry-info that is a map, not a list', lines('acr-registry-info: |', '  instanceId: ""', '  regionId: cn-beijing'), ['registry-info-not-a-list', 2, 3, '`- `']],
@@ -171,6 +181,7 @@ describe('refused with an error', () => {
       lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', `    customAccessKeySecret: "${secret}"x`),
       lines('acr-registry-info: |', '  - instanceId: ""', `    customAccessKeySecret: ${secret}`),
       lines('acr-registry-info: |', '  - instanceId: bad', '    customAccessKey: LTAIexample', `    customAccessKeySecret: ${secret} // the secret`),
+      lines('acr-registry-info: |', '  - instanceId: bad', '    customAccessKey: LTAIexample', `    customAccessKeySecret: "${secret}","${secret}"`),
     ]) {
       const result = parseConfigurationFile(text);
       expect(result.ok).toBe(false);
@@ -188,6 +199,12 @@ describe('ConfigMap data from the API', () => {
       ['warning', 'quoted-list', 'acr-registry-info', 2, 12],
       ['error', 'invalid-instance-id', 'acr-registry-info', 3, 15],
     ]);
+  });
+
+  it('refuses a key at column 1 after `- instanceId:`', () => {
+    const result = parseConfigurationData({ 'acr-registry-info': '- instanceId: ""\nregionId: "cn-hangzhou"' });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.objectContaining({ code: 'key-outside-list-item', key: 'acr-registry-info', line: 2, column: 1, fix: 'Indent `regionId` to line up with `instanceId`.' })]);
   });
 
   it('reports unknown keys without a position', () => {
