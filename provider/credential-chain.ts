@@ -32,16 +32,16 @@ const rrsaDurationSeconds = 3600;
 /** Reads a file holding one secret value; a missing or empty file is a {@link CloudError} naming the path and the fix. */
 async function readSecretFile(path: string, action: CloudAction, code: LocalFailureCode, accessKeyId: string | undefined): Promise<string> {
   const fail = (detail: string) =>
-    cloudError({ action, identity: undefined, accessKeyId, endpoint: 'the node', resource: path, region: undefined, secrets: [] }, { code, detail });
+    cloudError({ action, identity: undefined, accessKeyId, endpoint: undefined, resource: path, region: undefined, secrets: [] }, { code, detail });
   let content: string;
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-    throw fail(`${path} ${reason}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fail(code === 'ENOENT' ? 'the file does not exist' : `the file cannot be read (${code ?? 'error'})`);
   }
   const value = content.trim();
-  if (value === '') throw fail(`${path} is empty`);
+  if (value === '') throw fail('the file is empty');
   return value;
 }
 
@@ -58,7 +58,7 @@ async function baseCredentials(entry: RegistryEntry, region: string, ctx: Creden
         secret = source.inlineSecret;
       } else {
         throw cloudError(
-          { action: 'ReadAccessKeySecret', identity: undefined, accessKeyId: source.accessKeyId, endpoint: 'acr-configuration', resource: `acr-registry-info entry ${entry.index}`, region, secrets: [] },
+          { action: 'ReadAccessKeySecret', identity: undefined, accessKeyId: source.accessKeyId, endpoint: undefined, resource: `acr-registry-info entry ${entry.index}`, region, secrets: [] },
           { code: 'SecretMissing', detail: `entry ${entry.index} names customAccessKey ${source.accessKeyId} without a secret` },
         );
       }

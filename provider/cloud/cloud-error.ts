@@ -68,8 +68,8 @@ export interface CallSubject {
   /** Who called (`CloudCredentials.identity`); `undefined` for anonymous and metadata calls. */
   identity: string | undefined;
   accessKeyId: string | undefined;
-  /** `host[:port]` or base URL the call went to. */
-  endpoint: string;
+  /** The base URL the call went to; `undefined` for failures before any call (files, environment). */
+  endpoint: string | undefined;
   /** What the call was about: an instance ID, a role ARN, a file path. */
   resource: string | undefined;
   region: string | undefined;
@@ -158,13 +158,13 @@ export function fixFor(subject: CallSubject, code: string, httpStatus: number | 
   if (lower.includes('region')) return `check regionId (${subject.region ?? 'unset'}) in acr-registry-info`;
   switch (code) {
     case 'Timeout':
-      return `check that this node can reach ${subject.endpoint} (security group, route, proxy); nodes without Internet access need the VPC endpoints`;
+      return `check that this node can reach ${subject.endpoint ?? 'the endpoint'} (security group, route, proxy); nodes without Internet access need the VPC endpoints`;
     case 'NetworkError':
-      return `check DNS, routes and firewalls between this node and ${subject.endpoint}`;
+      return `check DNS, routes and firewalls between this node and ${subject.endpoint ?? 'the endpoint'}`;
     case 'DeadlineExceeded':
-      return `Alibaba Cloud did not answer in time; check the connectivity to ${subject.endpoint} and retry`;
+      return `Alibaba Cloud did not answer in time; check the connectivity to ${subject.endpoint ?? 'Alibaba Cloud'} and retry`;
     case 'InvalidResponse':
-      return `${subject.endpoint} did not answer like Alibaba Cloud; check proxies and the ACR_PROVIDER_*_ENDPOINT variables`;
+      return `${subject.endpoint ?? 'the endpoint'} did not answer like Alibaba Cloud; check proxies and the ACR_PROVIDER_*_ENDPOINT variables`;
     case 'MetadataUnavailable':
     case 'NoRamRole':
       return 'no RAM role attached to the ECS instance / metadata unreachable; attach a worker RAM role to the instance or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET';
@@ -202,12 +202,13 @@ export interface FailureDetails {
 export function cloudFailure(subject: CallSubject, details: FailureDetails): CloudFailure {
   const by = subject.identity ? ` as ${subject.identity}` : '';
   const about = subject.resource ? ` for ${subject.resource}` : '';
+  const at = subject.endpoint ? ` at ${subject.endpoint}` : '';
   return {
     action: subject.action,
     code: details.code,
     httpStatus: details.httpStatus,
     requestId: details.requestId,
-    message: sanitize(`${subject.action}${about}${by} at ${subject.endpoint}: ${details.detail}`, subject.secrets),
+    message: sanitize(`${subject.action}${about}${by}${at}: ${details.detail}`, subject.secrets),
     retryable: isRetryable(details.code, details.httpStatus),
     retryAfterMs: details.retryAfterMs,
     fix: sanitize(fixFor(subject, details.code, details.httpStatus), subject.secrets),

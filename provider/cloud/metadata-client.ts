@@ -76,8 +76,24 @@ async function request(
   );
 }
 
+// One session token serves every read made with the same options: the region
+// and the credentials of a run. Options carry the run's budget, which ends
+// long before the token's TTL, so a held token never needs renewing.
+const sessionTokens = new WeakMap<MetadataOptions, Promise<string | undefined>>();
+
 /** The IMDSv2 session token, or `undefined` when the service issues none and IMDSv1 is allowed. */
-async function sessionToken(options: MetadataOptions): Promise<string | undefined> {
+function sessionToken(options: MetadataOptions): Promise<string | undefined> {
+  let token = sessionTokens.get(options);
+  if (token === undefined) {
+    token = requestSessionToken(options);
+    sessionTokens.set(options, token);
+    // A failed request is not kept: the next read asks again.
+    token.catch(() => sessionTokens.delete(options));
+  }
+  return token;
+}
+
+async function requestSessionToken(options: MetadataOptions): Promise<string | undefined> {
   const response = await request(options, 'MetadataToken', 'PUT', '/latest/api/token', {
     'X-aliyun-ecs-metadata-token-ttl-seconds': String(tokenTtlSeconds),
   });

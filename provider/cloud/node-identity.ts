@@ -31,7 +31,7 @@ export function environmentCredentials(env: Record<string, string | undefined>):
         action: 'EnvironmentCredentials',
         identity: undefined,
         accessKeyId,
-        endpoint: 'the environment',
+        endpoint: undefined,
         resource: undefined,
         region: undefined,
         secrets: accessKeySecret === undefined ? [] : [accessKeySecret],

@@ -122,7 +122,7 @@ describe('credentialsForEntry', () => {
       credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }), context()),
     );
     expect(f).toMatchObject({ action: 'ReadAccessKeySecret', code: 'SecretFileMissing', retryable: false });
-    expect(f.message).toContain(`${path} does not exist`);
+    expect(f.message).toContain(`ReadAccessKeySecret for ${path}: the file does not exist`);
     expect(f.fix).toContain('kubectl acr configure --access-key-id LTAI-custom');
     expect(fake.requests).toHaveLength(0);
   });
@@ -155,6 +155,6 @@ describe('credentialsForEntry', () => {
     const f = await failure(
       credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'a-directory' } }), context()),
     );
-    expect(f.message).toMatch(/a-directory cannot be read \(EISDIR\)/);
+    expect(f.message).toMatch(/a-directory: the file cannot be read \(EISDIR\)/);
   });
 });

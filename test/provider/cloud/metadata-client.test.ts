@@ -112,6 +112,25 @@ describe('fetchNodeRegion', () => {
   });
 });
 
+describe('the IMDSv2 session token', () => {
+  it('is shared by the reads of one run, and a failed request is not kept', async () => {
+    const run = options();
+    await fetchNodeRegion(run);
+    await fetchNodeCredentials(run);
+    expect(fake.count('MetadataToken')).toBe(1);
+    expect(fake.count('MetadataCredentials')).toBe(1);
+
+    await fetchNodeRegion(options());
+    expect(fake.count('MetadataToken')).toBe(2);
+
+    fake.fault('MetadataToken', { status: 404, times: 1 });
+    const retried = options();
+    await expect(fetchNodeRegion(retried)).rejects.toThrow(CloudError);
+    await expect(fetchNodeRegion(retried)).resolves.toBe('cn-shanghai');
+    expect(fake.count('MetadataToken')).toBe(4);
+  });
+});
+
 describe('nodeIdentity', () => {
   it('prefers ALIBABA_CLOUD_ACCESS_KEY_* and never asks the metadata service then', async () => {
     const credentials = await nodeIdentity(
