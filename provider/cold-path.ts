@@ -301,7 +301,11 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
   for (let step = 0; step < MAX_LOOKUPS; step++) {
     const resolution = resolveRegistry(host, config.registries, facts);
     if (resolution.kind === 'lookup') {
-      validUntil = Math.min(validUntil, await lookUp(session, resolution.lookup, facts));
+      try {
+        validUntil = Math.min(validUntil, await lookUp(session, resolution.lookup, facts));
+      } catch (error) {
+        return failed(session, await lookupFailure(session, resolution.lookup, error));
+      }
       continue;
     }
     if (resolution.kind === 'unknown-instance') {
@@ -355,6 +359,14 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
   return failed(session, { exitCode: 1, host: host.host, code: 'InternalError', message: 'the registry resolution did not settle' });
 }
 
+async function lookupFailure(session: Session, lookup: Lookup, error: unknown): Promise<ProviderFailure> {
+  const { env } = session.input;
+  if (lookup.kind === 'node-region') return failureFrom(error, session.host.host, undefined, identityLabel(undefined, env));
+  const entry = lookup.kind === 'instance-domains' ? lookup.entry : undefined;
+  const instance = `${lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName} (${lookup.region})`;
+  return failureFrom(error, session.host.host, instance, (await settledIdentity(session, entry)) ?? identityLabel(entry, env));
+}
+
 /** The identity the credentials turned out to be (e.g. `role/KubernetesWorkerRole`), when they were obtained. */
 async function settledIdentity(session: Session, entry: RegistryEntry | undefined): Promise<string | undefined> {
   const pending = session.credentials.get(identityKey(entry, session.input.env));
@@ -400,6 +412,7 @@ export const coldPath: ColdPath = async (input) => {
       const answer = cachedAnswer(input.store, input.decisionKey, input.now());
       return answer ? ({ ok: true, decision: answer.decision, token: answer.token } satisfies ColdPathResult) : undefined;
     },
-    produce: () => decide(session, notes),
+    // A bug must still end in one line naming the registry, not a stack trace.
+    produce: () => decide(session, notes).catch((error: unknown) => failed(session, failureFrom(error, host.host, undefined, undefined))),
   });
 };
