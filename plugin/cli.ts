@@ -4,6 +4,7 @@
 import yargs, { type Argv } from 'yargs';
 import { versionLine } from '../provider/version.js';
 import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
+import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
 import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
 
 /** Runs a command body; whatever it throws becomes a message and an exit code. */
@@ -30,6 +31,12 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       'Create or update kube-system/acr-configuration without editing YAML',
       (y) => configureBuilder(y) as Argv<ConfigureArgs>,
       handle(runtime, setExit, runConfigure),
+    )
+    .command<StatusArgs>(
+      'status',
+      'Show the configuration as understood, every problem with its fix, the nodes and the Secret sync',
+      (y) => statusBuilder(y) as Argv<StatusArgs>,
+      handle(runtime, setExit, runStatus),
     )
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
     .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')

@@ -284,12 +284,14 @@ export function planConfigure(current: Record<string, string>, request: Configur
       }
     }
   }
-  if (request.moveInlineSecrets) {
-    if (!hasInlineSecret(entries)) notes.push('No plain-text customAccessKeySecret to move.');
-    else {
+  // Whenever configure writes acr-registry-info, no secret stays in it in plain text.
+  if (request.moveInlineSecrets || registriesEdited) {
+    if (hasInlineSecret(entries)) {
       registriesEdited = true;
       entries = moveInlineSecrets(entries, secrets);
       notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${ACCESS_KEY_SECRET_NAME}.`);
+    } else if (request.moveInlineSecrets) {
+      notes.push('No plain-text customAccessKeySecret to move.');
     }
   }
   if (registriesEdited) data['acr-registry-info'] = renderRegistryInfo(entries.map((entry, index) => ({ ...entry, index })));

@@ -1,0 +1,125 @@
+// `kubectl acr status`: read what matters from the cluster, build the report,
+// print it. Exit 0 healthy, 1 problems found, 2 invalid configuration.
+
+import type { Argv } from 'yargs';
+import { formatProblem } from '../../provider/problem.js';
+import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
+import { ACCESS_KEY_SECRET_NAME } from '../configure-edit.js';
+import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type ConfigMapObject, type SecretObject } from '../configuration-store.js';
+import { render, renderTable, type OutputFormat } from '../output.js';
+import { redactSecrets, secretValuesIn } from '../redaction.js';
+import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import { buildStatusReport, exitCodeFor, NODE_SETUP_LABEL, type ClusterSnapshot, type StatusReport } from '../status-report.js';
+
+export interface StatusArgs extends GlobalArgs {
+  output: OutputFormat;
+}
+
+export function statusBuilder(yargs: Argv): Argv {
+  return yargs
+    .option('output', { alias: 'o', type: 'string', choices: ['table', 'json', 'yaml'], default: 'table', describe: 'Output format' })
+    .example('$0 status', 'Configuration, problems with line and fix, nodes, Secret sync')
+    .example('$0 status -o json | jq .problems', 'Problems for a script')
+    .example('$0 status --context prod && echo healthy', 'Exit code: 0 healthy, 1 problems found, 2 invalid configuration');
+}
+
+/** A list the user may not be allowed to read: the report goes on without it, saying so. */
+async function listOrNote<T extends KubeObject>(client: KubeClient, path: string, what: string, notes: string[], query?: Record<string, string>): Promise<T[]> {
+  try {
+    return await client.list<T>(path, query);
+  } catch (error) {
+    if (error instanceof KubeApiError && (error.status === 403 || error.status === 404)) {
+      notes.push(`Cannot list ${what} (${error.status} ${error.reason}); the report leaves them out.`);
+      return [];
+    }
+    throw error;
+  }
+}
+
+async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Promise<ClusterSnapshot> {
+  const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
+  const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, deployments, daemonSets, pods] = await Promise.all([
+    readConfigMap(client) as Promise<ConfigMapObject | undefined>,
+    client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME)).catch((error: unknown) => {
+      if (error instanceof KubeApiError && error.status === 403) return undefined;
+      throw error;
+    }),
+    listOrNote(client, resourcePath({ plural: 'namespaces' }), 'namespaces', notes),
+    listOrNote(client, resourcePath({ plural: 'serviceaccounts' }), 'ServiceAccounts', notes),
+    listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, { fieldSelector: 'type=kubernetes.io/dockerconfigjson' }),
+    listOrNote(client, resourcePath({ plural: 'nodes' }), 'nodes', notes),
+    listOrNote(client, resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE), 'acr-node-setup pods', notes, { labelSelector: NODE_SETUP_LABEL }),
+    listOrNote(client, resourcePath(apps('deployments')), 'Deployments', notes),
+    listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
+    listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
+  ]);
+  return { configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, deployments, daemonSets, pods, now };
+}
+
+function section(title: string, body: string): string {
+  return `${title}\n${body
+    .trimEnd()
+    .split('\n')
+    .map((line) => (line === '' ? '' : `  ${line}`))
+    .join('\n')}\n\n`;
+}
+
+function listText(value: string[] | string): string {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function renderStatusTable(report: StatusReport): string {
+  const c = report.configuration;
+  let out = '';
+  const title = `Configuration (${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME}${c.present ? '' : ', absent: defaults apply'})`;
+  if (c.valid) {
+    const registries = renderTable(
+      ['edition', 'instance', 'region', 'domains', 'credentials'],
+      c.registries.map((r) => [r.edition, r.instanceId ?? '-', r.region, r.domains, r.assumeRole ? `${r.credentials}, then assume ${r.assumeRole}` : r.credentials]),
+    );
+    const scope = [
+      `Secret sync namespaces: ${listText(c.watchNamespaces)}`,
+      `Secret sync ServiceAccounts: ${listText(c.serviceAccounts)}`,
+      `Refresh before expiry: ${c.expiringThreshold}   RRSA: ${c.rrsa ? 'on' : 'off'}   Webhook: ${c.webhook}`,
+    ].join('\n');
+    out += section(title, `${registries}\n${scope}`);
+  } else {
+    out += section(title, 'invalid: see the problems below');
+  }
+  out += section(
+    'Nodes (credential provider from kube-system/acr-node-setup)',
+    report.nodes.length > 0 ? renderTable(['node', 'provider', 'pod'], report.nodes.map((n) => [n.node, n.provider, n.pod ?? '-'])) : 'no nodes listed',
+  );
+  const sync = report.secretSync;
+  const syncTitle = `Secret sync (aliyun-acr-credential-helper: ${sync.helper}, kubectl-acr-sync: ${sync.sync})`;
+  out += section(
+    syncTitle,
+    sync.namespaces.length > 0
+      ? renderTable(
+          ['namespace', 'secret', 'token expires', 'serviceaccounts patched'],
+          sync.namespaces.map((ns) => [
+            ns.exists ? ns.namespace : `${ns.namespace} (absent)`,
+            ns.secret ?? '-',
+            ns.tokenExpiresAt ? `${ns.tokenExpiresAt}${ns.tokenExpired ? ' (expired)' : ''}` : '-',
+            ns.serviceAccounts.length > 0 ? ns.serviceAccounts.map((sa) => `${sa.name}${sa.patched ? '' : ' (not patched)'}`).join(', ') : '-',
+          ]),
+        )
+      : 'no namespaces in scope',
+  );
+  if (report.notes.length > 0) out += section('Notes', report.notes.join('\n'));
+  out += section(`Problems (${report.problems.length})`, report.problems.length > 0 ? report.problems.map((p) => formatProblem(p)).join('\n') : 'none');
+  const verdict = { healthy: 'healthy', problems: `${report.problems.length} problem(s) found`, invalid: 'the configuration is invalid' }[report.health];
+  return `${out}Result: ${verdict}\n`;
+}
+
+export async function runStatus(args: StatusArgs, runtime: Runtime): Promise<ExitCode> {
+  const client = connect(connectionFlags(args), runtime.env);
+  const notes: string[] = [];
+  const snapshot = await readSnapshot(client, runtime.now(), notes);
+  const built = buildStatusReport(snapshot);
+  const report = { ...built, notes: [...built.notes, ...notes] };
+  // Nothing in the report should hold a secret; this makes sure of it.
+  const secrets = secretValuesIn(snapshot.configMap?.data ?? {});
+  runtime.stdout(redactSecrets(render(args.output, report, () => renderStatusTable(report)), secrets));
+  return exitCodeFor(report.health);
+}
