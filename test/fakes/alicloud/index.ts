@@ -1,6 +1,6 @@
 import { FaultTable, type Fault } from './faults.js';
 import { listen, type RecordedRequest } from './server.js';
-import { createState, type Clock, type DomainType, type IssuedToken, type MetadataSettings } from './state.js';
+import { createState, type Clock, type Instance, type IssuedToken, type MetadataSettings } from './state.js';
 
 /**
  * One loopback HTTP server playing every Alibaba Cloud endpoint the project calls: ECS metadata, STS, CR 2018-12-01,
@@ -9,7 +9,7 @@ import { createState, type Clock, type DomainType, type IssuedToken, type Metada
 
 export type { Fault } from './faults.js';
 export type { RecordedRequest } from './server.js';
-export type { IssuedToken, MetadataSettings } from './state.js';
+export type { DomainType, Instance, IssuedToken, MetadataSettings } from './state.js';
 
 export interface FakeAlicloudOptions {
   /** The region of the node and of CR requests that carry no RegionId. Default 'cn-hangzhou'. */
@@ -30,13 +30,8 @@ export interface FakeAlicloud {
   addRole(r: { arn: string; principal: string; trustedPrincipals: string[]; maxSessionDuration?: number }): void;
   /** AssumeRoleWithOIDC accepts exactly this token for this provider; the role must list the provider ARN in trustedPrincipals. */
   addOidcProvider(p: { arn: string; token: string }): void;
-  addInstance(i: {
-    instanceId: string;
-    instanceName: string;
-    region: string;
-    domains: { domain: string; type: DomainType }[];
-    allowedPrincipals: string[];
-  }): void;
+  /** Domains with '-vpc.' in them are the instance's VPC endpoint; the others its internet endpoint. */
+  addInstance(i: Instance): void;
   /** Who may call GET /tokens (Personal Edition) in a region. */
   allowPersonal(region: string, principals: string[]): void;
   fault(action: string, f: Fault): void;

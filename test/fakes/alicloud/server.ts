@@ -8,7 +8,7 @@ import { handleMetadata, metadataAction } from './metadata.js';
 import { handleRegistry } from './registry.js';
 import { apiError, errorReply, isApiError, success, textReply, type Answer, type ApiError, type Reply } from './reply.js';
 import { authenticate, parseAcs3Authorization } from './signature.js';
-import type { State } from './state.js';
+import type { AccessKey, State } from './state.js';
 import { assumeRole, assumeRoleWithOidc, STS_VERSION } from './sts.js';
 
 export interface RecordedRequest {
@@ -86,33 +86,27 @@ function asReply(result: Reply | ApiError, call: IncomingCall, service: Service)
   return isApiError(result) ? errorReply(result, call.host, PRODUCT[service]) : result;
 }
 
+type SignedHandler = (caller: AccessKey, params: Record<string, string>) => Reply | ApiError;
+
+/** The handler of an action that needs a signed request, or undefined when the gateway does not know the action. */
+function signedHandler(state: State, where: Route): SignedHandler | undefined {
+  const { service, action } = where;
+  if (service === 'sts' && action === 'AssumeRole') return (caller, params) => assumeRole(state, caller, params);
+  if (service === 'cr' && isCrAction(action)) return (caller, params) => handleCr(state, action, caller, params);
+  if (service === 'cr-personal') return (caller, params) => getPersonalToken(state, caller, params);
+  return undefined;
+}
+
 function dispatch(state: State, call: IncomingCall, where: Route): Outcome {
   const params = callParams(call);
-  switch (where.service) {
-    case 'metadata':
-      return { reply: handleMetadata(state, call, metadataAction(call)) };
-    case 'registry':
-      return { reply: handleRegistry(state, call) };
-    case 'sts':
-      if (where.action === 'AssumeRoleWithOIDC') return { reply: asReply(assumeRoleWithOidc(state, params), call, 'sts') };
-      if (where.action !== 'AssumeRole') return { reply: asReply(unknownAction(where.action), call, 'sts') };
-      break;
-    case 'cr':
-      if (!isCrAction(where.action)) return { reply: asReply(unknownAction(where.action), call, 'cr') };
-      break;
-    case 'cr-personal':
-      break;
-    case 'unknown':
-      return { reply: asReply(unknownAction(where.action), call, 'unknown') };
-  }
+  if (where.service === 'metadata') return { reply: handleMetadata(state, call, metadataAction(call)) };
+  if (where.service === 'registry') return { reply: handleRegistry(state, call) };
+  if (where.service === 'sts' && where.action === 'AssumeRoleWithOIDC') return { reply: asReply(assumeRoleWithOidc(state, params), call, 'sts') };
+  const handler = signedHandler(state, where);
+  if (!handler) return { reply: asReply(unknownAction(where.action), call, where.service) };
   const auth = authenticate(state, call);
   if (!auth.ok) return { reply: asReply(auth.error, call, where.service) };
-  const caller = auth.key;
-  const principal = caller.principal;
-  if (where.service === 'sts') return { reply: asReply(assumeRole(state, caller, params), call, 'sts'), principal };
-  if (where.service === 'cr-personal') return { reply: getPersonalToken(state, caller, params), principal };
-  if (isCrAction(where.action)) return { reply: asReply(handleCr(state, where.action, caller, params), call, 'cr'), principal };
-  return { reply: asReply(unknownAction(where.action), call, where.service), principal };
+  return { reply: asReply(handler(auth.key, params), call, where.service), principal: auth.key.principal };
 }
 
 function faultReply(effect: Exclude<FaultEffect, { kind: 'drop' } | { kind: 'none' }>, call: IncomingCall, service: Service): Reply {
