@@ -222,6 +222,18 @@ describe('anonymous calls through callApi', () => {
     expect(fake.requests[0]?.params).toEqual({ OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa' });
   });
 
+  it.each([
+    ['an unknown provider', { OIDCProviderArn: 'acs:ram::1234:oidc-provider/other' }, OIDC_TOKEN, 'AuthenticationFail.NoPermission', 401],
+    ['an empty token', {}, '', 'AuthenticationFail.OIDCToken.Invalid', 401],
+    ['another token', {}, `${OIDC_TOKEN}x`, 'AuthenticationFail.OIDCToken.InvalidSignature', 401],
+    ['an unknown role', { RoleArn: 'acs:ram::1234:role/missing' }, OIDC_TOKEN, 'EntityNotExist.Role', 404],
+    ['a role that does not trust the provider', { RoleArn: 'acs:ram::1234:role/users-only' }, OIDC_TOKEN, 'AuthenticationFail.NoPermission', 401],
+  ])('AssumeRoleWithOIDC refuses %s', async (_what, override, token, code, status) => {
+    fake.addRole({ arn: 'acs:ram::1234:role/users-only', principal: 'role/users-only@1234', trustedPrincipals: ['user/puller'] });
+    const query = { OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa', ...override };
+    expect(await sdkError(anonymous('AssumeRoleWithOIDC', '2015-04-01', query, { OIDCToken: token }))).toMatchObject({ code, statusCode: status });
+  });
+
   it('an unsigned CR call is refused, and an unknown action is not found', async () => {
     expect(await sdkError(anonymous('GetAuthorizationToken', '2018-12-01', { InstanceId: INSTANCE }, {}))).toMatchObject({ code: 'MissingAccessKeyId', statusCode: 400 });
     expect(await sdkError(anonymous('DeleteEverything', '2018-12-01', {}, {}))).toMatchObject({ code: 'InvalidAction.NotFound', statusCode: 404 });
