@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeApiserver, type FakeApiserver } from './index.js';
 
@@ -201,6 +201,50 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     expect(read.status?.numberReady).toBe(2);
     await apps.replaceNamespacedDaemonSet({ name: 'installer', namespace: 'acr-system', body: { ...read, spec: { ...read.spec!, minReadySeconds: 5 }, status: { numberReady: 0 } as never } });
     expect(api.get('daemonsets', 'acr-system', 'installer')).toMatchObject({ metadata: { generation: 2 }, spec: { minReadySeconds: 5 }, status: { numberReady: 2 } });
+  });
+
+  it('pages a list with limit and continue', async () => {
+    for (const name of ['c', 'a', 'd', 'b', 'e']) await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name } } });
+    const first = await core.listNamespacedConfigMap({ namespace: 'default', limit: 2 });
+    expect(first.items.map((i) => i.metadata?.name)).toEqual(['a', 'b']);
+    expect(first.metadata?.remainingItemCount).toBe(3);
+    const second = await core.listNamespacedConfigMap({ namespace: 'default', limit: 2, _continue: first.metadata!._continue! });
+    const third = await core.listNamespacedConfigMap({ namespace: 'default', limit: 2, _continue: second.metadata!._continue! });
+    expect([...second.items, ...third.items].map((i) => i.metadata?.name)).toEqual(['c', 'd', 'e']);
+    expect(third.metadata?._continue).toBeUndefined();
+    expect(third.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+  });
+
+  it('dryRun=All validates and answers without storing', async () => {
+    const answer = await core.createNamespacedConfigMap({ namespace: 'default', dryRun: 'All', body: { metadata: { name: 'dry' } } });
+    expect(answer.metadata?.name).toBe('dry');
+    expect(api.get('configmaps', 'default', 'dry')).toBeUndefined();
+    const conflict = await failure(core.createNamespacedConfigMap({ namespace: 'nowhere', dryRun: 'All', body: { metadata: { name: 'dry' } } }));
+    expect(conflict.code).toBe(404);
+  });
+
+  it('an informer follows adds, updates and deletes of ServiceAccounts in every namespace', async () => {
+    const config = api.kubeConfig();
+    const informer = makeInformer(config, '/api/v1/serviceaccounts', () => core.listServiceAccountForAllNamespaces());
+    const seen: string[] = [];
+    informer.on('add', (o) => seen.push(`add ${o.metadata?.namespace}/${o.metadata?.name}`));
+    informer.on('update', (o) => seen.push(`update ${o.metadata?.name} ${o.imagePullSecrets?.map((s) => s.name).join(',')}`));
+    informer.on('delete', (o) => seen.push(`delete ${o.metadata?.name}`));
+    api.seed({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'before', namespace: 'kube-system' } });
+    await informer.start();
+    await until(() => api.requests.some((r) => r.verb === 'watch' && r.status === 200));
+    await core.createNamespacedServiceAccount({ namespace: 'default', body: { metadata: { name: 'default' } } });
+    await core.patchNamespacedServiceAccount({ name: 'default', namespace: 'default', body: { imagePullSecrets: [{ name: 'acr' }] } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+    await core.deleteNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+    await until(() => seen.length >= 4);
+    await informer.stop();
+    expect(seen).toEqual(['add kube-system/before', 'add default/default', 'update default acr', 'delete default']);
+  });
+
+  it('a watch with timeoutSeconds and bookmarks ends with a BOOKMARK at the current resourceVersion', async () => {
+    const latest = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'not-a-secret' } } });
+    const { events } = await collect(api.kubeConfig(), '/api/v1/namespaces/default/secrets', { timeoutSeconds: '1', allowWatchBookmarks: 'true', resourceVersion: '1' }, () => false);
+    expect(events).toEqual([{ type: 'BOOKMARK', object: { kind: 'Secret', apiVersion: 'v1', metadata: { resourceVersion: latest.metadata?.resourceVersion } } }]);
   });
 
   it('answers 401 for a token it never issued and records anonymous requests', async () => {

@@ -157,6 +157,14 @@ spec:
     expect(api.requests.filter((r) => r.resource === 'deployments' && r.verb === 'patch').map((r) => r.status)).toEqual([200]);
   });
 
+  it('apply --server-side creates and then updates', async () => {
+    api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    const config = (value: string) => manifest('ssa.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  key: "${value}"\n`);
+    expect(await kubectl('apply', '--server-side', '-f', config('1'))).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
+    expect(await kubectl('apply', '--server-side', '-f', config('2'))).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
+    expect(api.get('configmaps', 'team-a', 'ssa').data).toEqual({ key: '2' });
+  });
+
   it('delete removes the object; deleting it again is NotFound', async () => {
     api.seed([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },

@@ -3,7 +3,13 @@
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-export type PatchType = 'json' | 'merge' | 'strategic';
+/**
+ * `apply` is server-side apply, approximated: the applied configuration is
+ * merged like a strategic merge patch and creates the object when missing.
+ * There is no field ownership, so no apply conflicts, and fields left out of a
+ * later apply are kept rather than removed.
+ */
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 export type PatchResult = { ok: true; value: JsonObject } | { ok: false; message: string };
 
@@ -11,6 +17,7 @@ export const patchContentTypes: Record<string, PatchType> = {
   'application/json-patch+json': 'json',
   'application/merge-patch+json': 'merge',
   'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
 };
 
 function isObject(value: unknown): value is JsonObject {
@@ -29,7 +36,8 @@ export function applyPatch(type: PatchType, target: object, patch: unknown): Pat
         if (!isObject(patch)) return { ok: false, message: 'merge patch must be a JSON object' };
         return asObject(mergePatch(clone(target) as JsonObject, patch));
       case 'strategic':
-        if (!isObject(patch)) return { ok: false, message: 'strategic merge patch must be a JSON object' };
+      case 'apply':
+        if (!isObject(patch)) return { ok: false, message: `${type === 'apply' ? 'an applied configuration' : 'strategic merge patch'} must be an object` };
         return asObject(strategicMerge(clone(target) as JsonObject, patch));
     }
   } catch (error) {

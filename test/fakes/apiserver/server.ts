@@ -151,6 +151,44 @@ function writeOptions(route: ResourceRoute, query: URLSearchParams): { ok: true;
   return { ok: true, value: { ...(route.subresource ? { subresource: route.subresource } : {}), dryRun: dryRun.length > 0 } };
 }
 
+interface ContinueToken {
+  /** The list's resourceVersion, which every page reports. */
+  rv: number;
+  /** namespace/name of the last item already returned. */
+  after: string;
+}
+
+const itemKey = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+/**
+ * `limit` and `continue`. Later pages read the current state past the last
+ * key rather than a snapshot, which only matters if a test writes between pages.
+ */
+function paginate(
+  all: KubeObject[],
+  query: URLSearchParams,
+  revision: number,
+): { ok: true; items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } | { ok: false; error: ApiError } {
+  let rv = revision;
+  let items = all;
+  const token = query.get('continue');
+  if (token) {
+    let parsed: ContinueToken;
+    try {
+      parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    } catch {
+      return { ok: false, error: badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)') };
+    }
+    rv = parsed.rv;
+    items = items.filter((o) => itemKey(o) > parsed.after);
+  }
+  const limit = Number(query.get('limit') ?? '0');
+  if (!Number.isInteger(limit) || limit <= 0 || items.length <= limit) return { ok: true, items, metadata: { resourceVersion: String(rv) } };
+  const page = items.slice(0, limit);
+  const next: ContinueToken = { rv, after: itemKey(page.at(-1)!) };
+  return { ok: true, items: page, metadata: { resourceVersion: String(rv), continue: Buffer.from(JSON.stringify(next)).toString('base64url'), remainingItemCount: items.length - limit } };
+}
+
 /** DeleteOptions.preconditions.resourceVersion, the only precondition clients here send. */
 function deletePrecondition(body: unknown): { resourceVersion?: string } {
   const preconditions = (body as { preconditions?: { resourceVersion?: unknown } } | undefined)?.preconditions;
@@ -172,8 +210,9 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
     case 'list': {
       const filter = selectorFilter(route, query);
       if (!filter.ok) return fail(filter.error);
-      const items = store.list(type, namespace).filter(filter.matches);
-      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.currentRevision) }, items } };
+      const page = paginate(store.list(type, namespace).filter(filter.matches), query, store.currentRevision);
+      if (!page.ok) return fail(page.error);
+      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: page.metadata, items: page.items } };
     }
     case 'watch': {
       const filter = selectorFilter(route, query);
@@ -185,6 +224,7 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
         matches: filter.matches,
         resourceVersion: query.get('resourceVersion') ?? undefined,
         timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
+        bookmarks: query.get('allowWatchBookmarks') === 'true',
       });
       state.watches.add(stop);
       response.on('close', () => state.watches.delete(stop));
@@ -197,6 +237,7 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
     case 'patch': {
       const patchType = patchContentTypes[contentType.split(';')[0]!.trim()];
       if (!patchType) return fail({ code: 415, reason: 'UnsupportedMediaType', message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}` });
+      if (patchType === 'apply' && !query.get('fieldManager')) return fail(badRequest('PATCH requests with apply content type require fieldManager'));
       return fromStore(store.patch(type, namespace, name!, patchType, body, options));
     }
     case 'delete': {

@@ -92,7 +92,9 @@ export class Store {
 
   list(type: ResourceType, namespace: string | undefined): KubeObject[] {
     const items = [...this.bucket(type).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
-    return structuredClone(items).sort((a, b) => key(type, a.metadata.namespace, a.metadata.name ?? '').localeCompare(key(type, b.metadata.namespace, b.metadata.name ?? '')));
+    // Code-point order of namespace/name, as etcd keys sort; `continue` tokens rely on it.
+    const sortKey = (o: KubeObject) => key(type, o.metadata.namespace, o.metadata.name ?? '');
+    return structuredClone(items).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   }
 
   create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): StoreResult {
@@ -127,6 +129,7 @@ export class Store {
 
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
+    if (!current && patchType === 'apply' && options.subresource === undefined) return this.create(type, namespace, { ...(patch as object), metadata: { ...(patch as KubeObject).metadata, name } }, options);
     if (!current) return { ok: false, error: notFound(type, name) };
     const patched = applyPatch(patchType, current, patch);
     if (!patched.ok) return { ok: false, error: { code: 422, reason: 'Invalid', message: patched.message } };

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ResourceType } from './resources.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import { statusBody } from './status.js';
 import type { EventType, KubeObject, Store, StoreEvent } from './store.js';
 
@@ -10,6 +10,8 @@ export interface WatchRequest {
   /** Absent or "0": start with the current state as ADDED events, as the real server does. */
   resourceVersion: string | undefined;
   timeoutSeconds: number | undefined;
+  /** `allowWatchBookmarks=true`: a BOOKMARK with the current resourceVersion before the timeout closes the stream. */
+  bookmarks: boolean;
 }
 
 /**
@@ -42,7 +44,13 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
     backlog.events.forEach(deliver);
   }
   const unsubscribe = store.subscribe(deliver);
-  const timer = request.timeoutSeconds ? setTimeout(() => stop(), request.timeoutSeconds * 1000) : undefined;
+  const bookmark = () => send('BOOKMARK', { kind: request.type.kind, apiVersion: apiVersionOf(request.type), metadata: { resourceVersion: String(store.currentRevision) } });
+  const timer = request.timeoutSeconds
+    ? setTimeout(() => {
+        if (request.bookmarks) bookmark();
+        stop();
+      }, request.timeoutSeconds * 1000)
+    : undefined;
   const stop = () => {
     clearTimeout(timer);
     unsubscribe();
