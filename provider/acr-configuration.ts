@@ -46,14 +46,22 @@ export function parseConfigurationFile(text: string): ParseResult {
   return result;
 }
 
+const FILE_OPTIONS = { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...MANIFEST_KEYS], skipBlockContent: true };
+
 function parseFile(text: string): ParseResult {
-  const parsed = parseYaml(text, { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...MANIFEST_KEYS], skipBlockContent: true });
-  const problems = [...parsed.problems];
+  let parsed = parseYaml(text, FILE_OPTIONS);
+  let problems = [...parsed.problems];
   if (!parsed.document) {
-    // YAML's own message for a value that is not indented under its `|` does not say what to indent.
-    const unindented = unindentedBlockValues(parsed.lines);
-    return { ok: false, problems: unindented.length > 0 ? [...problems.filter((p) => p.code !== 'yaml-syntax'), ...unindented] : problems };
+    const withoutMetadata = parseWithoutBrokenMetadata(text, parsed);
+    if (!withoutMetadata) {
+      // YAML's own message for a value that is not indented under its `|` does not say what to indent.
+      const unindented = unindentedBlockValues(parsed.lines);
+      return { ok: false, problems: unindented.length > 0 ? [...problems.filter((p) => p.code !== 'yaml-syntax'), ...unindented] : problems };
+    }
+    parsed = withoutMetadata.parsed;
+    problems = [...parsed.problems, withoutMetadata.warning];
   }
+  if (!parsed.document) return { ok: false, problems };
   let root = parsed.document.contents as Node | null;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return validate([], problems);
   if (!isMap(root)) {
@@ -99,6 +107,34 @@ function parseFile(text: string): ParseResult {
     values.push({ key, value, keyAt, locate: node && isScalar(node) ? scalarLocator(node, parsed) : (position) => position });
   }
   return validate(values, problems);
+}
+
+/**
+ * The manifest's metadata means nothing to us: when it alone is what YAML
+ * cannot read, read the file without it and say so.
+ */
+function parseWithoutBrokenMetadata(text: string, failed: ParsedYaml): { parsed: ParsedYaml; warning: Problem } | undefined {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^metadata:\s*(#.*)?$/.test(line));
+  if (start < 0) return undefined;
+  const after = lines.slice(start + 1).findIndex((line) => /^[^\s#]/.test(line));
+  const end = after < 0 ? lines.length : start + 1 + after;
+  const firstError = failed.problems.find((problem) => problem.severity === 'error');
+  if (firstError?.code !== 'yaml-syntax' || firstError.line === undefined || firstError.line <= start + 1 || firstError.line > end) return undefined;
+  // Blank rather than remove, so line numbers stay those of the file.
+  const parsed = parseYaml(lines.map((line, index) => (index > start && index < end ? '' : line)).join('\n'), FILE_OPTIONS);
+  if (!parsed.document) return undefined;
+  return {
+    parsed,
+    warning: {
+      severity: 'warning',
+      code: 'metadata-ignored',
+      line: firstError.line,
+      column: firstError.column,
+      message: `The manifest's \`metadata\` is not valid YAML (${firstError.message.replace(/\.$/, '')}); it was ignored, since only \`data\` matters here.`,
+      fix: 'Line up the keys under `metadata` (`name`, `namespace`) with the same number of spaces.',
+    },
+  };
 }
 
 const BLOCK_HEADER = /^[|>][-+0-9]*\s*(#.*)?$/;

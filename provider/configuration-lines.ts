@@ -192,16 +192,17 @@ export const stripSlashComments: Repair = (lines, skip, key) => {
   lines.forEach((line, index) => {
     if (skip[index]) return;
     const entry = parseEntryLine(line.text);
-    if (!entry) return;
-    const start = slashCommentStart(entry.value);
-    if (start < 0) return;
-    const column = entry.valueColumn + start;
+    const wholeLine = /^\s*\/\//.exec(line.text);
+    const start = entry ? slashCommentStart(entry.value) : -1;
+    if (!entry && !wholeLine) return;
+    if (entry && start < 0) return;
+    const column = entry ? entry.valueColumn + start : (wholeLine?.[0].length ?? 2) - 2;
     problems.push({
       severity: 'warning',
       code: 'slash-comment',
       key,
       ...originalPosition(lines, { line: index + 1, column: column + 1 }),
-      message: `The \`//\` text after the value of \`${entry.key}\` is not a YAML comment; it was removed.`,
+      message: entry ? `The \`//\` text after the value of \`${entry.key}\` is not a YAML comment; it was removed.` : 'This `//` line is not a YAML comment; it was removed.',
       fix: 'Delete the `//` text, or start the comment with `#`.',
     });
     removeRange(line, column, line.text.length);

@@ -43,6 +43,20 @@ describe('accepted with a warning', () => {
       { edition: 'enterprise', instanceId: 'cri-abc123' },
     ],
     [
+      'a // comment on a line of its own',
+      lines('acr-registry-info: |', '  // the Enterprise instance', '  - instanceId: cri-abc123'),
+      ['slash-comment', 2, 3],
+      (r) => r.config.registries[0],
+      { edition: 'enterprise', instanceId: 'cri-abc123' },
+    ],
+    [
+      'metadata that cannot be read at all, in a manifest',
+      lines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: acr-configuration', ' namespace: kube-system', 'data:', '  watch-namespace: all'),
+      ['metadata-ignored', 5, 1, 'Line up the keys under `metadata`'],
+      (r) => r.config.watchNamespaces,
+      { all: true },
+    ],
+    [
       "a list item's later key indented deeper than its first key",
       lines('acr-registry-info: |', '  - instanceId: ""', '      regionId: "cn-hangzhou"', '      domains: "a.example.com"'),
       ['indentation-repaired', 3, 7, 'line up with `instanceId`'],
