@@ -38,7 +38,9 @@ export function readMountedData(dir: string): Record<string, string> | undefined
   const data: Record<string, string> = {};
   for (const name of names.filter((n) => !n.startsWith('.')).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isFile()) data[name] = readFileSync(path, 'utf8');
+    // A key's symlink can dangle for a moment while the kubelet swaps ..data.
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isFile()) data[name] = readFileSync(path, 'utf8');
   }
   return data;
 }
