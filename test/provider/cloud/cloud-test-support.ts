@@ -1,5 +1,7 @@
 // Shared set-up for the cloud client tests: a clock whose sleeps return at
 // once (and advance its time), and a context pointing every API at the fake.
+import { expect } from 'vitest';
+import { CloudError, type CloudFailure } from '../../../provider/cloud/cloud-error.js';
 import type { CloudContext } from '../../../provider/cloud/openapi-call.js';
 import { type Clock, type RetryPolicy, startBudget } from '../../../provider/cloud/retry.js';
 import { endpointsFromEnvironment } from '../../../provider/cloud/endpoints.js';
@@ -31,4 +33,14 @@ export function fakeContext(url: string, clock: Clock = testClock(), policy: Ret
     { vpc: false },
   );
   return { endpoints, budget: startBudget(policy, clock) };
+}
+
+/** The failure `promise` rejects with; fails the test unless it is a CloudError. */
+export async function failureOf(promise: Promise<unknown>): Promise<CloudFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CloudError);
+  return (error as CloudError).failure;
 }

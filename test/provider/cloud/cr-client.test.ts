@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
-import { CloudError } from '../../../provider/cloud/cloud-error.js';
+import { CloudError, type CloudFailure } from '../../../provider/cloud/cloud-error.js';
 import { getAuthorizationToken, getInstance, getPersonalToken, listInstanceDomains, listInstances } from '../../../provider/cloud/cr-client.js';
-import { fakeContext, testClock, testPolicy } from './cloud-test-support.js';
+import { fakeContext, testClock, testPolicy, failureOf } from './cloud-test-support.js';
 
 const INSTANCE = 'cri-abc123';
 const key = (id: string, secret: string): CloudCredentials => ({ accessKeyId: id, accessKeySecret: secret, securityToken: undefined, expiresAt: undefined, identity: `accessKey ${id}` });
@@ -33,16 +33,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<CloudError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return (error as CloudError).failure;
-}
 
-const noSecrets = (f: CloudError['failure'], secrets: string[]) => {
+const noSecrets = (f: CloudFailure, secrets: string[]) => {
   const text = JSON.stringify(f);
   for (const secret of secrets) expect(text).not.toContain(secret);
 };
@@ -57,7 +49,7 @@ describe('getAuthorizationToken', () => {
 
   it('names the identity and the fix for a wrong secret, without the secret', async () => {
     const wrong = key('LTAI-puller', 'not-the-right-secret');
-    const f = await failure(getAuthorizationToken(wrong, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(getAuthorizationToken(wrong, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f).toMatchObject({ code: 'SignatureDoesNotMatch', httpStatus: 400, retryable: false });
     expect(f.message).toContain('accessKey LTAI-puller');
     expect(f.fix).toContain('the AccessKey secret for LTAI-puller is wrong');
@@ -66,13 +58,13 @@ describe('getAuthorizationToken', () => {
   });
 
   it('says which AccessKey does not exist', async () => {
-    const f = await failure(getAuthorizationToken(key('LTAI-ghost', 'ghost-secret'), INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(getAuthorizationToken(key('LTAI-ghost', 'ghost-secret'), INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f.code).toBe('InvalidAccessKeyId.NotFound');
     expect(f.fix).toMatch(/AccessKey LTAI-ghost does not exist/);
   });
 
   it('names the RAM actions to grant, and the request ID, when the identity lacks them', async () => {
-    const f = await failure(getAuthorizationToken(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(getAuthorizationToken(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f).toMatchObject({ code: 'NoPrivilege', httpStatus: 403, retryable: false });
     expect(f.requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(f.fix).toContain('grant the RAM identity accessKey LTAI-outsider the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository');
@@ -80,7 +72,7 @@ describe('getAuthorizationToken', () => {
   });
 
   it('says the instance is not in the region asked', async () => {
-    const f = await failure(getAuthorizationToken(PULLER, INSTANCE, 'cn-hangzhou', fakeContext(fake.url)));
+    const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-hangzhou', fakeContext(fake.url)));
     expect(f.code).toBe('INSTANCE_NOT_EXIST');
     expect(f.fix).toMatch(/cri-abc123 was not found in region cn-hangzhou/);
   });
@@ -110,7 +102,7 @@ describe('getAuthorizationToken', () => {
 
   it('gives up on persistent throttling after the attempts the policy allows', async () => {
     fake.fault('GetAuthorizationToken', { code: 'Throttling.Api' });
-    const f = await failure(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url, testClock(), { ...testPolicy, maxAttempts: 4 })));
+    const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url, testClock(), { ...testPolicy, maxAttempts: 4 })));
     expect(f).toMatchObject({ code: 'Throttling.Api', retryable: true });
     expect(f.message).toMatch(/gave up after 4 attempts/);
     expect(fake.count('GetAuthorizationToken')).toBe(4);
@@ -118,7 +110,7 @@ describe('getAuthorizationToken', () => {
 
   it('treats a 200 with IsSuccess:false as the error it carries', async () => {
     fake.fault('GetAuthorizationToken', { isSuccessFalse: true, code: 'INSTANCE_STATUS_INVALID', message: 'instance is not running', times: 1 });
-    const f = await failure(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f).toMatchObject({ code: 'INSTANCE_STATUS_INVALID', httpStatus: 200, retryable: false });
     expect(f.message).toContain('instance is not running');
     expect(fake.count('GetAuthorizationToken')).toBe(1);
@@ -134,7 +126,7 @@ describe('getAuthorizationToken', () => {
   it('reports a timeout with the endpoint once the attempts are used up', async () => {
     fake.fault('GetAuthorizationToken', { latencyMs: 1_500, times: 2 });
     const context = fakeContext(fake.url, testClock(), { ...testPolicy, callTimeoutMs: 200, maxAttempts: 2 });
-    const f = await failure(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', context));
+    const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', context));
     expect(f).toMatchObject({ code: 'Timeout', retryable: true });
     expect(f.message).toContain('no answer within 200 ms');
     expect(f.fix).toContain(fake.url);
@@ -173,7 +165,7 @@ describe('listInstanceDomains', () => {
   });
 
   it('names cr:ListInstanceEndpoint among the actions to grant', async () => {
-    const f = await failure(listInstanceDomains(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(listInstanceDomains(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f.fix).toContain('cr:ListInstanceEndpoint');
   });
 });
@@ -200,7 +192,7 @@ describe('getPersonalToken', () => {
   });
 
   it('explains a region without Personal Edition for the caller', async () => {
-    const f = await failure(getPersonalToken(PULLER, 'cn-qingdao', fakeContext(fake.url)));
+    const f = await failureOf(getPersonalToken(PULLER, 'cn-qingdao', fakeContext(fake.url)));
     expect(f).toMatchObject({ action: 'GetPersonalToken', code: 'USER_NOT_EXIST', httpStatus: 404 });
     expect(f.fix).toMatch(/Personal Edition/);
   });

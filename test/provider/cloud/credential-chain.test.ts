@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
-import { CloudError } from '../../../provider/cloud/cloud-error.js';
 import { getAuthorizationToken } from '../../../provider/cloud/cr-client.js';
 import { fetchNodeCredentials } from '../../../provider/cloud/metadata-client.js';
 import type { CredentialSource, RegistryEntry } from '../../../provider/configuration-model.js';
 import { credentialsForEntry, type CredentialContext } from '../../../provider/credential-chain.js';
-import { fakeContext } from './cloud-test-support.js';
+import { fakeContext, failureOf } from './cloud-test-support.js';
 
 const INSTANCE = 'cri-abc123';
 const ROLE_ARN = 'acs:ram::1234:role/acr-reader';
@@ -60,14 +59,6 @@ function entry(credentials: CredentialSource, assumeRole?: RegistryEntry['assume
   return { edition: 'enterprise', instanceId: INSTANCE, index: 0, regionId: undefined, domains: undefined, credentials, assumeRole };
 }
 
-async function failure(promise: Promise<unknown>): Promise<CloudError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return (error as CloudError).failure;
-}
 
 function writeSecret(path: string, content: string): void {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
@@ -118,7 +109,7 @@ describe('credentialsForEntry', () => {
 
   it('names the missing secret file and the kubectl acr configure fix', async () => {
     const path = join(dir, 'secrets', 'acr-access-key');
-    const f = await failure(
+    const f = await failureOf(
       credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }), context()),
     );
     expect(f).toMatchObject({ action: 'ReadAccessKeySecret', code: 'SecretFileMissing', retryable: false });
@@ -129,7 +120,7 @@ describe('credentialsForEntry', () => {
 
   it('refuses an empty secret file', async () => {
     writeSecret(join(dir, 'secrets', 'acr-access-key'), '  \n');
-    const f = await failure(
+    const f = await failureOf(
       credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }), context()),
     );
     expect(f.message).toMatch(/is empty/);
@@ -145,14 +136,14 @@ describe('credentialsForEntry', () => {
   });
 
   it('names the missing RRSA token file', async () => {
-    const f = await failure(credentialsForEntry(entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }), context()));
+    const f = await failureOf(credentialsForEntry(entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }), context()));
     expect(f).toMatchObject({ action: 'ReadOidcToken', code: 'OidcTokenFileMissing' });
     expect(f.fix).toContain(join(dir, 'rrsa', 'token'));
   });
 
   it('reports a secret path it cannot read as a file', async () => {
     mkdirSync(join(dir, 'secrets', 'a-directory'), { recursive: true });
-    const f = await failure(
+    const f = await failureOf(
       credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'a-directory' } }), context()),
     );
     expect(f.message).toMatch(/a-directory: the file cannot be read \(EISDIR\)/);

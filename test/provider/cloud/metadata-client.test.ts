@@ -4,7 +4,7 @@ import { CloudError } from '../../../provider/cloud/cloud-error.js';
 import { fetchNodeCredentials, fetchNodeRegion, type MetadataOptions } from '../../../provider/cloud/metadata-client.js';
 import { nodeIdentity } from '../../../provider/cloud/node-identity.js';
 import { startBudget } from '../../../provider/cloud/retry.js';
-import { testClock, testPolicy } from './cloud-test-support.js';
+import { testClock, testPolicy, failureOf } from './cloud-test-support.js';
 
 let fake: FakeAlicloud;
 
@@ -23,14 +23,6 @@ const options = (over: Partial<MetadataOptions> = {}): MetadataOptions => ({
   ...over,
 });
 
-async function failure(promise: Promise<unknown>): Promise<CloudError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return (error as CloudError).failure;
-}
 
 describe('fetchNodeCredentials', () => {
   it('reads the RAM role credentials with an IMDSv2 session token', async () => {
@@ -48,14 +40,14 @@ describe('fetchNodeCredentials', () => {
 
   it('reports the missing token when the service issues none and IMDSv1 is not allowed', async () => {
     fake.fault('MetadataToken', { status: 404 });
-    const f = await failure(fetchNodeCredentials(options()));
+    const f = await failureOf(fetchNodeCredentials(options()));
     expect(f).toMatchObject({ action: 'MetadataToken', code: 'MetadataTokenUnavailable', httpStatus: 404, retryable: false });
     expect(fake.count('MetadataRole')).toBe(0);
   });
 
   it('falls back to IMDSv1 when allowed, and says IMDSv2 is required when the instance refuses it', async () => {
     fake.fault('MetadataToken', { status: 404 });
-    const f = await failure(fetchNodeCredentials(options({ allowImdsV1: true })));
+    const f = await failureOf(fetchNodeCredentials(options({ allowImdsV1: true })));
     expect(f).toMatchObject({ action: 'MetadataRole', code: 'MetadataTokenRequired', httpStatus: 403 });
     expect(f.fix).toContain('metadata requires IMDSv2 token');
   });
@@ -70,7 +62,7 @@ describe('fetchNodeCredentials', () => {
 
   it('names the missing RAM role and the fix', async () => {
     fake.metadata.roleName = undefined;
-    const f = await failure(fetchNodeCredentials(options()));
+    const f = await failureOf(fetchNodeCredentials(options()));
     expect(f).toMatchObject({ action: 'MetadataRole', code: 'NoRamRole', retryable: false });
     expect(f.fix).toMatch(/attach a worker RAM role.*ALIBABA_CLOUD_ACCESS_KEY_ID/);
   });
@@ -78,7 +70,7 @@ describe('fetchNodeCredentials', () => {
   it('retries a metadata service that is down a few times, then says it is unreachable', async () => {
     fake.metadata.down = true;
     const clock = testClock();
-    const f = await failure(fetchNodeCredentials(options({ budget: startBudget(testPolicy, clock) })));
+    const f = await failureOf(fetchNodeCredentials(options({ budget: startBudget(testPolicy, clock) })));
     expect(f).toMatchObject({ action: 'MetadataToken', code: 'MetadataUnavailable', retryable: true });
     expect(f.message).toMatch(/gave up after 3 attempts/);
     expect(f.fix).toMatch(/metadata unreachable; attach a worker RAM role .* or set ALIBABA_CLOUD_ACCESS_KEY_ID/);
@@ -97,7 +89,7 @@ describe('fetchNodeCredentials', () => {
   it('never puts the credentials it read into an error', async () => {
     const good = await fetchNodeCredentials(options());
     fake.fault('MetadataCredentials', { status: 500, times: 5 });
-    const f = await failure(fetchNodeCredentials(options()));
+    const f = await failureOf(fetchNodeCredentials(options()));
     for (const text of [f.message, f.fix]) {
       expect(text).not.toContain(good.accessKeySecret);
       expect(text).not.toContain(good.securityToken);
@@ -152,7 +144,7 @@ describe('nodeIdentity', () => {
   });
 
   it.each([{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-half' }, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'half-secret-value' }])('refuses half an AccessKey: %j', async (env) => {
-    const f = await failure(nodeIdentity(env, options()));
+    const f = await failureOf(nodeIdentity(env, options()));
     expect(f.code).toBe('IncompleteEnvironmentCredentials');
     expect(f.message).not.toContain('half-secret-value');
     expect(fake.requests).toHaveLength(0);

@@ -2,9 +2,8 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
-import { CloudError } from '../../../provider/cloud/cloud-error.js';
 import { assumeRole, assumeRoleWithOidc } from '../../../provider/cloud/sts-client.js';
-import { fakeContext } from './cloud-test-support.js';
+import { fakeContext, failureOf } from './cloud-test-support.js';
 
 const ROLE_ARN = 'acs:ram::1234:role/acr-reader';
 const OIDC_ARN = 'acs:ram::1234:oidc-provider/ack-rrsa-c1';
@@ -25,14 +24,6 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<CloudError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CloudError);
-  return (error as CloudError).failure;
-}
 
 const request = { roleArn: ROLE_ARN, roleSessionName: 'acr-credential-provider', durationSeconds: 7200 };
 
@@ -51,7 +42,7 @@ describe('assumeRole', () => {
 
   it('names the trust policy and AliyunSTSAssumeRoleAccess when the caller may not assume the role', async () => {
     const outsider = { ...PULLER, accessKeyId: 'LTAI-outsider', accessKeySecret: 'outsider-secret-value', identity: 'accessKey LTAI-outsider' };
-    const f = await failure(assumeRole(outsider, request, 'cn-hangzhou', fakeContext(fake.url)));
+    const f = await failureOf(assumeRole(outsider, request, 'cn-hangzhou', fakeContext(fake.url)));
     expect(f).toMatchObject({ action: 'AssumeRole', code: 'NoPermission', httpStatus: 403, retryable: false });
     expect(f.requestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(f.fix).toMatch(/let accessKey LTAI-outsider assume acs:ram::1234:role\/acr-reader.*trust policy.*AliyunSTSAssumeRoleAccess/);
@@ -59,7 +50,7 @@ describe('assumeRole', () => {
   });
 
   it('says which limit a too long duration broke', async () => {
-    const f = await failure(assumeRole(PULLER, { ...request, durationSeconds: 43200 }, 'cn-hangzhou', fakeContext(fake.url)));
+    const f = await failureOf(assumeRole(PULLER, { ...request, durationSeconds: 43200 }, 'cn-hangzhou', fakeContext(fake.url)));
     expect(f.code).toBe('InvalidParameter.DurationSeconds');
     expect(f.fix).toMatch(/MaxSessionDuration/);
   });
@@ -74,7 +65,7 @@ describe('assumeRoleWithOidc', () => {
     expect(call?.accessKeyId).toBeUndefined();
     expect(call?.path).not.toContain(OIDC_TOKEN);
 
-    const f = await failure(assumeRoleWithOidc({ ...request, oidcProviderArn: OIDC_ARN, oidcToken: `${OIDC_TOKEN}x` }, 'cn-hangzhou', fakeContext(fake.url)));
+    const f = await failureOf(assumeRoleWithOidc({ ...request, oidcProviderArn: OIDC_ARN, oidcToken: `${OIDC_TOKEN}x` }, 'cn-hangzhou', fakeContext(fake.url)));
     expect(f.code).toBe('AuthenticationFail.OIDCToken.InvalidSignature');
     expect(f.fix).toMatch(/RRSA/);
     expect(JSON.stringify(f)).not.toContain(OIDC_TOKEN);
