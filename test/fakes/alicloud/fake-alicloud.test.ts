@@ -245,6 +245,11 @@ describe('Container Registry', () => {
     expect(await sdkError(tokenFor(OUTSIDER))).toMatchObject({ code: 'NoPrivilege', statusCode: 403 });
   });
 
+  it("takes the fake's region for a CR call without RegionId", async () => {
+    expect((await tokenFor(PULLER, { InstanceId: INSTANCE })).body.IsSuccess).toBe(true);
+    expect(fake.requests[0]).toMatchObject({ region: 'cn-hangzhou', params: { InstanceId: INSTANCE } });
+  });
+
   it('does not find an instance asked for in another region', async () => {
     const error = await sdkError(tokenFor(PULLER, { InstanceId: INSTANCE, RegionId: 'cn-beijing' }));
     expect(error).toMatchObject({ code: 'INSTANCE_NOT_EXIST', statusCode: 404 });

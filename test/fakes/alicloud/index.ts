@@ -4,7 +4,17 @@ import { createState, type Clock, type Instance, type IssuedToken, type Metadata
 
 /**
  * One loopback HTTP server playing every Alibaba Cloud endpoint the project calls: ECS metadata, STS, CR 2018-12-01,
- * CR 2016-06-07 GET /tokens and a registry's GET /v2/. Requests are authenticated the way the real gateway does it.
+ * CR 2016-06-07 GET /tokens and a registry's GET /v2/. Requests are authenticated the way the real gateway does it
+ * (ACS3-HMAC-SHA256 or RPC HMAC-SHA1 signatures, security tokens, nonces), so a test passes only if the SDK wiring is right.
+ *
+ *   const fake = await startFakeAlicloud();
+ *   fake.addInstance({ instanceId: 'cri-1', instanceName: 'acme', region: 'cn-hangzhou', domains: [...], allowedPrincipals: [fake.metadata.principal] });
+ *   // point ACR_PROVIDER_METADATA_ENDPOINT / _CR_ENDPOINT / _STS_ENDPOINT at fake.url, run, then inspect
+ *   fake.issuedTokens(); fake.count('GetAuthorizationToken'); fake.requests;
+ *
+ * Action names for fault() and count(): GetAuthorizationToken, ListInstance, ListInstanceEndpoint, GetInstance,
+ * GetPersonalToken (GET /tokens), AssumeRole, AssumeRoleWithOIDC, MetadataToken, MetadataRole, MetadataCredentials,
+ * MetadataRegion, RegistryV2.
  */
 
 export type { Fault } from './faults.js';

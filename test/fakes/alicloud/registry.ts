@@ -27,10 +27,9 @@ export function handleRegistry(state: State, call: IncomingCall): Reply {
     presented !== undefined &&
     state.issuedTokens.some((t) => t.username === presented.username && samePassword(t.password, presented.password) && t.expiresAt > now);
   if (valid) {
-    return { kind: 'send', status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...API_VERSION }, body: '{}' };
+    return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...API_VERSION }, body: '{}' };
   }
   return {
-    kind: 'send',
     status: 401,
     headers: {
       'content-type': 'application/json; charset=utf-8',

@@ -1,16 +1,13 @@
 import { newRequestId } from './state.js';
 
 /** What a handler decides to send; the server turns it into bytes and records it. */
-export interface Answer {
-  kind: 'send';
+export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
   /** The error code, for the request log. */
   code?: string;
 }
-
-export type Reply = Answer | { kind: 'drop' };
 
 /** An error as Alibaba Cloud's API gateway reports it. */
 export interface ApiError {
@@ -31,10 +28,9 @@ export function isApiError(value: object): value is ApiError {
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
-export function jsonReply(status: number, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Answer {
+export function jsonReply(status: number, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Reply {
   const requestId = typeof body.RequestId === 'string' ? body.RequestId : undefined;
   return {
-    kind: 'send',
     status,
     headers: { 'content-type': JSON_TYPE, ...(requestId ? { 'x-acs-request-id': requestId } : {}), ...extraHeaders },
     body: JSON.stringify(body),
@@ -42,12 +38,12 @@ export function jsonReply(status: number, body: Record<string, unknown>, extraHe
 }
 
 /** A successful OpenAPI answer: the gateway always adds a fresh RequestId. */
-export function success(body: Record<string, unknown>): Answer {
+export function success(body: Record<string, unknown>): Reply {
   return jsonReply(200, { RequestId: newRequestId(), ...body });
 }
 
 /** The gateway's error body: {RequestId, HostId, Code, Message, Recommend}, with the error's HTTP status. */
-export function errorReply(error: ApiError, host: string, product: string): Answer {
+export function errorReply(error: ApiError, host: string, product: string): Reply {
   const requestId = newRequestId();
   const reply = jsonReply(
     error.status,
@@ -63,6 +59,6 @@ export function errorReply(error: ApiError, host: string, product: string): Answ
   return { ...reply, code: error.code };
 }
 
-export function textReply(status: number, body: string, headers: Record<string, string> = {}, code?: string): Answer {
-  return { kind: 'send', status, headers: { 'content-type': 'text/plain;charset=utf-8', ...headers }, body, ...(code ? { code } : {}) };
+export function textReply(status: number, body: string, headers: Record<string, string> = {}, code?: string): Reply {
+  return { status, headers: { 'content-type': 'text/plain;charset=utf-8', ...headers }, body, ...(code ? { code } : {}) };
 }

@@ -6,7 +6,7 @@ import { CR_VERSION, getPersonalToken, handleCr, isCrAction, requestRegion } fro
 import type { FaultEffect, FaultTable } from './faults.js';
 import { handleMetadata, metadataAction } from './metadata.js';
 import { handleRegistry } from './registry.js';
-import { apiError, errorReply, isApiError, success, textReply, type Answer, type ApiError, type Reply } from './reply.js';
+import { apiError, errorReply, isApiError, success, textReply, type ApiError, type Reply } from './reply.js';
 import { authenticate, parseAcs3Authorization } from './signature.js';
 import type { AccessKey, State } from './state.js';
 import { assumeRole, assumeRoleWithOidc, STS_VERSION } from './sts.js';
@@ -117,7 +117,7 @@ function faultReply(effect: Exclude<FaultEffect, { kind: 'drop' } | { kind: 'non
   return errorReply({ ...apiError(effect.status, effect.code, effect.message), headers: effect.headers }, call.host, PRODUCT[service]);
 }
 
-function send(res: ServerResponse, reply: Answer): void {
+function send(res: ServerResponse, reply: Reply): void {
   res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
   res.end(reply.body);
 }
@@ -157,10 +157,6 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   const outcome: Outcome = effect.kind === 'none' ? dispatch(deps.state, call, where) : { reply: faultReply(effect, call, where.service) };
   if (outcome.principal) record.principal = outcome.principal;
-  if (outcome.reply.kind === 'drop') {
-    req.socket.destroy();
-    return;
-  }
   record.status = outcome.reply.status;
   if (outcome.reply.code) record.code = outcome.reply.code;
   send(res, outcome.reply);
@@ -171,7 +167,7 @@ export async function listen(deps: ServerDeps): Promise<{ server: Server; port: 
     serve(deps, req, res).catch((error: unknown) => {
       // A bug in the fake must fail the test loudly, not look like a cloud outage.
       console.error('fake alicloud: internal error', error);
-      if (!res.headersSent) send(res, { kind: 'send', status: 599, headers: {}, body: 'fake alicloud internal error' });
+      if (!res.headersSent) send(res, { status: 599, headers: {}, body: 'fake alicloud internal error' });
     });
   });
   server.keepAliveTimeout = 1000;
