@@ -201,7 +201,8 @@ function scalarLocator(node: Scalar, parsed: ParsedYaml): (position: Position) =
     return (position) => ({ line: start.line + position.line, column: position.column + indent });
   }
   const quoteWidth = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  return (position) => (position.line === 1 ? { line: start.line, column: start.column + quoteWidth + position.column - 1 } : { line: start.line + position.line - 1, column: position.column });
+  // Past the first line, folding and escapes leave no column-exact mapping: point at the value.
+  return (position) => (position.line === 1 ? { line: start.line, column: start.column + quoteWidth + position.column - 1 } : start);
 }
 
 function validate(values: DataValue[], earlier: Problem[]): ParseResult {

@@ -205,6 +205,17 @@ describe('refused with an error', () => {
   });
 });
 
+describe('positions inside values that are not block scalars', () => {
+  it.each<[string, string, Expected]>([
+    ['a one-line quoted value: the column inside the quotes', lines('acr-registry-info: "- instanceId: Bad"'), ['invalid-instance-id', 1, 35]],
+    ['a one-line plain value', lines('expiring-threshold: 15 min'), ['invalid-duration', 1, 21]],
+    ['later lines of an escaped value: the start of the value', lines('acr-registry-info: "- instanceId: \\"\\"\\n  regionId: bad"'), ['invalid-region', 1, 20]],
+  ])('%s', (_name, text, expected) => {
+    const result = parseConfigurationFile(text);
+    expect(result.problems.some((problem) => matches(problem, expected)), describeProblems(result)).toBe(true);
+  });
+});
+
 describe('ConfigMap data from the API', () => {
   it('positions problems within the key value', () => {
     const result = parseConfigurationData({ 'acr-registry-info': '- instanceId: ""\n  domains: "a.com","b.com"\n- instanceId: Bad' });

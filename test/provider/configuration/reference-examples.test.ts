@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/acr-configuration.js';
 import type { AcrConfiguration, CredentialSource, RegistryEntry } from '../../../provider/configuration-model.js';
 import type { Problem } from '../../../provider/problem.js';
@@ -150,6 +151,13 @@ describe('reference-doc examples', () => {
       expect(config.registriesDefaulted).toBe(example.registries.length === 1 && !text.includes('acr-registry-info'));
       expect(config).toMatchObject(example.settings ?? {});
       expect(positions(result.problems)).toEqual([...example.warnings].sort());
+    });
+
+    it('parses as the node mirror writes it (yaml.stringify of the data)', () => {
+      const data = okConfig(parseConfigurationFile(text)).data;
+      const result = parseConfigurationFile(stringify(data));
+      expect(okConfig(result).data).toEqual(data);
+      expect(okConfig(result).registries).toEqual(example.registries);
     });
 
     it('parses as ConfigMap data read from the API, with the same registry warnings', () => {
