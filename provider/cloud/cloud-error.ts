@@ -125,12 +125,18 @@ export function fixFor(subject: CallSubject, code: string, httpStatus: number | 
   if (isThrottling(code)) {
     return `Alibaba Cloud throttled ${subject.action} and retries did not get through; reduce other callers of the account's API quota (the provider caches tokens per registry) and try again`;
   }
+  // Temporary (STS) keys come from a service, so a bad one is not a typo in the configuration.
+  const temporary = subject.accessKeyId?.startsWith('STS.') === true;
+  if (temporary && (lower === 'signaturedoesnotmatch' || lower.startsWith('invalidaccesskeyid'))) {
+    return `the temporary credentials of ${who(subject)} were refused; check the node clock (NTP) and that no proxy rewrites requests, then retry`;
+  }
+  const whereConfigured = `\`kubectl acr configure --access-key-id ${keyId}\` for acr-configuration, ALIBABA_CLOUD_ACCESS_KEY_SECRET for the node's own AccessKey`;
   if (lower === 'signaturedoesnotmatch' || lower === 'incompletesignature') {
-    return `the AccessKey secret for ${keyId} is wrong; set the right one with \`kubectl acr configure --access-key-id ${keyId}\``;
+    return `the AccessKey secret for ${keyId} is wrong; set the right one where it is configured (${whereConfigured})`;
   }
   if (lower === 'invalidaccesskeyid.inactive') return `the AccessKey ${keyId} is disabled; enable it in the RAM console or configure another AccessKey`;
   if (lower.startsWith('invalidaccesskeyid')) {
-    return `the AccessKey ${keyId} does not exist (deleted or mistyped); create one in the RAM console and run \`kubectl acr configure --access-key-id <id>\``;
+    return `the AccessKey ${keyId} does not exist (deleted or mistyped); create one in the RAM console and configure it (\`kubectl acr configure --access-key-id <id>\`, or ALIBABA_CLOUD_ACCESS_KEY_ID for the node)`;
   }
   if (lower.startsWith('invalidsecuritytoken')) {
     return `the STS token of ${who(subject)} is expired or malformed; check the node clock (NTP) and that the token was not truncated`;

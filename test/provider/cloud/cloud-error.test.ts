@@ -20,6 +20,8 @@ describe('fixFor', () => {
     [{}, 'SignatureDoesNotMatch', 400, /the AccessKey secret for LTAI-puller is wrong/],
     [{}, 'InvalidAccessKeyId.NotFound', 404, /AccessKey LTAI-puller does not exist.*kubectl acr configure --access-key-id/],
     [{}, 'InvalidAccessKeyId.Inactive', 400, /LTAI-puller is disabled/],
+    [{ identity: 'role/Worker', accessKeyId: 'STS.abc' }, 'SignatureDoesNotMatch', 400, /temporary credentials of role\/Worker were refused.*NTP/],
+    [{ identity: 'role/Worker', accessKeyId: 'STS.abc' }, 'InvalidAccessKeyId.NotFound', 404, /temporary credentials of role\/Worker were refused/],
     [{}, 'InvalidSecurityToken.Expired', 400, /expired or malformed.*NTP/],
     [{ action: 'AssumeRole', resource: 'acs:ram::1:role/r' }, 'NoPermission', 403, /trust policy.*AliyunSTSAssumeRoleAccess/],
     [{ action: 'AssumeRole', resource: 'acs:ram::1:role/r' }, 'EntityNotExist.Role', 404, /acs:ram::1:role\/r does not exist/],
