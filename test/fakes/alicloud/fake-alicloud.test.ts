@@ -245,6 +245,13 @@ describe('Container Registry', () => {
     expect(await sdkError(tokenFor(OUTSIDER))).toMatchObject({ code: 'NoPrivilege', statusCode: 403 });
   });
 
+  it('answers many simultaneous token requests, as at node start', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, () => tokenFor(PULLER)));
+    expect(answers.every((a) => a.body.IsSuccess === true)).toBe(true);
+    expect(new Set(answers.map((a) => a.body.AuthorizationToken)).size).toBe(20);
+    expect(fake.count('GetAuthorizationToken')).toBe(20);
+  });
+
   it("takes the fake's region for a CR call without RegionId", async () => {
     expect((await tokenFor(PULLER, { InstanceId: INSTANCE })).body.IsSuccess).toBe(true);
     expect(fake.requests[0]).toMatchObject({ region: 'cn-hangzhou', params: { InstanceId: INSTANCE } });

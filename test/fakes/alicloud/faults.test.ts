@@ -47,6 +47,12 @@ describe('FaultTable', () => {
     expect(table.take('ListInstance')).toBeUndefined();
   });
 
+  it('never applies a fault for zero times', () => {
+    const table = new FaultTable();
+    table.set('GetInstance', { status: 500, times: 0 });
+    expect(table.take('GetInstance')).toBeUndefined();
+  });
+
   it('applies a fault without times until cleared, and a new fault replaces the old one', () => {
     const table = new FaultTable();
     table.set('AssumeRole', { status: 500 });

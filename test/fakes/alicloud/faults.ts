@@ -83,9 +83,11 @@ export class FaultTable {
   /** Consumes one application of the action's fault, if any is left. */
   take(action: string): ActiveFault | undefined {
     const slot = this.slots.get(action);
-    if (!slot) return undefined;
+    if (!slot || slot.remaining <= 0) {
+      this.slots.delete(action);
+      return undefined;
+    }
     slot.remaining -= 1;
-    if (slot.remaining <= 0) this.slots.delete(action);
     return { latencyMs: slot.fault.latencyMs ?? 0, effect: effectOf(slot.fault) };
   }
 }
