@@ -52,6 +52,8 @@ export interface StoreOptions {
 
 /** Resources whose main endpoint ignores `status` (it has its own subresource), as in the real registry. */
 export const withStatusSubresource = new Set(['namespaces', 'nodes', 'pods', 'daemonsets', 'deployments']);
+/** Resources whose controllers compare metadata.generation with status.observedGeneration. */
+const withGeneration = new Set(['daemonsets', 'deployments']);
 
 /** Sorted-key JSON, so that "nothing changed" does not depend on key order. */
 function canonical(value: unknown): string {
@@ -109,7 +111,7 @@ export class Store {
     delete meta.resourceVersion;
     meta.uid = this.options.uid();
     meta.creationTimestamp = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
-    if (isObject(object.spec)) meta.generation = 1;
+    if (withGeneration.has(type.plural)) meta.generation = 1;
     return { ok: true, object: this.commit('ADDED', type, normalize(type, object), undefined, options.dryRun) };
   }
 
@@ -218,7 +220,7 @@ export class Store {
       if (next.status === undefined) delete next.status;
     }
     next = normalize(type, next);
-    if (isObject(next.spec) && canonical(next.spec) !== canonical(current.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    if (withGeneration.has(type.plural) && canonical(next.spec) !== canonical(current.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     const unchanged = canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
     // The real apiserver skips the write (no new resourceVersion, no event) when nothing changed.
     if (unchanged) return structuredClone(current);
