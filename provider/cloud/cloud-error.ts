@@ -114,7 +114,9 @@ function who(subject: CallSubject): string {
 function crPermissionFix(subject: CallSubject): string {
   const needed = `cr:${subject.action === 'GetPersonalToken' ? 'GetAuthorizationToken' : subject.action}`;
   const actions = pullActions.includes(needed) ? pullActions : [...pullActions, needed];
-  const scope = subject.resource ? ` on ${subject.resource}` : '';
+  // Listing and Personal Edition tokens are not scoped to one instance.
+  const scoped = subject.action !== 'ListInstance' && subject.action !== 'GetPersonalToken';
+  const scope = scoped && subject.resource ? ` on ${subject.resource}` : '';
   return `grant the RAM identity ${who(subject)} the actions ${actions.join(', ')}${scope} (for example the policy AliyunContainerRegistryReadOnlyAccess)`;
 }
 

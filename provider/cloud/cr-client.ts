@@ -118,7 +118,7 @@ export async function listInstances(credentials: CloudCredentials, region: strin
   const instances: AcrInstance[] = [];
   for (let page = 1; page <= maxPages; page++) {
     const query: Record<string, string> = { PageNo: String(page), PageSize: String(pageSize), ...(instanceName !== undefined ? { InstanceName: instanceName } : {}) };
-    const call = enterpriseCall('ListInstance', credentials, region, query, instanceName ?? `instances of ${region}`, context);
+    const call = enterpriseCall('ListInstance', credentials, region, query, instanceName === undefined ? `instances of ${region}` : `instances named ${instanceName}`, context);
     const body = await callOpenApi(call, context.budget);
     const pageItems = records(body.Instances);
     for (const item of pageItems) {

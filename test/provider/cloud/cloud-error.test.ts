@@ -16,7 +16,7 @@ describe('fixFor', () => {
   it.each<[Partial<CallSubject>, string, number | undefined, RegExp]>([
     [{}, 'NoPrivilege', 403, /grant the RAM identity accessKey LTAI-puller the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository on cri-abc/],
     [{}, 'Forbidden.RAM', 403, /cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository/],
-    [{ action: 'ListInstance' }, 'NoPrivilege', 403, /cr:PullRepository, cr:ListInstance\b/],
+    [{ action: 'ListInstance', resource: 'instances named acme' }, 'NoPrivilege', 403, /cr:PullRepository, cr:ListInstance \(for example/],
     [{}, 'SignatureDoesNotMatch', 400, /the AccessKey secret for LTAI-puller is wrong/],
     [{}, 'InvalidAccessKeyId.NotFound', 404, /AccessKey LTAI-puller does not exist.*kubectl acr configure --access-key-id/],
     [{}, 'InvalidAccessKeyId.Inactive', 400, /LTAI-puller is disabled/],
