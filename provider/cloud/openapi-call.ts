@@ -1,11 +1,12 @@
 // One Alibaba Cloud OpenAPI call through @alicloud/openapi-core's generic
 // callApi (ACS3-HMAC-SHA256 signatures), with our retries and our errors.
 //
-// openapi-core builds @alicloud/credentials' default chain — which reaches
-// out to 100.100.100.200 — only when it is given `credential` unset and no
-// AccessKey; every client here gets either explicit static credentials or
-// no credential at all for an anonymous call, and the library's own retries
-// stay off (no retryOptions) because withRetries owns the budget.
+// @alicloud/credentials' default chain reaches out to 100.100.100.200; the
+// older OpenAPI clients built it when given no AccessKey. Every client here
+// gets explicit static credentials, or none at all for an anonymous call, so
+// no chain is ever built (test/provider/cloud/sts-client.test.ts proves that
+// nothing leaves loopback). The library's own retries stay off (no
+// retryOptions) because withRetries owns the budget.
 
 import * as openApiCore from '@alicloud/openapi-core';
 import type { CloudCredentials } from './cloud-credentials.js';
