@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
+import { fetchNodeCredentials } from '../../../provider/cloud/metadata-client.js';
 import { assumeRole, assumeRoleWithOidc } from '../../../provider/cloud/sts-client.js';
 import { fakeContext, failureOf } from './cloud-test-support.js';
 
@@ -71,7 +72,7 @@ describe('assumeRoleWithOidc', () => {
     expect(JSON.stringify(f)).not.toContain(OIDC_TOKEN);
   });
 
-  it('never builds a default credential chain: no credentials configured, metadata unset, and nothing leaves loopback', async () => {
+  it('never builds a default credential chain: no credentials configured, metadata unset, and nothing (metadata included) leaves loopback', async () => {
     const saved = { ...process.env };
     for (const name of Object.keys(process.env)) if (name.startsWith('ALIBABA_CLOUD_') || name.startsWith('ALICLOUD_')) delete process.env[name];
     const destinations: string[] = [];
@@ -86,11 +87,13 @@ describe('assumeRoleWithOidc', () => {
     try {
       await assumeRoleWithOidc({ ...request, oidcProviderArn: OIDC_ARN, oidcToken: OIDC_TOKEN }, 'cn-hangzhou', fakeContext(fake.url));
       await assumeRole(PULLER, request, 'cn-hangzhou', fakeContext(fake.url));
+      const context = fakeContext(fake.url);
+      await fetchNodeCredentials({ baseUrl: context.endpoints.metadataBaseUrl, allowImdsV1: false, budget: context.budget });
     } finally {
       net.Socket.prototype.connect = connect;
       process.env = saved;
     }
-    expect(fake.requests.map((r) => r.action)).toEqual(['AssumeRoleWithOIDC', 'AssumeRole']);
+    expect(fake.requests.map((r) => r.action)).toEqual(['AssumeRoleWithOIDC', 'AssumeRole', 'MetadataToken', 'MetadataRole', 'MetadataCredentials']);
     expect(destinations.length).toBeGreaterThan(0);
     const port = new URL(fake.url).port;
     for (const destination of destinations) expect(destination).toBe(`127.0.0.1:${port}`);
