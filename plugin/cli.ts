@@ -7,6 +7,9 @@ import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/c
 import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
 import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
 
+/** Thrown after a usage error has been reported, to stop yargs; the exit code is already set. */
+export class UsageReported extends Error {}
+
 /** Runs a command body; whatever it throws becomes a message and an exit code. */
 function handle<A>(runtime: Runtime, setExit: (code: ExitCode) => void, body: (args: A, runtime: Runtime) => Promise<ExitCode>) {
   return async (args: A): Promise<void> => {
@@ -53,5 +56,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       if (error) throw error;
       runtime.stderr(`error: ${message}\nSee 'kubectl acr --help' for usage.\n`);
       setExit(exitCodes.usage);
+      // Stops yargs from going on to run the command.
+      throw new UsageReported();
     });
 }

@@ -4,7 +4,7 @@
 
 import { basename } from 'node:path';
 import { hideBin } from 'yargs/helpers';
-import { buildCli } from './cli.js';
+import { buildCli, UsageReported } from './cli.js';
 import { completeForKubectl, isKubectlCompletion } from './completion.js';
 import { exitCodes, processRuntime, type ExitCode } from './runtime.js';
 
@@ -16,7 +16,11 @@ async function main(): Promise<ExitCode> {
     return exitCodes.ok;
   }
   let exitCode: ExitCode = exitCodes.ok;
-  await buildCli(args, runtime, (code) => (exitCode = code)).parseAsync();
+  try {
+    await buildCli(args, runtime, (code) => (exitCode = code)).parseAsync();
+  } catch (error) {
+    if (!(error instanceof UsageReported)) throw error;
+  }
   return exitCode;
 }
 

@@ -74,7 +74,7 @@ export function configureBuilder(yargs: Argv): Argv {
     .option('webhook-failure-policy', { type: 'string', group: 'Cluster:', describe: 'Ignore or Fail' })
     .option('webhook-timeout-seconds', { type: 'string', group: 'Cluster:', describe: 'Webhook timeout, 1-30 seconds' })
     .option('move-inline-secrets', { type: 'boolean', group: 'Cluster:', describe: 'Move plain-text customAccessKeySecret values into a Secret' })
-    .option('from-file', { type: 'string', describe: 'Validate and apply a whole data file or ConfigMap manifest (- = stdin)' })
+    .option('from-file', { type: 'string', nargs: 1, describe: 'Validate and apply a whole data file or ConfigMap manifest (- = stdin)' })
     .option('dry-run', { type: 'string', describe: 'client: show the result only; server: let the apiserver validate without storing', coerce: (value: string) => (value === '' ? 'client' : value) })
     .choices('dry-run', ['none', 'client', 'server'])
     .option('output', { alias: 'o', type: 'string', choices: ['json', 'yaml'], describe: 'Print the resulting ConfigMap' })

@@ -168,6 +168,12 @@ const rejected: { name: string; current?: Record<string, string>; request: Confi
   { name: 'a bad expiring-threshold', request: { expiringThreshold: '15 minutes' }, code: 'invalid-duration' },
   { name: 'a bad webhook failure policy', request: { webhook: { failurePolicy: 'Retry' } }, code: 'invalid-flag' },
   { name: 'a webhook timeout above 30', request: { webhook: { timeoutSeconds: '31' } }, code: 'invalid-flag' },
+  {
+    name: 'disabling RRSA while an entry uses RRSA roles',
+    current: { rrsa: 'enable: true\n', 'acr-registry-info': '- instanceId: "cri-abc123"\n  rrsaRoleARN: "acs:ram::123456789012:role/rrsa"\n  rrsaOIDCProviderRoleARN: "acs:ram::123456789012:oidc-provider/p"\n' },
+    request: { rrsa: false },
+    code: 'rrsa-not-enabled',
+  },
   { name: 'any edit of a configuration that is already invalid', current: { 'acr-registry-info': '- instanceId: cri-abc123\n regionId: cn-hangzhou\n' }, request: { watchNamespace: 'default' }, code: 'current-configuration-invalid' },
 ];
 
