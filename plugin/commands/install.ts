@@ -1,0 +1,112 @@
+// `kubectl acr install`: applies the node installer (DaemonSet + ServiceAccount,
+// node-setup/manifests.ts) with create-or-replace carrying the
+// resourceVersion, so a concurrent edit is a conflict (retried) rather than lost.
+
+import type { Argv, CommandModule } from 'yargs';
+import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
+import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
+import { render } from '../output.js';
+import { connectionFlags, exitCodes, processRuntime, reportFailure, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+
+export interface InstallArgs extends GlobalArgs {
+  image?: string;
+  namespace?: string;
+  'dry-run'?: string;
+  output?: string;
+}
+
+const DRY_RUN = ['none', 'client', 'server'] as const;
+const OUTPUTS = ['yaml', 'json'] as const;
+const MAX_CONFLICT_RETRIES = 3;
+
+export function installBuilder(yargs: Argv): Argv {
+  return yargs
+    .option('image', { type: 'string', describe: 'The acr-node-setup image (holds the installer and the provider), e.g. <registry>/acr-node-setup:0.1.0' })
+    .option('namespace', { type: 'string', default: 'kube-system', describe: 'Namespace of the DaemonSet (acr-configuration lives in kube-system)' })
+    .option('dry-run', { type: 'string', choices: DRY_RUN, describe: 'client: print the objects only; server: let the apiserver validate without storing' })
+    .option('output', { alias: 'o', type: 'string', choices: OUTPUTS, describe: 'Print the objects (as sent, or as the apiserver answered)' })
+    .example('$0 install --image registry.example.com/acr/acr-node-setup:0.1.0', 'Install the credential provider on every node')
+    .example('$0 install --image IMG --dry-run=client -o yaml', 'Print the manifests instead');
+}
+
+function kindPath(object: KubeObject, name?: string): string {
+  const [group, version] = object.apiVersion!.includes('/') ? object.apiVersion!.split('/') : ['', object.apiVersion!];
+  const plural = `${object.kind!.toLowerCase()}s`;
+  return resourcePath({ group: group || undefined, version, plural }, object.metadata.namespace, name);
+}
+
+export interface Applied {
+  object: KubeObject;
+  action: 'created' | 'configured' | 'unchanged';
+}
+
+/** Create, or replace with the resourceVersion read; a 409 (someone wrote in between) reads again. */
+export async function applyObject(client: KubeClient, object: KubeObject, dryRun: boolean): Promise<Applied> {
+  for (let attempt = 0; ; attempt++) {
+    const existing = await client.get<KubeObject>(kindPath(object, object.metadata.name));
+    try {
+      if (!existing) return { object: await client.create(kindPath(object), object, { dryRun }), action: 'created' };
+      const body = { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata.resourceVersion } };
+      const stored = await client.update(kindPath(object, object.metadata.name), body, { dryRun });
+      return { object: stored, action: stored.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured' };
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 409 && attempt < MAX_CONFLICT_RETRIES) continue;
+      throw error;
+    }
+  }
+}
+
+export async function runInstall(args: InstallArgs, runtime: Runtime, connectTo: typeof connect = connect): Promise<ExitCode> {
+  if (!args.image) throw new UsageError('--image is required: the acr-node-setup image built by `npm run image` and pushed to a registry your nodes can pull from.');
+  const objects = renderNodeSetupManifests({ image: args.image, namespace: args.namespace ?? 'kube-system' }) as KubeObject[];
+  const dryRun = args['dry-run'] ?? 'none';
+  const format = args.output as (typeof OUTPUTS)[number] | undefined;
+  const list = (items: KubeObject[]) => ({ apiVersion: 'v1', kind: 'List', items });
+  if (dryRun === 'client') {
+    runtime.stdout(render(format ?? 'yaml', list(objects), () => ''));
+    return exitCodes.ok;
+  }
+  const client = connectTo(connectionFlags(args), runtime.env);
+  const applied: Applied[] = [];
+  for (const object of objects) applied.push(await applyObject(client, object, dryRun === 'server'));
+  if (format) runtime.stdout(render(format, list(applied.map((a) => a.object)), () => ''));
+  else {
+    const suffix = dryRun === 'server' ? ' (server dry run)' : '';
+    for (const { object, action } of applied) runtime.stdout(`${object.kind!.toLowerCase()}/${object.metadata.name} ${action}${suffix}\n`);
+    if (dryRun !== 'server') runtime.stdout(`Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status daemonset/${NODE_SETUP_NAME}\n`);
+  }
+  return exitCodes.ok;
+}
+
+/** For `kubectl acr status`: how far the node installer has got. */
+export interface NodeSetupState {
+  installed: boolean;
+  image: string | undefined;
+  /** Nodes that should run it, nodes where it is installed with the configuration current (ready), nodes on the current spec. */
+  desired: number;
+  ready: number;
+  updated: number;
+}
+
+export async function readNodeSetupState(client: KubeClient, namespace = 'kube-system'): Promise<NodeSetupState> {
+  const ds = await client.get<KubeObject>(resourcePath({ group: 'apps', version: 'v1', plural: 'daemonsets' }, namespace, NODE_SETUP_NAME));
+  if (!ds) return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
+  const status = (ds.status ?? {}) as { desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number };
+  const containers = (ds.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec?.containers ?? [];
+  return { installed: true, image: containers[0]?.image, desired: status.desiredNumberScheduled ?? 0, ready: status.numberReady ?? 0, updated: status.updatedNumberScheduled ?? 0 };
+}
+
+/** Registered by plugin/cli.ts; runs with the process's runtime. */
+export const installCommand: CommandModule<GlobalArgs, InstallArgs> = {
+  command: 'install',
+  describe: 'Install the ACR credential provider on every node (DaemonSet kube-system/acr-node-setup)',
+  builder: (yargs) => installBuilder(yargs as Argv) as Argv<InstallArgs>,
+  handler: async (args) => {
+    const runtime = processRuntime();
+    try {
+      process.exitCode = await runInstall(args, runtime);
+    } catch (error) {
+      process.exitCode = reportFailure(error, runtime);
+    }
+  },
+};
