@@ -245,3 +245,18 @@ describe('every published configuration round-trips configure → ConfigMap → 
     expect(report.configuration.watchNamespaces).toEqual(original.config.watchNamespaces.all ? 'all' : original.config.watchNamespaces.names);
   });
 });
+
+test('--dry-run=server lets the apiserver check the write without storing it', async () => {
+  h.api.seed(configMap({ 'watch-namespace': 'default' }));
+  const before = storedConfigMap(h.api)?.metadata.resourceVersion;
+  const result = await h.run(['configure', '--personal', '--access-key-id', 'LTAIid', '--access-key-secret-stdin', '--dry-run=server', '-o', 'json'], { stdin: 'Server-Dry-Run-Secret' });
+  expect(result.code, result.stderr).toBe(0);
+  expect(JSON.parse(result.stdout).data['acr-registry-info']).toBe('- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n');
+  expect(result.stdout + result.stderr).not.toContain('Server-Dry-Run-Secret');
+  expect(h.api.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.resource, r.query])).toEqual([
+    ['POST', 'secrets', '?dryRun=All'],
+    ['PUT', 'configmaps', '?dryRun=All'],
+  ]);
+  expect(storedConfigMap(h.api)?.metadata.resourceVersion).toBe(before);
+  expect(secretObject()).toBeUndefined();
+});
