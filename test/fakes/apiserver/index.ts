@@ -43,11 +43,12 @@ function resource(name: string): ResourceType {
 const initialNamespaces = ['default', 'kube-system', 'kube-public'];
 
 export async function startFakeApiserver(options: FakeApiserverOptions = {}): Promise<FakeApiserver> {
-  const store = new Store({ historyLimit: options.historyLimit ?? 100, now: options.now ?? (() => new Date()), uid: randomUUID, random: Math.random });
+  const now = options.now ?? (() => new Date());
+  const store = new Store({ historyLimit: options.historyLimit ?? 100, now, uid: randomUUID, random: Math.random });
   const namespaces = resource('namespaces');
   for (const name of initialNamespaces) store.seed(namespaces, { metadata: { name } });
 
-  const state: ServerState = { store, denies: [], requests: [], watches: new Set(), serverAddress: () => address };
+  const state: ServerState = { store, denies: [], requests: [], watches: new Set(), serverAddress: () => address, now };
   const server = createServer(createHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

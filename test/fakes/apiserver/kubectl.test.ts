@@ -63,11 +63,28 @@ describe('fake apiserver driven by the real kubectl', () => {
     ]);
     const table = await kubectl('get', 'cm', '-n', 'kube-system');
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^NAME\s+AGE\nacr-configuration\s+\S+\nother\s+\S+\n$/);
+    expect(table.stdout).toMatch(/^NAME\s+DATA\s+AGE\nacr-configuration\s+1\s+\d+s\nother\s+0\s+\d+s\n$/);
     const selected = await kubectl('get', 'configmaps', '-n', 'kube-system', '-l', 'app in (acr,x)', '-o', 'name');
     expect(selected.stdout).toBe('configmap/acr-configuration\n');
     const json = await kubectl('get', 'cm', 'acr-configuration', '-n', 'kube-system', '-o', 'json');
     expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'ConfigMap', data: { 'watch-namespace': 'all' } });
+  });
+
+  it('imperative creates (sent as protobuf) store what kubectl was told', async () => {
+    expect(await kubectl('create', 'namespace', 'team-a')).toMatchObject({ code: 0, stdout: 'namespace/team-a created\n' });
+    expect((await kubectl('create', 'serviceaccount', 'sync', '-n', 'team-a')).code).toBe(0);
+    expect((await kubectl('create', 'configmap', 'acr-configuration', '--from-literal=service-account=*', '--from-literal=empty=')).code).toBe(0);
+    const docker = await kubectl('create', 'secret', 'docker-registry', 'acr-pull', '--docker-server=registry.example', '--docker-username=u', '--docker-password=p');
+    expect(docker.code).toBe(0);
+    expect(api.get('namespaces', undefined, 'team-a').status).toEqual({ phase: 'Active' });
+    expect(api.get('serviceaccounts', 'team-a', 'sync').metadata).toMatchObject({ name: 'sync', namespace: 'team-a' });
+    expect(api.get('configmaps', 'team-a', 'acr-configuration').data).toEqual({ 'service-account': '*', empty: '' });
+    const secret = api.get('secrets', 'team-a', 'acr-pull');
+    expect(secret.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString())).toEqual({ auths: { 'registry.example': { username: 'u', password: 'p', auth: Buffer.from('u:p').toString('base64') } } });
+    const unsupported = await kubectl('create', 'deployment', 'web', '--image=nginx');
+    expect(unsupported.code).toBe(1);
+    expect(unsupported.stderr).toContain('decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount, not Deployment');
   });
 
   it('create -f makes every object of a manifest in the context namespace; a second create reports AlreadyExists', async () => {

@@ -4,11 +4,13 @@ import { discoveryDocument } from './discovery.js';
 import { splitUserPrefix, userForToken } from './kubeconfig.js';
 import { openapiDocument } from './openapi.js';
 import { patchContentTypes } from './patch.js';
-import { apiVersionOf } from './resources.js';
+import { decodeProtobufObject } from './protobuf.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import { routeRequest, type ResourceRoute, type Verb } from './routes.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, forbidden, notFound, statusBody, successStatus, unauthorized, type ApiError } from './status.js';
 import type { KubeObject, Store, StoreResult, WriteOptions } from './store.js';
+import { asTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 
 export interface DenyRule {
@@ -38,6 +40,7 @@ export interface ServerState {
   /** Ends the open watch streams when the server closes. */
   watches: Set<() => void>;
   serverAddress: () => string;
+  now: () => Date;
 }
 
 type Reply = { status: number; body: object } | { status: 'watch' };
@@ -71,13 +74,19 @@ function fromStore(result: StoreResult, successCode = 200): Reply {
   return result.ok ? { status: successCode, body: result.object } : fail(result.error);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(text: string, contentType: string): { ok: true; value: unknown } | { ok: false; error: ApiError } {
+function parseBody(bytes: Buffer, contentType: string, type: ResourceType): { ok: true; value: unknown } | { ok: false; error: ApiError } {
+  if (/protobuf/.test(contentType)) {
+    if (bytes.length === 0) return { ok: true, value: undefined };
+    const decoded = decodeProtobufObject(bytes, type.kind);
+    return decoded.ok ? decoded : { ok: false, error: { code: 415, reason: 'UnsupportedMediaType', message: decoded.message } };
+  }
+  const text = bytes.toString('utf8');
   try {
     const yaml = /yaml/.test(contentType);
     return { ok: true, value: text.trim() === '' ? undefined : yaml ? parseYaml(text) : JSON.parse(text) };
@@ -124,17 +133,27 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
       if (routed.kind === 'unknown') return fail({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
       if (routed.kind === 'method-not-allowed') return fail({ code: 405, reason: 'MethodNotAllowed', message: `the server does not allow this method on the requested resource` });
       const resourceRoute = routed.route;
+      const text = await readBody(request);
       if (denied(state.denies, resourceRoute, user)) {
         return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
       }
-      const text = await readBody(request);
       const contentType = request.headers['content-type'] ?? 'application/json';
-      const body = parseBody(text, contentType);
+      const body = parseBody(text, contentType, resourceRoute.type);
       if (!body.ok) return fail(body.error);
-      return serveResource(state, resourceRoute, url.searchParams, contentType, body.value, response);
+      const reply = serveResource(state, resourceRoute, url.searchParams, contentType, body.value, response);
+      return printed(reply, resourceRoute, request.headers.accept, url.searchParams, state.now());
     };
-    handle().then(send, (error: unknown) => send(fail({ code: 500, reason: 'BadRequest', message: `fake apiserver bug: ${(error as Error).message}` })));
+    handle().then(send, (error: unknown) => send(fail({ code: 500, reason: 'InternalError', message: `fake apiserver bug: ${(error as Error).message}` })));
   };
+}
+
+/** A successful get or list as a Table when the client asks for one (kubectl get does). */
+function printed(reply: Reply, route: ResourceRoute, accept: string | undefined, query: URLSearchParams, now: Date): Reply {
+  if (reply.status !== 200 || !wantsTable(accept) || (route.verb !== 'get' && route.verb !== 'list')) return reply;
+  const body = reply.body as KubeObject & { items?: KubeObject[] };
+  const objects = route.verb === 'list' ? (body.items ?? []) : [body];
+  const listMeta = route.verb === 'list' ? body.metadata : { resourceVersion: body.metadata.resourceVersion };
+  return { status: 200, body: asTable(route.type.plural, objects, listMeta, query.get('includeObject'), now) };
 }
 
 function selectorFilter(route: ResourceRoute, query: URLSearchParams): { ok: true; matches: (o: KubeObject) => boolean } | { ok: false; error: ApiError } {

@@ -1,6 +1,6 @@
 import type { ResourceType } from './resources.js';
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'Expired' | 'MethodNotAllowed' | 'UnsupportedMediaType';
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'Expired' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'InternalError';
 
 /** A failure as the real apiserver reports it: the HTTP code and the `Status` body together. */
 export interface ApiError {

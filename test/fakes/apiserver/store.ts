@@ -273,8 +273,8 @@ function normalize(type: ResourceType, object: KubeObject): KubeObject {
   }
   if (type.plural === 'namespaces') {
     object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name ?? '' };
-    object.spec ??= { finalizers: ['kubernetes'] };
-    object.status ??= { phase: 'Active' };
+    object.spec = { finalizers: ['kubernetes'], ...(isObject(object.spec) ? object.spec : {}) };
+    object.status = { phase: 'Active', ...(isObject(object.status) ? object.status : {}) };
   }
   return object;
 }
