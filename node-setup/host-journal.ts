@@ -179,6 +179,23 @@ export class HostTransaction {
     return true;
   }
 
+  /**
+   * Someone else rewrote a file after we wrote it (ACK's console rewrites
+   * kubelet-customized-args.conf): what uninstall should restore is now their
+   * version without our part, not the bytes from before our first install.
+   */
+  rebaseOriginal(path: string, baseline: string): void {
+    const entry = this.journalEntry(path);
+    const current = this.current(path);
+    if (!entry || current === undefined || sha256(current) === entry.written || this.options.check) return;
+    const st = statSync(this.host(path));
+    const backup = sha256(path);
+    this.ensureDirectory(ORIGINALS, 0o700);
+    writeExact(this.host(`${ORIGINALS}/${backup}`), baseline, 0o600);
+    entry.original = { kind: 'file', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, backup };
+    this.saveJournal();
+  }
+
   private journalEntry(path: string): JournalFile | undefined {
     return this.journal.files.find((f) => f.path === path);
   }

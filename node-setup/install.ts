@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseConfigurationFile } from '../provider/acr-configuration.js';
 import { matchImagesFor } from '../provider/image-match.js';
 import { formatProblem, type Problem } from '../provider/problem.js';
-import { acrProviderEntry, findProvider, mergeProvider, providerNames, renderOwnConfig } from './credential-provider-config.js';
+import { acrProviderEntry, findProvider, mergeProvider, providerNames, removeProvider, renderOwnConfig } from './credential-provider-config.js';
 import { appendWords, removeWords, variableValue, words } from './environment-file.js';
 import { runCommand, waitHealthy, type HealthOptions } from './host-commands.js';
 import { atLeast, formatVersion, glibcRefusal, hostGlibc, KUBELET_CONFIG_DIRECTORY, MIN_KUBELET, parseKubeletVersion, type Version } from './host-checks.js';
@@ -182,6 +182,8 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
     kubeletInputsChanged = tx.writeFile(target.path, renderOwnConfig(entry), 0o644, 'provider-config') || kubeletInputsChanged;
   } else if (!isDeepStrictEqual(findProvider(current ?? ''), entry)) {
     const merged = mergeProvider(current ?? '', entry);
+    const theirs = removeProvider(current ?? '');
+    if (theirs.ok) tx.rebaseOriginal(target.path, theirs.text);
     if (!merged.ok) return fail(`The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`);
     const mode = statSync(onHost(hostRoot, target.path)).mode & 0o7777;
     kubeletInputsChanged = tx.writeFile(target.path, merged.text, mode, 'provider-config-merged') || kubeletInputsChanged;
@@ -230,15 +232,17 @@ export async function restartAndWait(kubelet: KubeletControl): Promise<{ ok: tru
 function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]): boolean {
   const previous = tx.journal.flags;
   const file = layout.environmentFile;
-  let text = tx.current(file)?.toString('utf8');
+  const text = tx.current(file)?.toString('utf8');
   const have = words(text === undefined ? '' : (variableValue(text, layout.variable) ?? ''));
   if (flags.length > 0 && flags.every((f) => have.includes(f)) && isDeepStrictEqual(previous?.words, flags)) return false;
   if (flags.length === 0 && !previous) return false;
-  if (previous && text !== undefined) text = removeWords(text, previous.variable, previous.words);
+  const oursPresent = previous !== undefined && previous.words.some((w) => have.includes(w));
+  const baseline = text !== undefined && oursPresent ? removeWords(text, previous.variable, previous.words) : text;
+  if (baseline !== undefined) tx.rebaseOriginal(file, baseline);
   const mode = text === undefined ? 0o644 : statSync(onHost(tx.hostRoot, file)).mode & 0o7777;
-  const changed = flags.length === 0 ? tx.writeFile(file, text!, mode, 'kubelet-flags') : tx.writeFile(file, appendWords(text, layout.variable, flags), mode, 'kubelet-flags');
+  const desired = flags.length === 0 ? baseline! : appendWords(baseline, layout.variable, flags);
   tx.journal.flags = flags.length === 0 ? undefined : { file, variable: layout.variable, words: flags };
-  return changed;
+  return tx.writeFile(file, desired, mode, 'kubelet-flags');
 }
 
 /** Custom domains of the configuration already mirrored on the host (none when there is none). */

@@ -128,6 +128,28 @@ describe('install on other layouts', () => {
     expect(h.snapshot()).toEqual(before);
   });
 
+  it("ACK's console rewriting kubelet-customized-args.conf: install adds the flags again; uninstall restores the console's version, not the old one", async () => {
+    const h = host({ layout: 'ack' });
+    expect((await run(h, 'install')).code).toBe(0);
+    const rewritten = 'KUBELET_CUSTOMIZED_ARGS="--eviction-hard=memory.available<500Mi"\n';
+    h.write('/etc/kubernetes/kubelet-customized-args.conf', rewritten);
+    expect((await run(h, 'install')).code).toBe(0);
+    expect(h.read('/etc/kubernetes/kubelet-customized-args.conf')).toBe(`KUBELET_CUSTOMIZED_ARGS="--eviction-hard=memory.available<500Mi ${FLAGS}"\n`);
+    expect(h.restarts()).toBe(2);
+    expect((await run(h, 'uninstall')).code).toBe(0);
+    expect(h.read('/etc/kubernetes/kubelet-customized-args.conf')).toBe(rewritten);
+  });
+
+  it('an operator flag added after install survives uninstall; only our flags go', async () => {
+    const h = host({ layout: 'kubeadm-deb' });
+    expect((await run(h, 'install')).code).toBe(0);
+    h.write('/etc/default/kubelet', h.read('/etc/default/kubelet').replace('KUBELET_EXTRA_ARGS="', 'KUBELET_EXTRA_ARGS="--max-pods=200 '));
+    const removed = await run(h, 'uninstall');
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).toContain('only our flags were removed');
+    expect(h.read('/etc/default/kubelet')).toBe('KUBELET_EXTRA_ARGS="--max-pods=200"\n');
+  });
+
   it('kubelet 1.34 without a config: a config directory of our own holding our file', async () => {
     const h = host({ layout: 'kubeadm-deb' });
     expect((await run(h, 'install', [], '1.34.1')).code).toBe(0);
