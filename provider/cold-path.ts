@@ -22,7 +22,8 @@ import { cachedAnswer, type ColdPath, type ColdPathInput, type ColdPathResult, t
 import type { ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from './registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type Lookup, type TokenTarget } from './registry-resolution.js';
-import { cacheKey, isCachedToken, isFresh, type CacheStore, type CachedToken } from './token-cache.js';
+import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
+import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Node credentials are reused while they outlive the token threshold by this much. */
@@ -50,14 +51,14 @@ function isStoredConfiguration(value: unknown): value is StoredConfiguration {
   return typeof value === 'object' && value !== null && typeof (value as StoredConfiguration).text === 'string';
 }
 
-const LAST_VALID = 'last-valid';
+const LAST_VALID = ['last-valid'];
 
 function describeProblems(problems: Problem[], source: string): string {
   return problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p, source)).join('; ');
 }
 
-function loadConfiguration(input: ColdPathInput): Loaded<LoadedConfiguration> {
-  const { options, store, logger } = input;
+function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<LoadedConfiguration> {
+  const { options, logger } = input;
   let text: string;
   try {
     text = readFileSync(options.configPath, 'utf8');
@@ -69,7 +70,7 @@ function loadConfiguration(input: ColdPathInput): Loaded<LoadedConfiguration> {
       if (parsed.ok) return { ok: true, value: { config: parsed.config, notes: [] } };
       return { ok: false, failure: { exitCode: 2, message: `the default configuration is invalid: ${describeProblems(parsed.problems, 'default')}` } };
     }
-    return fallBack(input, [`cannot read ${options.configPath} (${code ?? 'error'})`]);
+    return fallBack(input, store, [`cannot read ${options.configPath} (${code ?? 'error'})`]);
   }
   const parsed = parseConfigurationFile(text);
   if (parsed.ok) {
@@ -78,11 +79,11 @@ function loadConfiguration(input: ColdPathInput): Loaded<LoadedConfiguration> {
     if (stored?.text !== text) store.write('configuration', LAST_VALID, { text } satisfies StoredConfiguration);
     return { ok: true, value: { config: parsed.config, notes: [] } };
   }
-  return fallBack(input, [describeProblems(parsed.problems, options.configPath)]);
+  return fallBack(input, store, [describeProblems(parsed.problems, options.configPath)]);
 }
 
-function fallBack(input: ColdPathInput, reasons: string[]): Loaded<LoadedConfiguration> {
-  const { options, store } = input;
+function fallBack(input: ColdPathInput, store: CacheStore, reasons: string[]): Loaded<LoadedConfiguration> {
+  const { options } = input;
   const stored = store.read('configuration', LAST_VALID, isStoredConfiguration);
   const parsed = stored ? parseConfigurationFile(stored.text) : undefined;
   if (parsed?.ok) {
@@ -131,6 +132,7 @@ function describeTarget(target: TokenTarget): string {
 
 interface Session {
   input: ColdPathInput;
+  store: CacheStore;
   config: AcrConfiguration;
   host: AcrHost;
   cloud: CloudContext;
@@ -158,14 +160,15 @@ function isStoredCredentials(value: unknown): value is StoredCredentials {
 
 /** The node's RAM role credentials, from the cache while they are far from expiry. */
 async function nodeCredentials(session: Session): Promise<CloudCredentials> {
-  const { store, now, env } = session.input;
+  const { now, env } = session.input;
+  const { store } = session;
   const fromEnvironment = environmentCredentials(env);
   if (fromEnvironment) {
     session.secrets.add(fromEnvironment.accessKeySecret);
     if (fromEnvironment.securityToken) session.secrets.add(fromEnvironment.securityToken);
     return fromEnvironment;
   }
-  const key = cacheKey(['node-credentials', session.metadata.baseUrl, String(session.metadata.allowImdsV1)]);
+  const key = ['node-credentials', session.metadata.baseUrl, String(session.metadata.allowImdsV1)];
   const fresh = (c: StoredCredentials | undefined) =>
     c !== undefined && c.expiresAt - session.config.expiringThresholdSeconds * 1000 - CREDENTIAL_MARGIN_MS > now() ? c : undefined;
   const stored = fresh(store.read('credentials', key, isStoredCredentials));
@@ -212,13 +215,14 @@ function isStoredLookup(value: unknown): value is StoredLookup {
 
 /** A look-up from the cache (a day) or from the cloud; returns when its answer stops being trusted. */
 async function lookUp(session: Session, lookup: Lookup, facts: MutableFacts): Promise<number> {
-  const { store, now, env } = session.input;
+  const { now, env } = session.input;
+  const { store } = session;
   if (lookup.kind === 'node-region') {
     facts.nodeRegion = await nodeRegion(session);
     session.nodeRegion = facts.nodeRegion;
     return now() + DAY_MS;
   }
-  const key = cacheKey([lookup.kind, lookup.region, lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName, env['ACR_PROVIDER_CR_ENDPOINT'] ?? '']);
+  const key = [lookup.kind, lookup.region, lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName, env['ACR_PROVIDER_CR_ENDPOINT'] ?? ''];
   const stored = store.read('lookup', key, isStoredLookup);
   let found: StoredLookup | undefined = stored && stored.expiresAt > now() ? stored : undefined;
   if (!found) {
@@ -248,10 +252,11 @@ async function lookUp(session: Session, lookup: Lookup, facts: MutableFacts): Pr
 
 /** --region, else the metadata service (cached), else — off Alibaba Cloud — the image host's region. */
 async function nodeRegion(session: Session): Promise<string> {
-  const { store, now, env, logger } = session.input;
+  const { now, env, logger } = session.input;
+  const { store } = session;
   const hostRegion = session.host.kind === 'other' ? undefined : session.host.region;
   if (environmentCredentials(env) && hostRegion) return hostRegion;
-  const key = cacheKey(['node-region', session.metadata.baseUrl]);
+  const key = ['node-region', session.metadata.baseUrl];
   const stored = store.read('lookup', key, isStoredLookup);
   if (stored && stored.expiresAt > now() && typeof stored.value === 'string') return stored.value;
   try {
@@ -293,8 +298,8 @@ function failureFrom(error: unknown, host: string, instance: string | undefined,
 }
 
 async function decide(session: Session, notes: string[]): Promise<ColdPathResult> {
-  const { input, config, host } = session;
-  const { store, now, env, logger } = input;
+  const { input, config, host, store } = session;
+  const { now, env, logger } = input;
   const facts: MutableFacts = { nodeRegion: input.options.region, instanceDomains: new Map(), instanceIds: new Map() };
   let validUntil = now() + DAY_MS;
 
@@ -327,7 +332,7 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
     }
 
     const { target, entry, authHosts } = resolution;
-    const tokenKey = cacheKey(['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)]);
+    const tokenKey = ['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)];
     const threshold = config.expiringThresholdSeconds;
     const decision: Decision = { kind: 'token', tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
     const freshToken = () => {
@@ -379,11 +384,12 @@ function failed(session: Session, failure: ProviderFailure): ColdPathResult {
 
 export const coldPath: ColdPath = async (input) => {
   const host = classifyHost(input.image.host);
-  const prepared = input.store.prepare();
+  const store = openCacheStore(input.options.cacheDir, { writeFileAtomic, ensureDirectory });
+  const prepared = store.prepare();
   if (!prepared.ok) {
-    input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${input.store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
+    input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
   }
-  const configuration = loadConfiguration(input);
+  const configuration = loadConfiguration(input, store);
   if (!configuration.ok) return { ok: false, failure: { ...configuration.failure, host: host.host }, secrets: [] };
   const { config, notes } = configuration.value;
   for (const note of notes) input.logger.log('warn', note);
@@ -397,6 +403,7 @@ export const coldPath: ColdPath = async (input) => {
   const budget = startBudget();
   const session: Session = {
     input,
+    store,
     config,
     host,
     cloud: { endpoints, budget },
@@ -407,9 +414,9 @@ export const coldPath: ColdPath = async (input) => {
   };
 
   // One process per host does the look-ups and the fetch; the others wait for its answer.
-  return singleFlight(input.store.lockPath('decision', input.decisionKey), {
+  return singleFlight(store.lockPath('decision', input.decisionKey), {
     ready: () => {
-      const answer = cachedAnswer(input.store, input.decisionKey, input.now());
+      const answer = cachedAnswer(store, input.decisionKey, input.now());
       return answer ? ({ ok: true, decision: answer.decision, token: answer.token } satisfies ColdPathResult) : undefined;
     },
     // A bug must still end in one line naming the registry, not a stack trace.

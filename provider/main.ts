@@ -3,10 +3,7 @@
 // must start and answer about as fast as an empty executable, so the cold
 // path (YAML, cloud clients) is loaded only on a miss.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { getAsset, isSea } from 'node:sea';
-import { compileFunction } from 'node:vm';
 import { parseCli } from './provider-cli.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
@@ -25,12 +22,14 @@ async function loadColdPath(): Promise<ColdPath> {
   // openapi-core calls url.parse(); the deprecation warning would be a second
   // stderr line in front of the one an operator needs.
   process.noDeprecation = true;
-  if (isSea()) {
-    const source = getAsset(COLD_PATH_ASSET, 'utf8');
+  // Built-ins the hit path does not need are loaded here, not imported at the top.
+  const sea = process.getBuiltinModule('node:sea');
+  if (sea.isSea()) {
+    const source = sea.getAsset(COLD_PATH_ASSET, 'utf8');
     const filename = `${process.execPath}#${COLD_PATH_ASSET}`;
-    const load = compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const load = process.getBuiltinModule('node:vm').compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
     const module = { exports: {} as { coldPath?: ColdPath } };
-    load(module.exports, createRequire(process.execPath), module, filename, dirname(process.execPath));
+    load(module.exports, process.getBuiltinModule('node:module').createRequire(process.execPath), module, filename, dirname(process.execPath));
     if (!module.exports.coldPath) throw new Error(`the ${COLD_PATH_ASSET} asset exports no coldPath`);
     return module.exports.coldPath;
   }

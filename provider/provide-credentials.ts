@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
 import { parseImageReference, type ImageReference } from './image-reference.js';
-import { cacheKey, isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
+import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from './token-cache.js';
 import { formatFailure, type ProviderFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
 
@@ -18,7 +18,7 @@ export type Decision =
   | { kind: 'not-served'; validUntil: number; notes: string[] }
   | {
       kind: 'token';
-      tokenKey: string;
+      tokenKey: string[];
       authHosts: string[];
       thresholdSeconds: number;
       /** epoch ms; decisions built on instance look-ups last as long as those (a day). */
@@ -35,7 +35,7 @@ export function isDecision(value: unknown): value is Decision {
   const v = value as Record<string, unknown> | null;
   if (typeof v !== 'object' || v === null || typeof v['validUntil'] !== 'number' || !isStringArray(v['notes'])) return false;
   if (v['kind'] === 'not-served') return true;
-  return v['kind'] === 'token' && typeof v['tokenKey'] === 'string' && isStringArray(v['authHosts']) && typeof v['thresholdSeconds'] === 'number';
+  return v['kind'] === 'token' && isStringArray(v['tokenKey']) && isStringArray(v['authHosts']) && typeof v['thresholdSeconds'] === 'number';
 }
 
 export interface Logger {
@@ -48,9 +48,8 @@ export interface ColdPathInput {
   options: ProviderOptions;
   env: Record<string, string | undefined>;
   now: () => number;
-  store: CacheStore;
   /** Where to store the decision for this host under this configuration and environment. */
-  decisionKey: string;
+  decisionKey: CacheKey;
   logger: Logger;
 }
 
@@ -88,8 +87,8 @@ function configurationFingerprint(path: string): string {
 }
 
 /** Everything besides the host that can change which token answers a request. */
-export function decisionKeyFor(host: string, options: ProviderOptions, env: Record<string, string | undefined>): string {
-  return cacheKey([
+export function decisionKeyFor(host: string, options: ProviderOptions, env: Record<string, string | undefined>): CacheKey {
+  return [
     host,
     configurationFingerprint(options.configPath),
     options.configPath,
@@ -101,7 +100,7 @@ export function decisionKeyFor(host: string, options: ProviderOptions, env: Reco
     env['ACR_PROVIDER_CR_ENDPOINT'] ?? '',
     env['ACR_PROVIDER_STS_ENDPOINT'] ?? '',
     env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? '',
-  ]);
+  ];
 }
 
 function respond(apiVersion: ApiVersion, decision: Decision, token: CachedToken | undefined, now: number): string {
@@ -114,7 +113,7 @@ function respond(apiVersion: ApiVersion, decision: Decision, token: CachedToken 
 }
 
 /** The cached answer for a host: a valid decision and, unless not served, a token still outside the threshold. */
-export function cachedAnswer(store: CacheStore, decisionKey: string, now: number): { decision: Decision; token: CachedToken | undefined } | undefined {
+export function cachedAnswer(store: CacheReader, decisionKey: CacheKey, now: number): { decision: Decision; token: CachedToken | undefined } | undefined {
   const decision = store.read('decision', decisionKey, isDecision);
   if (!decision || decision.validUntil <= now) return undefined;
   if (decision.kind === 'not-served') return { decision, token: undefined };
@@ -142,7 +141,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   if (!reference.ok) return badRequest(reference.message);
   const image = reference.ref;
 
-  const store = openCacheStore(deps.options.cacheDir);
+  const store = openCacheReader(deps.options.cacheDir);
   const decisionKey = decisionKeyFor(image.host, deps.options, deps.env);
   const now = deps.now();
   const cached = cachedAnswer(store, decisionKey, now);
@@ -153,7 +152,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   }
 
   const coldPath = await deps.loadColdPath();
-  const result = await coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, store, decisionKey, logger });
+  const result = await coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, decisionKey, logger });
   if (!result.ok) {
     return { exitCode: result.failure.exitCode, stdout: '', stderr: [...stderr, formatFailure(result.failure, result.secrets)] };
   }

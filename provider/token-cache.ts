@@ -4,65 +4,109 @@
 // atomically. A file that is missing, unreadable, corrupt or of another schema
 // is a miss, never an error: the caller refetches.
 //
-// Only node:fs and node:crypto here: the cache-hit path imports this module.
-import { createHash } from 'node:crypto';
+// Only node:fs here: the cache-hit path imports this module, and loading
+// node:crypto alone costs a cache hit a sixth of its time (atomic-file.ts
+// uses it, so the writing side gets its file functions passed in by the cold
+// path). File names are a
+// fast non-cryptographic hash of the key; the key itself is stored in the
+// file and compared on read, so a collision (even a crafted one) is a miss,
+// never another key's token.
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
 
 /** Bump when a stored shape changes: older files are then misses, not misreads. */
-export const CACHE_SCHEMA = 1;
+export const CACHE_SCHEMA = 2;
 
 export type CacheKind = 'token' | 'decision' | 'credentials' | 'lookup' | 'configuration';
+
+/** What a cache entry is for, e.g. `['token', 'cri-xxx (cn-hangzhou)', 'role …']`. */
+export type CacheKey = readonly string[];
 
 interface Envelope {
   schema: number;
   kind: CacheKind;
+  /** The key in full, compared on read. */
+  key: string;
   value: unknown;
 }
 
-/** A stable file-name-safe key for a list of parts (host names, ARNs, ids). */
-export function cacheKey(parts: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 40);
+/** cyrb53: 53 well-mixed bits of a string, as hex. */
+function hash53(text: string, seed: number): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/** A file-name-safe name for a key. */
+export function keyFileName(key: CacheKey): string {
+  const text = JSON.stringify(key);
+  return hash53(text, 1) + hash53(text, 2);
 }
 
 export type CacheWrite = { ok: true } | { ok: false; error: NodeJS.ErrnoException };
 
-export interface CacheStore {
+export interface CacheReader {
   readonly dir: string;
-  read<T>(kind: CacheKind, key: string, accept: (value: unknown) => value is T): T | undefined;
-  write(kind: CacheKind, key: string, value: unknown): CacheWrite;
-  lockPath(kind: CacheKind, key: string): string;
-  /** Creates the directory 0700 (or tightens it); false when that is impossible, e.g. read-only. */
+  read<T>(kind: CacheKind, key: CacheKey, accept: (value: unknown) => value is T): T | undefined;
+}
+
+export interface CacheStore extends CacheReader {
+  write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite;
+  lockPath(kind: CacheKind, key: CacheKey): string;
+  /** Creates the directory 0700 (or tightens it); an error when that is impossible, e.g. read-only. */
   prepare(): CacheWrite;
 }
 
-export function openCacheStore(dir: string): CacheStore {
-  const file = (kind: CacheKind, key: string) => join(dir, `${kind}.${key}.json`);
+/** provider/atomic-file.ts, passed in by the cold path. */
+export interface FileWriter {
+  writeFileAtomic(path: string, data: string, mode: number): void;
+  ensureDirectory(path: string, mode: number): void;
+}
+
+function entryPath(dir: string, kind: CacheKind, key: CacheKey, suffix: 'json' | 'lock'): string {
+  return join(dir, `${kind}.${keyFileName(key)}.${suffix}`);
+}
+
+export function openCacheReader(dir: string): CacheReader {
   return {
     dir,
-    read<T>(kind: CacheKind, key: string, accept: (value: unknown) => value is T): T | undefined {
+    read<T>(kind: CacheKind, key: CacheKey, accept: (value: unknown) => value is T): T | undefined {
       let envelope: Partial<Envelope>;
       try {
-        envelope = JSON.parse(readFileSync(file(kind, key), 'utf8')) as Partial<Envelope>;
+        envelope = JSON.parse(readFileSync(entryPath(dir, kind, key, 'json'), 'utf8')) as Partial<Envelope>;
       } catch {
         return undefined;
       }
       if (envelope === null || typeof envelope !== 'object' || envelope.schema !== CACHE_SCHEMA || envelope.kind !== kind) return undefined;
+      if (envelope.key !== JSON.stringify(key)) return undefined;
       return accept(envelope.value) ? envelope.value : undefined;
     },
-    write(kind: CacheKind, key: string, value: unknown): CacheWrite {
+  };
+}
+
+export function openCacheStore(dir: string, files: FileWriter): CacheStore {
+  return {
+    ...openCacheReader(dir),
+    write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite {
       try {
-        writeFileAtomic(file(kind, key), JSON.stringify({ schema: CACHE_SCHEMA, kind, value } satisfies Envelope), 0o600);
+        const envelope: Envelope = { schema: CACHE_SCHEMA, kind, key: JSON.stringify(key), value };
+        files.writeFileAtomic(entryPath(dir, kind, key, 'json'), JSON.stringify(envelope), 0o600);
         return { ok: true };
       } catch (error) {
         return { ok: false, error: error as NodeJS.ErrnoException };
       }
     },
-    lockPath: (kind, key) => join(dir, `${kind}.${key}.lock`),
+    lockPath: (kind, key) => entryPath(dir, kind, key, 'lock'),
     prepare(): CacheWrite {
       try {
-        ensureDirectory(dir, 0o700);
+        files.ensureDirectory(dir, 0o700);
         // A directory someone else created with a looser mode would expose the tokens.
         if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
         return { ok: true };

@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, isCachedToken, isFresh, openCacheStore, type CachedToken } from '../../../provider/token-cache.js';
+import { ensureDirectory, writeFileAtomic } from '../../../provider/atomic-file.js';
+import { isCachedToken, isFresh, keyFileName, openCacheReader, openCacheStore, type CachedToken } from '../../../provider/token-cache.js';
 
 let root: string;
 
@@ -14,24 +15,26 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
+const files = { writeFileAtomic, ensureDirectory };
 const TOKEN: CachedToken = { username: 'cr_temp_user', password: 'p4ssw0rd-value', expiresAt: 1_800_000_000_000 };
 
 describe('openCacheStore', () => {
   it('round-trips a value in a 0600 file inside a 0700 directory', () => {
-    const store = openCacheStore(join(root, 'cache'));
+    const store = openCacheStore(join(root, 'cache'), files);
     expect(store.prepare()).toEqual({ ok: true });
-    expect(store.write('token', 'k1', TOKEN)).toEqual({ ok: true });
-    expect(store.read('token', 'k1', isCachedToken)).toEqual(TOKEN);
+    expect(store.write('token', ['k1'], TOKEN)).toEqual({ ok: true });
+    expect(store.read('token', ['k1'], isCachedToken)).toEqual(TOKEN);
     expect(statSync(store.dir).mode & 0o777).toBe(0o700);
-    expect(readdirSync(store.dir)).toEqual(['token.k1.json']);
-    expect(statSync(join(store.dir, 'token.k1.json')).mode & 0o777).toBe(0o600);
+    const name = `token.${keyFileName(['k1'])}.json`;
+    expect(readdirSync(store.dir)).toEqual([name]);
+    expect(statSync(join(store.dir, name)).mode & 0o777).toBe(0o600);
   });
 
   it('tightens an existing directory that others can read', () => {
     const dir = join(root, 'open');
     mkdirSync(dir);
     chmodSync(dir, 0o755);
-    expect(openCacheStore(dir).prepare()).toEqual({ ok: true });
+    expect(openCacheStore(dir, files).prepare()).toEqual({ ok: true });
     expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 
@@ -40,30 +43,39 @@ describe('openCacheStore', () => {
     ['not JSON', 'garbage{'],
     ['truncated', '{"schema":1,"kind":"token","value":{"user'],
     ['another schema', JSON.stringify({ schema: 999, kind: 'token', value: TOKEN })],
-    ['another kind', JSON.stringify({ schema: 1, kind: 'decision', value: TOKEN })],
-    ['a wrong shape', JSON.stringify({ schema: 1, kind: 'token', value: { username: 'u', password: '', expiresAt: 1 } })],
+    ['another kind', JSON.stringify({ schema: 2, kind: 'decision', key: '["k"]', value: TOKEN })],
+    ['a wrong shape', JSON.stringify({ schema: 2, kind: 'token', key: '["k"]', value: { username: 'u', password: '', expiresAt: 1 } })],
     ['null', 'null'],
+    ['stored under another key (a hash collision)', JSON.stringify({ schema: 2, kind: 'token', key: '["other"]', value: TOKEN })],
   ])('a %s file is a miss, not an error', (_name, content) => {
-    const store = openCacheStore(root);
-    if (content !== undefined) writeFileSync(join(root, 'token.k.json'), content);
-    expect(store.read('token', 'k', isCachedToken)).toBeUndefined();
+    const reader = openCacheReader(root);
+    if (content !== undefined) writeFileSync(join(root, `token.${keyFileName(['k'])}.json`), content);
+    expect(reader.read('token', ['k'], isCachedToken)).toBeUndefined();
   });
 
   it('reports a write it cannot make instead of throwing', () => {
     const blocker = join(root, 'file');
     writeFileSync(blocker, '');
-    const store = openCacheStore(join(blocker, 'cache'));
+    const store = openCacheStore(join(blocker, 'cache'), files);
     expect(store.prepare()).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
-    expect(store.write('token', 'k', TOKEN)).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
+    expect(store.write('token', ['k'], TOKEN)).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
   });
 });
 
-describe('cacheKey and isFresh', () => {
-  it('keys differ for different parts and are file-name safe', () => {
-    expect(cacheKey(['a', 'b'])).toMatch(/^[0-9a-f]{40}$/);
-    expect(cacheKey(['a', 'b'])).toBe(cacheKey(['a', 'b']));
-    expect(cacheKey(['a', 'b'])).not.toBe(cacheKey(['ab']));
-    expect(cacheKey(['a/b'])).not.toBe(cacheKey(['a', 'b']));
+describe('keyFileName and isFresh', () => {
+  it('names differ for different keys and are file-name safe', () => {
+    expect(keyFileName(['a', 'b'])).toMatch(/^[0-9a-f]{28}$/);
+    expect(keyFileName(['a', 'b'])).toBe(keyFileName(['a', 'b']));
+    expect(keyFileName(['a', 'b'])).not.toBe(keyFileName(['ab']));
+    expect(keyFileName(['a/b'])).not.toBe(keyFileName(['a', 'b']));
+  });
+
+  it('a valid entry stored under another key is not returned for this one', () => {
+    const store = openCacheStore(root, files);
+    store.write('token', ['mine'], TOKEN);
+    const name = `token.${keyFileName(['mine'])}.json`;
+    writeFileSync(join(root, `token.${keyFileName(['theirs'])}.json`), readFileSync(join(root, name)));
+    expect(store.read('token', ['theirs'], isCachedToken)).toBeUndefined();
   });
 
   it.each([

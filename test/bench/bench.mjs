@@ -1,0 +1,136 @@
+// `npm run bench`: how fast a cache hit answers compared with an empty
+// single-executable built from the same Node, how many cloud calls a cold
+// and a warm request make, and what 32 concurrent cold requests for one
+// registry cost. Prints a markdown table for the README.
+//
+// Plain .mjs run by Node 24: the TypeScript fake cloud is bundled with
+// esbuild to a temp module first.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const provider = join(root, 'dist', 'acr-credential-provider');
+const emptySea = join(root, 'dist', 'empty-sea');
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const CONCURRENT = 32;
+const HOST = 'acme-registry.cn-hangzhou.cr.aliyuncs.com';
+const WORKER = 'role/KubernetesWorkerRole';
+
+async function loadFake(work) {
+  const outfile = join(work, 'fake-alicloud.mjs');
+  await build({ entryPoints: [join(root, 'test', 'fakes', 'alicloud', 'index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning' });
+  return import(pathToFileURL(outfile).href);
+}
+
+/** Runs an executable with `stdin`; resolves with exit code, output and wall time in ms. */
+function run(file, args, { stdin = '', env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    child.stdin.end(stdin);
+  });
+}
+
+function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function counts(fake) {
+  const out = {};
+  for (const r of fake.requests) out[r.action] = (out[r.action] ?? 0) + 1;
+  return out;
+}
+
+function describeCounts(c) {
+  const entries = Object.entries(c);
+  return entries.length === 0 ? 'none' : entries.map(([action, n]) => `${action} ${n}`).join(', ');
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'acr-bench-'));
+  const { startFakeAlicloud } = await loadFake(work);
+  const fake = await startFakeAlicloud({ region: 'cn-hangzhou' });
+  try {
+    fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [WORKER] });
+    const configDir = join(work, 'etc');
+    mkdirSync(configDir);
+    const config = join(configDir, 'acr-configuration.yaml');
+    writeFileSync(config, `acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST}\n`);
+    const env = { ACR_PROVIDER_METADATA_ENDPOINT: fake.url, ACR_PROVIDER_CR_ENDPOINT: fake.url, ACR_PROVIDER_STS_ENDPOINT: fake.url };
+    const stdin = JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'CredentialProviderRequest', image: `${HOST}/team/app` });
+    const args = (cache) => ['--config', config, '--cache-dir', cache];
+    const check = (result, what) => {
+      if (result.code !== 0) throw new Error(`${what}: exit ${result.code}: ${result.stderr}`);
+      const password = JSON.parse(result.stdout).auth?.[HOST]?.password;
+      if (!fake.issuedTokens().some((t) => t.password === password)) throw new Error(`${what}: answer carries no issued token`);
+      return result;
+    };
+
+    // Cold, then warm: the calls each makes.
+    const cache = join(work, 'cache');
+    const coldRun = check(await run(provider, args(cache), { stdin, env }), 'cold');
+    const cold = counts(fake);
+    fake.reset();
+    check(await run(provider, args(cache), { stdin, env }), 'warm');
+    const warm = counts(fake);
+
+    // Cache hit vs empty SEA, interleaved so that machine noise hits both alike.
+    for (let i = 0; i < 3; i++) {
+      await run(emptySea, [], { stdin });
+      await run(provider, args(cache), { stdin, env });
+    }
+    const emptyMs = [];
+    const hitMs = [];
+    for (let i = 0; i < RUNS; i++) {
+      emptyMs.push((await run(emptySea, [], { stdin })).ms);
+      hitMs.push(check(await run(provider, args(cache), { stdin, env }), 'hit').ms);
+    }
+    if (fake.requests.length !== 0) throw new Error(`cache hits called the cloud: ${describeCounts(counts(fake))}`);
+
+    // 32 concurrent cold requests for one registry (different images), fresh cache.
+    fake.reset();
+    const stormCache = join(work, 'storm');
+    const storm = await Promise.all(
+      Array.from({ length: CONCURRENT }, (_, i) =>
+        run(provider, args(stormCache), { stdin: stdin.replace('team/app', `team/app-${i}`), env }),
+      ),
+    );
+    const stormTokens = fake.count('GetAuthorizationToken');
+    const issued = new Set(fake.issuedTokens().map((t) => t.password));
+    const correct = storm.filter((r) => r.code === 0 && issued.has(JSON.parse(r.stdout).auth?.[HOST]?.password)).length;
+
+    const median = (v) => percentile(v, 50);
+    const p90 = (v) => percentile(v, 90);
+    const f = (ms) => `${ms.toFixed(1)} ms`;
+    const lines = [
+      `| measure (${RUNS} runs each, node ${process.version}) | figure |`,
+      '|---|---|',
+      `| empty SEA wall time, median / p90 | ${f(median(emptyMs))} / ${f(p90(emptyMs))} |`,
+      `| cache hit wall time, median / p90 | ${f(median(hitMs))} / ${f(p90(hitMs))} |`,
+      `| cache hit / empty SEA (median) | ${(median(hitMs) / median(emptyMs)).toFixed(2)}× |`,
+      `| cold request: wall time | ${f(coldRun.ms)} |`,
+      `| cold request: calls | ${describeCounts(cold)} |`,
+      `| warm request: calls | ${describeCounts(warm)} |`,
+      `| ${CONCURRENT} concurrent cold requests, one registry: GetAuthorizationToken calls | ${stormTokens} |`,
+      `| ${CONCURRENT} concurrent cold requests: correct answers | ${correct} / ${CONCURRENT} |`,
+      `| ${CONCURRENT} concurrent cold requests: slowest wall time | ${f(Math.max(...storm.map((r) => r.ms)))} |`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await fake.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
