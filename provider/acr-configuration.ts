@@ -20,7 +20,8 @@ export type ParseResult =
 
 export const CONFIGURATION_KEYS = ['service-account', 'watch-namespace', 'expiring-threshold', 'acr-registry-info', 'rrsa', 'webhook-configuration'] as const;
 export const LEGACY_KEYS = ['acr-api-version', 'notify-email', 'acr-registry'] as const;
-const MANIFEST_KEYS = ['apiVersion', 'kind', 'metadata', 'data', 'name', 'namespace'];
+const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];
+const METADATA_FIELDS = ['name', 'namespace'];
 const DEFAULT_EXPIRING_THRESHOLD_SECONDS = 900;
 const DEFAULT_WEBHOOK: WebhookConfiguration = { enabled: false, failurePolicy: 'Ignore', timeoutSeconds: 10 };
 
@@ -41,12 +42,19 @@ export function parseConfigurationData(data: Record<string, string>): ParseResul
 
 export function parseConfigurationFile(text: string): ParseResult {
   const result = parseFile(text);
+  // A mistake at the very end (an unclosed quote) is reported on the last line, not past it.
+  const lines = text.split(/\r?\n/);
+  for (const problem of result.problems) {
+    if (problem.line === undefined) continue;
+    if (problem.line > lines.length) problem.line = lines.length;
+    problem.column = Math.min(problem.column ?? 1, (lines[problem.line - 1]?.length ?? 0) + 1);
+  }
   // In file order, so an operator reads them top to bottom.
   result.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   return result;
 }
 
-const FILE_OPTIONS = { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...MANIFEST_KEYS], skipBlockContent: true };
+const FILE_OPTIONS = { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...CONFIGMAP_FIELDS, ...METADATA_FIELDS], skipBlockContent: true };
 
 function parseFile(text: string): ParseResult {
   let parsed = parseYaml(text, FILE_OPTIONS);
@@ -164,8 +172,6 @@ function unindentedBlockValues(lines: SourceLine[]): Problem[] {
   });
   return problems;
 }
-
-const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];
 
 /** A data key beside `data:` instead of under it was meant for the data, but that is a guess: refuse. */
 function manifestKeyProblems(pairs: Pair[], parsed: ParsedYaml): Problem[] {

@@ -44,6 +44,15 @@ function insertAt(line: SourceLine, at: number, text: string): void {
   line.origin.splice(at, 0, ...Array.from({ length: text.length }, () => origin));
 }
 
+/**
+ * A key as it may be shown in a message: `customAccessKeySecretabc123` is a
+ * secret run into its key, so nothing after "secret" is shown.
+ */
+export function shownKey(name: string): string {
+  const secretAt = name.toLowerCase().indexOf('secret');
+  return secretAt >= 0 && name.length > secretAt + 'secret'.length ? `${name.slice(0, secretAt + 'secret'.length)}…` : name;
+}
+
 /** `key: value` (or `- key: value`) on one line, as far as a line can tell. */
 export interface EntryLine {
   indent: number;
@@ -202,7 +211,7 @@ export const stripSlashComments: Repair = (lines, skip, key) => {
       code: 'slash-comment',
       key,
       ...originalPosition(lines, { line: index + 1, column: column + 1 }),
-      message: entry ? `The \`//\` text after the value of \`${entry.key}\` is not a YAML comment; it was removed.` : 'This `//` line is not a YAML comment; it was removed.',
+      message: entry ? `The \`//\` text after the value of \`${shownKey(entry.key)}\` is not a YAML comment; it was removed.` : 'This `//` line is not a YAML comment; it was removed.',
       fix: 'Delete the `//` text, or start the comment with `#`.',
     });
     removeRange(line, column, line.text.length);
@@ -227,9 +236,9 @@ export const joinQuotedList: Repair = (lines, skip, key) => {
       code: 'quoted-list',
       key,
       ...originalPosition(lines, { line: index + 1, column: entry.valueColumn + 1 }),
-      message: `\`${entry.key}\` is written as several quoted strings; they were read as one comma-separated list.`,
+      message: `\`${shownKey(entry.key)}\` is written as several quoted strings; they were read as one comma-separated list.`,
       // Never echo what may be a secret.
-      fix: /secret/i.test(entry.key) ? `Write one quoted string: \`${entry.key}: "<value>"\`.` : `Write one quoted string: \`${entry.key}: ${joined}\`.`,
+      fix: /secret/i.test(entry.key) ? `Write one quoted string: \`${shownKey(entry.key)}: "<value>"\`.` : `Write one quoted string: \`${shownKey(entry.key)}: ${joined}\`.`,
     });
     // Pad so the columns of anything after the value keep their meaning.
     const replacement = joined.padEnd(entry.value.length, ' ');
@@ -262,8 +271,8 @@ export const reindentSiblings: Repair = (lines, skip, key) => {
         code: 'indentation-repaired',
         key,
         ...originalPosition(lines, { line: index + 1, column: entry.indent + 1 }),
-        message: `\`${entry.key}\` is indented deeper than \`${previous.key}\` on the line above; it was read as its sibling.`,
-        fix: `Indent \`${entry.key}\` to line up with \`${previous.key}\`.`,
+        message: `\`${shownKey(entry.key)}\` is indented deeper than \`${shownKey(previous.key)}\` on the line above; it was read as its sibling.`,
+        fix: `Indent \`${shownKey(entry.key)}\` to line up with \`${shownKey(previous.key)}\`.`,
       });
       removeRange(line, previous.keyColumn, entry.indent);
       entry.keyColumn = previous.keyColumn;

@@ -34,7 +34,7 @@ export function parseYaml(text: string, options: { knownKeys: readonly string[];
   const linesReported = new Set<number>();
   for (const [severity, error] of reported) {
     // Errors after the first on a line are the parser tripping over the same mistake.
-    const at = position(error.pos[0]);
+    const at = (error.message.startsWith('Missing closing') && openingQuote(repaired.lines, error.message.charAt(16), lineCounter.linePos(error.pos[0]).line)) || position(error.pos[0]);
     if (linesReported.has(at.line)) continue;
     linesReported.add(at.line);
     problems.push({
@@ -42,17 +42,63 @@ export function parseYaml(text: string, options: { knownKeys: readonly string[];
       code: 'yaml-syntax',
       key: options.key,
       ...at,
-      message: `${error.message.replace(/\s+/g, ' ').replace(/\.?$/, '.')}`,
-      fix: yamlFix(error.code),
+      message: yamlMessage(error.message),
+      fix: yamlFix(error.code, error.message),
     });
   }
   return { document: document.errors.length > 0 ? undefined : document, lines: repaired.lines, problems, position };
 }
 
-function yamlFix(code: string): string {
+/** YAML reports an unclosed quote where the text ends; the operator needs the line where it was opened. */
+function openingQuote(lines: SourceLine[], quote: string, fromLine: number): Position | undefined {
+  for (let index = Math.min(fromLine, lines.length) - 1; index >= 0; index--) {
+    const text = lines[index]?.text ?? '';
+    if ((text.split(quote).length - 1) % 2 === 1) return originalPosition(lines, { line: index + 1, column: text.lastIndexOf(quote) + 1 });
+  }
+  return undefined;
+}
+
+// Messages of the yaml library that quote the user's text (which may be a
+// secret) are never passed on: only these fixed ones are, the rest get a
+// generic sentence.
+const FIXED_YAML_MESSAGES = [
+  'Map keys must be unique',
+  'All sequence items must start at the same column',
+  'All mapping items must start at the same column',
+  'All collection items must start at the same column',
+  'Implicit keys need to be on a single line',
+  'Implicit map keys need to be followed by map values',
+  'Nested mappings are not allowed in compact mappings',
+  'A block sequence may not be used as an implicit map key',
+  'Missing closing "quote',
+  "Missing closing 'quote",
+  'Sequence item without - indicator',
+  'Comments must be separated from other tokens by white space characters',
+  'Flow sequence must end with a ]',
+  'Flow map must end with a }',
+  'Flow sequence in block collection must be sufficiently indented and end with a ]',
+  'Flow map in block collection must be sufficiently indented and end with a }',
+  'Unexpected scalar at node end',
+  'Source contains multiple documents',
+];
+
+function yamlMessage(message: string): string {
+  const fixed = FIXED_YAML_MESSAGES.find((known) => message.startsWith(known));
+  return fixed ? `${fixed}.` : 'YAML cannot read the text at this position.';
+}
+
+function yamlFix(code: string, message: string): string {
+  if (message.startsWith('Missing closing')) return 'Close the quote opened on this line, or remove it.';
+  if (message.startsWith('Implicit map keys need to be followed by map values')) return 'Write `key: value` with a colon and a space after the key.';
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'Remove one of the two entries with this key.';
+    case 'BAD_DQ_ESCAPE':
+      return 'Use single quotes, or double each backslash.';
+    case 'BAD_SCALAR_START':
+      return 'Put the value in double quotes.';
+    case 'MULTIPLE_DOCS':
+      return 'Keep only the acr-configuration ConfigMap in this file (one document, no `---`).';
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
     case 'BLOCK_AS_IMPLICIT_KEY':

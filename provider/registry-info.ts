@@ -4,7 +4,7 @@
 import { isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
 import type { Problem } from './problem.js';
 import type { CredentialSource, RegistryEntry } from './configuration-model.js';
-import { parseEntryLine, type Position, type SourceLine } from './configuration-lines.js';
+import { parseEntryLine, shownKey, type Position, type SourceLine } from './configuration-lines.js';
 import { parseYaml, scalarText } from './configuration-yaml.js';
 import { closestName } from './configuration-suggest.js';
 
@@ -68,8 +68,8 @@ function keysOutsideItems(lines: SourceLine[]): Problem[] {
           'error',
           'key-outside-list-item',
           { line: index + 1, column: (line.origin[entry.indent] ?? entry.indent) + 1 },
-          `\`${entry.key}\` is less indented than \`${item.key}\` of the list item above it, so it is not part of any registry entry.`,
-          `Indent \`${entry.key}\` to line up with \`${item.key}\`.`,
+          `\`${shownKey(entry.key)}\` is less indented than \`${shownKey(item.key)}\` of the list item above it, so it is not part of any registry entry.`,
+          `Indent \`${shownKey(entry.key)}\` to line up with \`${shownKey(item.key)}\`.`,
         ),
       );
     }
@@ -126,7 +126,7 @@ function collectFields(pairs: Pair[], position: (node: Node) => Position, proble
     if (!caseless) {
       const guess = closestName(name, REGISTRY_FIELDS);
       problems.push(
-        problem('warning', 'unknown-field', keyAt, `Unknown registry field \`${name}\`; it is ignored.`, guess ? `Did you mean \`${guess}\`?` : `Use only the fields ${REGISTRY_FIELDS.join(', ')}.`),
+        problem('warning', 'unknown-field', keyAt, `Unknown registry field \`${shownKey(name)}\`; it is ignored.`, guess ? `Did you mean \`${guess}\`?` : `Use only the fields ${REGISTRY_FIELDS.join(', ')}.`),
       );
       continue;
     }

@@ -196,6 +196,11 @@ describe('refused with an error', () => {
       lines('acr-registry-info: |', '  - instanceId: ""', `    customAccessKeySecret: ${secret}`),
       lines('acr-registry-info: |', '  - instanceId: bad', '    customAccessKey: LTAIexample', `    customAccessKeySecret: ${secret} // the secret`),
       lines('acr-registry-info: |', '  - instanceId: bad', '    customAccessKey: LTAIexample', `    customAccessKeySecret: "${secret}","${secret}"`),
+      // The yaml library quotes the source in some messages.
+      lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', `    customAccessKeySecret: |"${secret}"`),
+      lines('watch-namespace: "all"{', 'acr-registry-info: |', '  - |instanceId: ""', '    customAccessKey: LTAIexample', `    customAccessKeySecret: "${secret}"`),
+      lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', `    customAccessKeySecret: "${secret}\\q"`),
+      lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', `    customAccessKeySecret${secret}: x`),
     ]) {
       const result = parseConfigurationFile(text);
       expect(result.ok).toBe(false);
