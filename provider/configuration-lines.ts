@@ -214,10 +214,10 @@ export const stripSlashComments: Repair = (lines, skip, key) => {
       message: entry ? `The \`//\` text after the value of \`${shownKey(entry.key)}\` is not a YAML comment; it was removed.` : 'This `//` line is not a YAML comment; it was removed.',
       fix: 'Delete the `//` text, or start the comment with `#`.',
     });
-    removeRange(line, column, line.text.length);
-    line.text = line.text.trimEnd();
+    const end = line.origin[column] ?? column;
+    line.text = line.text.slice(0, column).trimEnd();
     line.origin.length = line.text.length;
-    line.origin.push(column);
+    line.origin.push(end);
   });
   return problems;
 };
