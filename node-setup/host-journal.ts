@@ -222,6 +222,7 @@ export class HostTransaction {
 
   /** Puts every file this run touched back as it was before the run, and the journal too. */
   rollback(): void {
+    if (this.options.check) return;
     for (const [path, before] of [...this.before].reverse()) restoreSnapshot(this.host(path), before);
     this.journal.directories = this.journal.directories.filter((d) => !this.createdNow.includes(d));
     if (this.journalBefore) writeExact(this.host(JOURNAL), this.journalBefore, 0o600);

@@ -167,28 +167,30 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
     domains = hostDomains(hostRoot);
   }
 
-  // The binary first: the kubelet must find it before any config names it.
+  const entry = acrProviderEntry(matchImagesFor(domains));
+  const current = tx.current(target.path)?.toString('utf8');
+  let config: { text: string; mode: number; role: 'provider-config' | 'provider-config-merged' } | undefined;
+  if (target.kind === 'own-file') {
+    config = { text: renderOwnConfig(entry), mode: 0o644, role: 'provider-config' };
+  } else if (!isDeepStrictEqual(findProvider(current ?? ''), entry)) {
+    const merged = mergeProvider(current ?? '', entry);
+    if (!merged.ok) {
+      tx.rollback();
+      return fail(`The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`);
+    }
+    const theirs = removeProvider(current ?? '');
+    if (theirs.ok) tx.rebaseOriginal(target.path, theirs.text);
+    config = { text: merged.text, mode: statSync(onHost(hostRoot, target.path)).mode & 0o7777, role: 'provider-config-merged' };
+  }
+
+  // The binary before the config that names it: a kubelet restarted by someone else in between must find it.
   const binaryPath = `${binDir}/${PROVIDER_NAME}`;
   tx.ensureDirectory(binDir, 0o755);
   if (!binaryUpToDate(options.providerBinary, onHost(hostRoot, binaryPath))) {
     tx.writeFile(binaryPath, readFileSync(options.providerBinary), 0o755, 'binary');
   }
   tx.ensureDirectory(PROVIDER_CACHE_DIR, 0o700);
-
-  const entry = acrProviderEntry(matchImagesFor(domains));
-  let kubeletInputsChanged = false;
-  const current = tx.current(target.path)?.toString('utf8');
-  if (target.kind === 'own-file') {
-    kubeletInputsChanged = tx.writeFile(target.path, renderOwnConfig(entry), 0o644, 'provider-config') || kubeletInputsChanged;
-  } else if (!isDeepStrictEqual(findProvider(current ?? ''), entry)) {
-    const merged = mergeProvider(current ?? '', entry);
-    const theirs = removeProvider(current ?? '');
-    if (theirs.ok) tx.rebaseOriginal(target.path, theirs.text);
-    if (!merged.ok) return fail(`The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`);
-    const mode = statSync(onHost(hostRoot, target.path)).mode & 0o7777;
-    kubeletInputsChanged = tx.writeFile(target.path, merged.text, mode, 'provider-config-merged') || kubeletInputsChanged;
-  }
-
+  let kubeletInputsChanged = config !== undefined && tx.writeFile(target.path, config.text, config.mode, config.role);
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
 
   const changed = tx.changed.map((c) => c.path);

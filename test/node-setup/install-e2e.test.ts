@@ -1,6 +1,7 @@
 // The built acr-node-setup on temporary host roots: files, modes, flags,
 // idempotency, rollback, uninstall restoring every byte.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACR_MATCH_IMAGES } from '../../provider/image-match.js';
@@ -205,6 +206,24 @@ describe('install next to an existing credential provider', () => {
 
     expect((await run(h, 'uninstall')).code).toBe(0);
     expect(h.snapshot()).toEqual(before);
+  });
+
+  it.each([
+    ['is not valid YAML', { '/etc/kubernetes/image-credential-provider-config.yaml': 'providers: [\n' }, /cannot be merged into: not valid YAML/],
+    ['is not a CredentialProviderConfig', { '/etc/kubernetes/image-credential-provider-config.yaml': 'apiVersion: v1\nkind: ConfigMap\n' }, /not CredentialProviderConfig/],
+    ['is named without a bin dir', { '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--image-credential-provider-config=/etc/kubernetes/image-credential-provider-config.yaml\n' }, /half-configured/],
+  ])('refuses when their config %s, changing nothing', async (_, files, message) => {
+    const h = host({ layout: 'kubeadm-deb', files: { ...existing, ...files } });
+    const configmap = join(h.work, 'configmap');
+    mkdirSync(configmap);
+    writeFileSync(join(configmap, 'watch-namespace'), 'all');
+    const before = h.snapshot();
+    // The configuration is mirrored before the merge is refused: that too is taken back.
+    const result = await run(h, 'install', ['--configmap-dir', configmap]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(h.snapshot()).toEqual(before);
+    expect(h.restarts()).toBe(0);
   });
 
   it('kubelet 1.34 with a config directory: adds a file of our own to it and leaves theirs alone', async () => {
