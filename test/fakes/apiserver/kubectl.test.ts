@@ -7,6 +7,10 @@ import { startFakeApiserver, type FakeApiserver } from './index.js';
 
 const kubectlBinary = process.env.KUBECTL ?? 'kubectl';
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 interface Result {
   code: number | null;
   stdout: string;
@@ -180,6 +184,22 @@ spec:
     expect(await kubectl('apply', '--server-side', '-f', config('1'))).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
     expect(await kubectl('apply', '--server-side', '-f', config('2'))).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
     expect(api.get('configmaps', 'team-a', 'ssa').data).toEqual({ key: '2' });
+  });
+
+  it('rollout status reads the defaulted strategy and the seeded status of a DaemonSet', async () => {
+    const spec = { selector: { matchLabels: { app: 'i' } }, template: { metadata: { labels: { app: 'i' } }, spec: { containers: [{ name: 'i', image: 'i' }] } } };
+    api.seed({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'installer', namespace: 'kube-system' }, spec });
+    api.seed({ ...api.get('ds', 'kube-system', 'installer'), status: { observedGeneration: 1, desiredNumberScheduled: 2, currentNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2, numberReady: 2 } });
+    const status = await kubectl('rollout', 'status', 'ds/installer', '-n', 'kube-system', '--timeout=10s');
+    expect(status).toMatchObject({ code: 0, stdout: 'daemon set "installer" successfully rolled out\n' });
+  });
+
+  it('wait follows a watch until the condition holds', async () => {
+    api.seed({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flag', namespace: 'kube-system' }, data: { ready: 'no' } });
+    const waiting = kubectl('wait', '--for=jsonpath={.data.ready}=yes', 'cm/flag', '-n', 'kube-system', '--timeout=20s');
+    await until(() => api.requests.some((r) => r.verb === 'watch' && r.resource === 'configmaps' && r.status === 200));
+    api.seed({ ...api.get('cm', 'kube-system', 'flag'), data: { ready: 'yes' } });
+    expect(await waiting).toMatchObject({ code: 0, stdout: 'configmap/flag condition met\n' });
   });
 
   it('delete removes the object; deleting it again is NotFound', async () => {

@@ -140,7 +140,7 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
       const contentType = request.headers['content-type'] ?? 'application/json';
       const body = parseBody(text, contentType, resourceRoute.type);
       if (!body.ok) return fail(body.error);
-      const reply = serveResource(state, resourceRoute, url.searchParams, contentType, body.value, response);
+      const reply = serveResource(state, resourceRoute, url.searchParams, contentType, request.headers.accept, body.value, response);
       return printed(reply, resourceRoute, request.headers.accept, url.searchParams, state.now());
     };
     handle().then(send, (error: unknown) => send(fail({ code: 500, reason: 'InternalError', message: `fake apiserver bug: ${(error as Error).message}` })));
@@ -214,7 +214,7 @@ function deletePrecondition(body: unknown): { resourceVersion?: string } {
   return typeof preconditions?.resourceVersion === 'string' ? { resourceVersion: preconditions.resourceVersion } : {};
 }
 
-function serveResource(state: ServerState, route: ResourceRoute, query: URLSearchParams, contentType: string, body: unknown, response: ServerResponse): Reply {
+function serveResource(state: ServerState, route: ResourceRoute, query: URLSearchParams, contentType: string, accept: string | undefined, body: unknown, response: ServerResponse): Reply {
   const { store } = state;
   const { type, namespace, name } = route;
   const verb: Verb = route.verb;
@@ -244,6 +244,7 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
         resourceVersion: query.get('resourceVersion') ?? undefined,
         timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
         bookmarks: query.get('allowWatchBookmarks') === 'true',
+        render: wantsTable(accept) ? (o) => asTable(type.plural, [o], { resourceVersion: o.metadata.resourceVersion }, query.get('includeObject'), state.now()) : (o) => o,
       });
       state.watches.add(stop);
       response.on('close', () => state.watches.delete(stop));

@@ -12,6 +12,8 @@ export interface WatchRequest {
   timeoutSeconds: number | undefined;
   /** `allowWatchBookmarks=true`: a BOOKMARK with the current resourceVersion before the timeout closes the stream. */
   bookmarks: boolean;
+  /** How an object travels in an event: itself, or a one-row Table for kubectl get -w. */
+  render: (object: KubeObject) => object;
 }
 
 /**
@@ -28,12 +30,12 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
   const deliver = (event: StoreEvent) => {
     if (!inScope(event)) return;
     const translated = asSeenThroughSelector(event, request.matches);
-    if (translated) send(translated, event.object);
+    if (translated) send(translated, request.render(event.object));
   };
 
   const since = request.resourceVersion === undefined || request.resourceVersion === '' || request.resourceVersion === '0' ? undefined : Number(request.resourceVersion);
   if (since === undefined) {
-    for (const object of store.list(request.type, request.namespace).filter(request.matches)) send('ADDED', object);
+    for (const object of store.list(request.type, request.namespace).filter(request.matches)) send('ADDED', request.render(object));
   } else {
     const backlog = store.eventsSince(Number.isFinite(since) ? since : -1);
     if (!backlog.ok) {
