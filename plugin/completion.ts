@@ -24,12 +24,18 @@ export async function completeForKubectl(args: string[], runtime: Runtime): Prom
   const saved = { SHELL: process.env.SHELL, ZSH_NAME: process.env.ZSH_NAME };
   delete process.env.SHELL;
   delete process.env.ZSH_NAME;
+  // yargs completes subcommands only inside its own parse of
+  // `--get-yargs-completions`, and prints the candidates with console.log.
+  const candidates: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => void candidates.push(parts.map(String).join(' '));
   try {
-    const cli = buildCli([], runtime, () => undefined);
-    const candidates = (await cli.getCompletion(['kubectl-acr', ...(words.length > 0 ? words : [''])])) ?? [];
-    const matching = [...new Set(candidates)].filter((candidate) => candidate.startsWith(current));
-    return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
+    const cli = buildCli(['--get-yargs-completions', 'kubectl-acr', ...(words.length > 0 ? words : [''])], runtime, () => undefined).exitProcess(false);
+    await cli.parseAsync();
   } finally {
+    console.log = log;
     for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   }
+  const matching = [...new Set(candidates.flatMap((line) => line.split('\n')))].filter((candidate) => candidate !== '' && candidate.startsWith(current));
+  return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
 }
