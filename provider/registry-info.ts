@@ -24,7 +24,8 @@ export const REGISTRY_FIELDS = [
 ] as const;
 type RegistryField = (typeof REGISTRY_FIELDS)[number];
 
-export const SECRET_KEY_IN_SECRET = 'access-key-secret';
+/** The key, in the kube-system Secret named by `customAccessKeySecretRef`, that holds the AccessKey secret. */
+export const ACCESS_KEY_SECRET_KEY = 'access-key-secret';
 const DEFAULT_EXPIRE_SECONDS = 3600;
 const MIN_EXPIRE_SECONDS = 900;
 const MAX_EXPIRE_SECONDS = 43200;
@@ -41,9 +42,7 @@ export interface RegistryInfoResult {
 }
 
 interface FieldValue {
-  name: string; // as written
   text: string;
-  node: unknown;
   at: Position;
 }
 
@@ -144,7 +143,7 @@ function collectFields(pairs: Pair[], position: (node: Node) => Position, proble
       problems.push(problem('error', 'invalid-field-value', at, `\`${caseless}\` must be a single string value.`, `Write \`${caseless}: "<value>"\`${caseless === 'domains' ? ' with the domains separated by commas' : ''}.`));
       continue;
     }
-    fields.set(caseless, { name, text: text.trim(), node: valueNode, at });
+    fields.set(caseless, { text: text.trim(), at });
   }
   return fields;
 }
@@ -276,7 +275,7 @@ function credentialSource(
     if (accessKeyId === undefined) return missing(inlineSecret !== undefined ? 'customAccessKeySecret' : 'customAccessKeySecretRef', 'customAccessKey', 'Add `customAccessKey: "<AccessKey ID>"` to the same entry.');
     if (secretName !== undefined) {
       if (!SECRET_NAME.test(secretName)) {
-        problems.push(problem('error', 'invalid-secret-name', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretName}\` is not a valid Secret name.`, 'Use the name of a Secret in kube-system: lower-case letters, digits, `-` and `.`.'));
+        problems.push(problem('error', 'invalid-secret-name', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretName}\` is not a valid Secret name.`, `Use the name of a Secret in kube-system holding the key \`${ACCESS_KEY_SECRET_KEY}\`: lower-case letters, digits, \`-\` and \`.\`.`));
         return undefined;
       }
       return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', secretName } };
