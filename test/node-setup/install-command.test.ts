@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readNodeSetupState, runInstall } from '../../plugin/commands/install.js';
-import { createKubeClient } from '../../plugin/kube-client.js';
+import { createKubeClient, type KubeObject, type WriteOptions } from '../../plugin/kube-client.js';
 import type { Runtime } from '../../plugin/runtime.js';
 import { startFakeApiserver, type FakeApiserver } from '../fakes/apiserver/index.js';
 
@@ -41,6 +41,32 @@ describe('kubectl acr install', () => {
     expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(`${IMAGE}-2`);
     const puts = api.requests.filter((r: any) => r.method === 'PUT');
     expect(puts.length).toBe(2);
+  });
+
+  it('a write that conflicts (409) reads the object again and retries with the new resourceVersion', async () => {
+    await runInstall({ image: IMAGE }, runtime().rt, connectTo);
+    const real = connectTo();
+    const sent: Array<string | undefined> = [];
+    let conflicts = 1;
+    const flaky = {
+      ...real,
+      async update<T extends KubeObject>(path: string, body: T, options?: WriteOptions): Promise<T> {
+        sent.push(body.metadata.resourceVersion);
+        if (path.includes('daemonsets') && conflicts-- > 0) {
+          // Someone else writes first: our resourceVersion is stale now.
+          const current = api.get('daemonsets', 'kube-system', 'acr-node-setup');
+          api.seed({ ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, touched: 'yes' } } });
+          return real.update(path, body, options);
+        }
+        return real.update(path, body, options);
+      },
+    };
+    const run = runtime();
+    expect(await runInstall({ image: `${IMAGE}-3` }, run.rt, () => flaky)).toBe(0);
+    expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(`${IMAGE}-3`);
+    // ServiceAccount once, DaemonSet twice (stale, then re-read).
+    expect(sent.length).toBe(3);
+    expect(sent[1]).not.toBe(sent[2]);
   });
 
   it('--dry-run=client -o yaml prints the objects and calls nothing', async () => {
