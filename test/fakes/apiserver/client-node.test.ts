@@ -188,6 +188,16 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     ]);
   });
 
+  it('deny rules take short names and refuse verbs that never occur', async () => {
+    api.deny({ resource: 'cm', namespace: 'kube-system' });
+    expect((await failure(core.listNamespacedConfigMap({ namespace: 'kube-system' }))).status.message).toBe(
+      'configmaps is forbidden: User "alice" cannot list resource "configmaps" in API group "" in the namespace "kube-system"',
+    );
+    await core.listNamespacedConfigMap({ namespace: 'default' });
+    expect(() => api.deny({ verb: 'read' })).toThrow('deny: unknown verb "read"');
+    expect(() => api.deny({ resource: 'configmap-typo' })).toThrow('unknown resource "configmap-typo"');
+  });
+
   it('serves apps/v1 with status kept apart from spec updates', async () => {
     const apps = api.kubeConfig().makeApiClient(AppsV1Api);
     api.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'acr-system' } });

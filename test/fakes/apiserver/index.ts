@@ -5,6 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { writeFileAtomic } from '../../../provider/atomic-file.js';
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { resourceByName, resourceForObject, resourceTypes, type ResourceType } from './resources.js';
+import { requestVerbs } from './routes.js';
 import { createHandler, type DenyRule, type RequestRecord, type ServerState } from './server.js';
 import { Store, type KubeObject } from './store.js';
 
@@ -86,7 +87,9 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
       return store.list(resource(name), namespace);
     },
     deny(rule) {
-      state.denies.push(rule);
+      // A rule naming a verb or resource that never occurs would silently deny nothing.
+      if (rule.verb !== undefined && !(requestVerbs as readonly string[]).includes(rule.verb)) throw new Error(`fake apiserver: deny: unknown verb "${rule.verb}"; known: ${requestVerbs.join(', ')}`);
+      state.denies.push(rule.resource === undefined ? rule : { ...rule, resource: resource(rule.resource).plural });
     },
     clearDenies() {
       state.denies.length = 0;

@@ -1,6 +1,7 @@
 import { findResource, resourceTypes, type ResourceType } from './resources.js';
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+export const requestVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+export type Verb = (typeof requestVerbs)[number];
 
 /** A request for an API resource, decoded from the URL the way the apiserver's RequestInfo does. */
 export interface ResourceRoute {

@@ -45,7 +45,7 @@ export interface ServerState {
 
 type Reply = { status: number; body: object } | { status: 'watch' };
 
-// The brief's name for it; the real server says system:anonymous.
+// The user name tests see for requests without credentials (the real server says system:anonymous).
 const anonymous = 'anonymous';
 
 function userOf(request: IncomingMessage, prefixUser: string | undefined): string | undefined {
