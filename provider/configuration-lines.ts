@@ -247,6 +247,27 @@ export const joinQuotedList: Repair = (lines, skip, key) => {
   return problems;
 };
 
+/** `service-account: *` as the docs describe it: to YAML a lone `*` is a broken alias, but only the string was meant. */
+export const quoteLoneAsterisk: Repair = (lines, skip, key) => {
+  const problems: Problem[] = [];
+  lines.forEach((line, index) => {
+    if (skip[index]) return;
+    const entry = parseEntryLine(line.text);
+    if (!entry || !/^\*\s*(#.*)?$/.test(entry.value)) return;
+    problems.push({
+      severity: 'warning',
+      code: 'unquoted-asterisk',
+      key,
+      ...originalPosition(lines, { line: index + 1, column: entry.valueColumn + 1 }),
+      message: `The unquoted \`*\` of \`${shownKey(entry.key)}\` is not valid YAML; it was read as the string "*".`,
+      fix: `Quote it: \`${shownKey(entry.key)}: "*"\`.`,
+    });
+    insertAt(line, entry.valueColumn + 1, '"');
+    insertAt(line, entry.valueColumn, '"');
+  });
+  return problems;
+};
+
 /**
  * `- instanceId: ""` then `    regionId: ...` indented deeper: a complete value
  * cannot have children, so the deeper key can only be a sibling.
@@ -300,6 +321,6 @@ export function repairText(text: string, options: { knownKeys: readonly string[]
   if (tabs.length > 0) return { lines, text: joinLines(lines), problems: [...problems, ...tabs] };
   problems.push(...addSpaceAfterColon(options.knownKeys)(lines, [], options.key));
   const skip = options.skipBlockContent ? blockScalarContent(lines) : [];
-  for (const repair of [stripSlashComments, joinQuotedList, reindentSiblings]) problems.push(...repair(lines, skip, options.key));
+  for (const repair of [stripSlashComments, joinQuotedList, quoteLoneAsterisk, reindentSiblings]) problems.push(...repair(lines, skip, options.key));
   return { lines, text: joinLines(lines), problems };
 }

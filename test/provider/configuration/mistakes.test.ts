@@ -64,6 +64,13 @@ describe('accepted with a warning', () => {
       { regionId: 'cn-hangzhou', domains: ['a.example.com'] },
     ],
     [
+      'service-account: * unquoted, as the docs describe it',
+      lines('service-account: *', 'watch-namespace: all'),
+      ['unquoted-asterisk', 1, 18, 'service-account: "*"'],
+      (r) => r.config.serviceAccounts,
+      { all: true },
+    ],
+    [
       'no space after the colon of a data key',
       lines('notify-email:"cs@aliyuncs.com"', 'watch-namespace:"all"'),
       ['missing-space-after-colon', 2, 17, 'watch-namespace: <value>'],
