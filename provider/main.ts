@@ -2,7 +2,7 @@
 // a CredentialProviderRequest on stdin. Kept small on purpose: a cache hit
 // must start and answer about as fast as an empty executable, so the cold
 // path (YAML, cloud clients) is loaded only on a miss.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseCli } from './provider-cli.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
@@ -37,26 +37,43 @@ async function loadColdPath(): Promise<ColdPath> {
   return ((await import(specifier)) as { coldPath: ColdPath }).coldPath;
 }
 
+/**
+ * Writes straight to the file descriptor: creating process.stdout's stream
+ * object costs a cache hit more than all its other work. The kubelet's pipes
+ * are blocking, but a descriptor someone made non-blocking answers EAGAIN
+ * when full: then try again.
+ */
+function writeAll(fd: number, text: string): void {
+  const data = Buffer.from(text);
+  for (let offset = 0; offset < data.length; ) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.kind === 'version') {
-    process.stdout.write(`${versionLine('acr-credential-provider')}\n`);
+    writeAll(1, `${versionLine('acr-credential-provider')}\n`);
     return 0;
   }
   if (cli.kind === 'usage-error') {
-    process.stderr.write(`${formatFailure({ exitCode: 2, message: `usage: ${cli.message}` })}\n`);
+    writeAll(2, `${formatFailure({ exitCode: 2, message: `usage: ${cli.message}` })}\n`);
     return 2;
   }
   let stdin: string;
   try {
     stdin = readFileSync(0, 'utf8');
   } catch (error) {
-    process.stderr.write(`${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`);
+    writeAll(2, `${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`);
     return 2;
   }
   const outcome = await provideCredentials(stdin, { options: cli.options, env: process.env, now: Date.now, loadColdPath });
-  if (outcome.stdout) process.stdout.write(outcome.stdout);
-  for (const line of outcome.stderr) process.stderr.write(`${line}\n`);
+  if (outcome.stdout) writeAll(1, outcome.stdout);
+  if (outcome.stderr.length > 0) writeAll(2, outcome.stderr.map((line) => `${line}\n`).join(''));
   return outcome.exitCode;
 }
 
@@ -67,7 +84,7 @@ main().then(
   (error: unknown) => {
     // Only the error's class and code: an unexpected error's message could quote anything.
     const what = error instanceof Error ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}` : typeof error;
-    process.stderr.write(`${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
+    writeAll(2, `${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
     process.exitCode = 1;
   },
 );
