@@ -85,6 +85,14 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     expect(api.get('serviceaccounts', 'team-a', 'sa')?.metadata.namespace).toBe('team-a');
   });
 
+  it('rejects invalid objects with 422 and one cause per field', async () => {
+    const rejected = await failure(core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 'ACR_pull' }, data: { 'bad/key': 'eA==' } } }));
+    expect(rejected.code).toBe(422);
+    expect(rejected.status).toMatchObject({ reason: 'Invalid', details: { name: 'ACR_pull', kind: 'Secret', causes: [{ field: 'metadata.name' }, { field: 'data' }] } });
+    expect(rejected.status.message).toMatch(/^Secret "ACR_pull" is invalid: \[metadata\.name: Invalid value: "ACR_pull": a lowercase RFC 1123 subdomain .*, data: Invalid value: "bad\/key": .*\]$/);
+    expect(api.list('secrets')).toEqual([]);
+  });
+
   it('rejects an update carrying a stale resourceVersion with 409 Conflict', async () => {
     const first = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'cfg' }, data: { v: '1' } } });
     const second = await core.replaceNamespacedConfigMap({ name: 'cfg', namespace: 'default', body: { ...first, data: { v: '2' } } });

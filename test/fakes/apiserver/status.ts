@@ -1,4 +1,5 @@
 import type { ResourceType } from './resources.js';
+import type { FieldError } from './validation.js';
 
 export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'Expired' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'InternalError';
 
@@ -7,7 +8,7 @@ export interface ApiError {
   code: number;
   reason: StatusReason;
   message: string;
-  details?: { name?: string; group?: string; kind?: string };
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason: string; message: string; field: string }[] };
 }
 
 export interface StatusBody {
@@ -18,7 +19,7 @@ export interface StatusBody {
   message?: string;
   reason?: StatusReason;
   code: number;
-  details?: { name?: string; group?: string; kind?: string; uid?: string };
+  details?: ApiError['details'] & { uid?: string };
 }
 
 export function statusBody(error: ApiError): StatusBody {
@@ -72,8 +73,16 @@ export function badRequest(message: string): ApiError {
   return { code: 400, reason: 'BadRequest', message };
 }
 
-export function invalid(type: ResourceType, name: string, cause: string): ApiError {
-  return { code: 422, reason: 'Invalid', message: `${type.kind} "${name}" is invalid: ${cause}`, details: { name, ...groupOf(type), kind: type.kind } };
+/** 422 with one cause per field, worded as the real validation words them. */
+export function invalid(type: ResourceType, name: string, errors: FieldError[]): ApiError {
+  const causes = errors.map((e) => `${e.field}: ${e.detail}`);
+  const summary = causes.length === 1 ? causes[0]! : `[${causes.join(', ')}]`;
+  return {
+    code: 422,
+    reason: 'Invalid',
+    message: `${type.kind} "${name}" is invalid: ${summary}`,
+    details: { name, ...groupOf(type), kind: type.kind, causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.detail, field: e.field })) },
+  };
 }
 
 export function expired(requested: number, oldest: number): ApiError {

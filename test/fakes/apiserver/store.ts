@@ -1,5 +1,6 @@
 import { applyPatch, type PatchType } from './patch.js';
 import { apiVersionOf, resourceTypes, type ResourceType } from './resources.js';
+import { validate } from './validation.js';
 import { alreadyExists, badRequest, conflict, expired, invalid, namespaceNotFound, notFound, preconditionFailed, type ApiError } from './status.js';
 
 export interface ObjectMeta {
@@ -105,14 +106,17 @@ export class Store {
     const object = checked.object;
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + this.randomSuffix();
-    if (!meta.name) return { ok: false, error: invalid(type, '', 'metadata.name: Required value: name or generateName is required') };
+    if (!meta.name) return { ok: false, error: invalid(type, '', [{ field: 'metadata.name', detail: 'Required value: name or generateName is required' }]) };
     if (type.namespaced && !this.namespaceExists(namespace!)) return { ok: false, error: namespaceNotFound(namespace!) };
     if (this.bucket(type).has(key(type, namespace, meta.name))) return { ok: false, error: alreadyExists(type, meta.name) };
     delete meta.resourceVersion;
     meta.uid = this.options.uid();
     meta.creationTimestamp = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
     if (withGeneration.has(type.plural)) meta.generation = 1;
-    return { ok: true, object: this.commit('ADDED', type, normalize(type, object), undefined, options.dryRun) };
+    normalize(type, object);
+    const errors = validate(type, object, undefined);
+    if (errors.length > 0) return { ok: false, error: invalid(type, meta.name, errors) };
+    return { ok: true, object: this.commit('ADDED', type, object, undefined, options.dryRun) };
   }
 
   update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): StoreResult {
@@ -126,7 +130,7 @@ export class Store {
     }
     const requested = proposed.metadata.resourceVersion;
     if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) return { ok: false, error: conflict(type, name) };
-    return { ok: true, object: this.replace(type, current, proposed, options) };
+    return this.replace(type, current, proposed, options);
   }
 
   patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): StoreResult {
@@ -211,7 +215,7 @@ export class Store {
     return { ok: true, object };
   }
 
-  private replace(type: ResourceType, current: KubeObject, proposed: KubeObject, options: WriteOptions): KubeObject {
+  private replace(type: ResourceType, current: KubeObject, proposed: KubeObject, options: WriteOptions): StoreResult {
     let next: KubeObject;
     if (options.subresource === 'status') next = { ...structuredClone(current), status: proposed.status };
     else {
@@ -223,8 +227,10 @@ export class Store {
     if (withGeneration.has(type.plural) && canonical(next.spec) !== canonical(current.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     const unchanged = canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
     // The real apiserver skips the write (no new resourceVersion, no event) when nothing changed.
-    if (unchanged) return structuredClone(current);
-    return this.commit('MODIFIED', type, next, current, options.dryRun);
+    if (unchanged) return { ok: true, object: structuredClone(current) };
+    const errors = validate(type, next, current);
+    if (errors.length > 0) return { ok: false, error: invalid(type, next.metadata.name ?? '', errors) };
+    return { ok: true, object: this.commit('MODIFIED', type, next, current, options.dryRun) };
   }
 
   private remove(type: ResourceType, object: KubeObject): KubeObject {
