@@ -5,41 +5,18 @@
 //
 // Plain .mjs run by Node 24: the TypeScript fake cloud is bundled with
 // esbuild to a temp module first.
-import { build } from 'esbuild';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { callCounts as counts, describeCounts, loadFakeAlicloud, repoRoot as root, run } from './fake-cloud.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const provider = join(root, 'dist', 'acr-credential-provider');
 const emptySea = join(root, 'dist', 'empty-sea');
 const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 const CONCURRENT = 32;
 const HOST = 'acme-registry.cn-hangzhou.cr.aliyuncs.com';
 const WORKER = 'role/KubernetesWorkerRole';
-
-async function loadFake(work) {
-  const outfile = join(work, 'fake-alicloud.mjs');
-  await build({ entryPoints: [join(root, 'test', 'fakes', 'alicloud', 'index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node24', logLevel: 'warning' });
-  return import(pathToFileURL(outfile).href);
-}
-
-/** Runs an executable with `stdin`; resolves with exit code, output and wall time in ms. */
-function run(file, args, { stdin = '', env = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-    child.stdin.end(stdin);
-  });
-}
 
 /**
  * Wall time of one run, measured with spawnSync: no event loop between the
@@ -58,20 +35,9 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function counts(fake) {
-  const out = {};
-  for (const r of fake.requests) out[r.action] = (out[r.action] ?? 0) + 1;
-  return out;
-}
-
-function describeCounts(c) {
-  const entries = Object.entries(c);
-  return entries.length === 0 ? 'none' : entries.map(([action, n]) => `${action} ${n}`).join(', ');
-}
-
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'acr-bench-'));
-  const { startFakeAlicloud } = await loadFake(work);
+  const startFakeAlicloud = await loadFakeAlicloud(work);
   const fake = await startFakeAlicloud({ region: 'cn-hangzhou' });
   try {
     fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [WORKER] });

@@ -1,0 +1,51 @@
+// The TypeScript fake cloud for plain .mjs scripts (the bench, the
+// playground): bundled with esbuild to a temp module, then imported.
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `startFakeAlicloud` from test/fakes/alicloud, bundled into `workDir`. */
+export async function loadFakeAlicloud(workDir) {
+  const outfile = join(workDir, 'fake-alicloud.mjs');
+  await build({
+    entryPoints: [join(repoRoot, 'test', 'fakes', 'alicloud', 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    logLevel: 'warning',
+  });
+  return (await import(pathToFileURL(outfile).href)).startFakeAlicloud;
+}
+
+/** Runs an executable with `stdin` and a minimal environment; resolves with exit code, output and wall time in ms. */
+export function run(file, args, { stdin = '', env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    child.stdin.end(stdin);
+  });
+}
+
+/** Calls per action, in first-seen order. */
+export function callCounts(fake) {
+  const out = {};
+  for (const r of fake.requests) out[r.action] = (out[r.action] ?? 0) + 1;
+  return out;
+}
+
+export function describeCounts(counts) {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'none' : entries.map(([action, n]) => `${action} ${n}`).join(', ');
+}
