@@ -51,7 +51,10 @@ function isStoredConfiguration(value: unknown): value is StoredConfiguration {
   return typeof value === 'object' && value !== null && typeof (value as StoredConfiguration).text === 'string';
 }
 
-const LAST_VALID = ['last-valid'];
+
+function lastValidKey(configPath: string): string[] {
+  return ['last-valid', configPath];
+}
 
 function describeProblems(problems: Problem[], source: string): string {
   return problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p, source)).join('; ');
@@ -75,8 +78,8 @@ function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<Load
   const parsed = parseConfigurationFile(text);
   if (parsed.ok) {
     for (const problem of parsed.problems) logger.log('info', formatProblem(problem, options.configPath));
-    const stored = store.read('configuration', LAST_VALID, isStoredConfiguration);
-    if (stored?.text !== text) store.write('configuration', LAST_VALID, { text } satisfies StoredConfiguration);
+    const stored = store.read('configuration', lastValidKey(options.configPath), isStoredConfiguration);
+    if (stored?.text !== text) store.write('configuration', lastValidKey(options.configPath), { text } satisfies StoredConfiguration);
     return { ok: true, value: { config: parsed.config, notes: [] } };
   }
   return fallBack(input, store, [describeProblems(parsed.problems, options.configPath)]);
@@ -84,7 +87,7 @@ function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<Load
 
 function fallBack(input: ColdPathInput, store: CacheStore, reasons: string[]): Loaded<LoadedConfiguration> {
   const { options } = input;
-  const stored = store.read('configuration', LAST_VALID, isStoredConfiguration);
+  const stored = store.read('configuration', lastValidKey(options.configPath), isStoredConfiguration);
   const parsed = stored ? parseConfigurationFile(stored.text) : undefined;
   if (parsed?.ok) {
     const note = `acr-credential-provider: warning: the configuration ${options.configPath} is invalid, using the last valid one: ${reasons.join('; ')}`;
