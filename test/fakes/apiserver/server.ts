@@ -236,12 +236,14 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
     case 'watch': {
       const filter = selectorFilter(route, query);
       if (!filter.ok) return fail(filter.error);
+      const resourceVersion = query.get('resourceVersion') ?? undefined;
+      if (resourceVersion !== undefined && !/^\d*$/.test(resourceVersion)) return fail(badRequest(`resourceVersion: Invalid value: "${resourceVersion}": must be a non-negative integer`));
       const timeout = Number(query.get('timeoutSeconds') ?? '');
       const stop = serveWatch(response, store, {
         type,
         namespace,
         matches: filter.matches,
-        resourceVersion: query.get('resourceVersion') ?? undefined,
+        resourceVersion,
         timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
         bookmarks: query.get('allowWatchBookmarks') === 'true',
         render: wantsTable(accept) ? (o) => asTable(type.plural, [o], { resourceVersion: o.metadata.resourceVersion }, query.get('includeObject'), state.now()) : (o) => o,

@@ -142,13 +142,18 @@ export class Store {
     return this.update(type, namespace, name, patched.value, options);
   }
 
-  /** Create or replace, skipping the API's checks: tests use it to set up state, `status` included. */
+  /**
+   * Create or replace, `status` included and without resourceVersion checks:
+   * tests use it to set up state. Invalid objects and missing namespaces throw.
+   */
   seed(type: ResourceType, object: KubeObject): KubeObject {
     const namespace = type.namespaced ? (object.metadata.namespace ?? 'default') : undefined;
     const current = this.bucket(type).get(key(type, namespace, object.metadata.name ?? ''));
     const incoming = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace } };
     if (current) {
       const replaced = normalize(type, { ...incoming, metadata: { ...incoming.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } });
+      const errors = validate(type, replaced, current);
+      if (errors.length > 0) throw new Error(`seed: ${invalid(type, replaced.metadata.name ?? '', errors).message}`);
       return this.commit('MODIFIED', type, replaced, current, false);
     }
     const created = this.create(type, namespace, incoming);

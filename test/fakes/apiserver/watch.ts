@@ -37,7 +37,7 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
   if (since === undefined) {
     for (const object of store.list(request.type, request.namespace).filter(request.matches)) send('ADDED', request.render(object));
   } else {
-    const backlog = store.eventsSince(Number.isFinite(since) ? since : -1);
+    const backlog = store.eventsSince(since);
     if (!backlog.ok) {
       send('ERROR', statusBody(backlog.error));
       response.end();
