@@ -5,6 +5,7 @@ import yargs, { type Argv } from 'yargs';
 import { versionLine } from '../provider/version.js';
 import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
 import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
+import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';
 import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
 
 /** Thrown after a usage error has been reported, to stop yargs; the exit code is already set. */
@@ -40,6 +41,12 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       'Show the configuration as understood, every problem with its fix, the nodes and the Secret sync',
       (y) => statusBuilder(y) as Argv<StatusArgs>,
       handle(runtime, setExit, runStatus),
+    )
+    .command<CredentialsArgs>(
+      'credentials <image>',
+      'Walk the credential chain for one image and show each step with its outcome',
+      (y) => credentialsBuilder(y) as Argv<CredentialsArgs>,
+      handle(runtime, setExit, runCredentials),
     )
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
     .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')

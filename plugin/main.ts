@@ -9,6 +9,8 @@ import { completeForKubectl, isKubectlCompletion } from './completion.js';
 import { exitCodes, processRuntime, type ExitCode } from './runtime.js';
 
 async function main(): Promise<ExitCode> {
+  // The Alibaba Cloud SDK calls url.parse(); its deprecation warning is noise on stderr.
+  process.noDeprecation = true;
   const runtime = processRuntime();
   const args = hideBin(process.argv);
   if (isKubectlCompletion(basename(process.argv0), args)) {

@@ -1,0 +1,215 @@
+// `kubectl acr credentials IMAGE`: run the provider's chain from where this
+// runs and print every step with its outcome. Exit 0 credentials (or not an
+// ACR image), 1 a step failed, 2 bad image or invalid configuration.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Argv } from 'yargs';
+import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../provider/acr-configuration.js';
+import { writeFileAtomic } from '../../provider/atomic-file.js';
+import { endpointsFromEnvironment } from '../../provider/cloud/endpoints.js';
+import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/metadata-client.js';
+import { nodeIdentity } from '../../provider/cloud/node-identity.js';
+import { startBudget } from '../../provider/cloud/retry.js';
+import type { AcrToken } from '../../provider/cloud/cr-client.js';
+import type { CredentialContext } from '../../provider/credential-chain.js';
+import type { RegistryEntry } from '../../provider/configuration-model.js';
+import { formatProblem } from '../../provider/problem.js';
+import { ACCESS_KEY_SECRET_NAME } from '../configure-edit.js';
+import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
+import { walkCredentials, type Walk } from '../credentials-walk.js';
+import { connect, resourcePath, KubeApiError } from '../kube-client.js';
+import { render, type OutputFormat } from '../output.js';
+import { REDACTED, redactSecrets, secretValuesIn } from '../redaction.js';
+import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+
+export interface CredentialsArgs extends GlobalArgs {
+  image: string;
+  check?: boolean;
+  'show-password'?: boolean;
+  region?: string;
+  config?: string;
+  'rrsa-token-file'?: string;
+  vpc?: boolean;
+  'allow-imdsv1'?: boolean;
+  output: OutputFormat;
+}
+
+/** Where GET /v2/ goes instead of https://<host> (tests, proxies); like the provider's ACR_PROVIDER_*_ENDPOINT. */
+export const REGISTRY_ENDPOINT_VARIABLE = 'ACR_PROVIDER_REGISTRY_ENDPOINT';
+const DEFAULT_RRSA_TOKEN_FILE = '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token';
+const REGISTRY_CHECK_TIMEOUT_MS = 10_000;
+
+export function credentialsBuilder(yargs: Argv): Argv {
+  return yargs
+    .positional('image', { type: 'string', describe: 'The image as the pod names it', demandOption: true })
+    .option('check', { type: 'boolean', describe: "Log in to the registry's /v2/ with the token to prove it works" })
+    .option('show-password', { type: 'boolean', describe: 'Print the registry password (redacted otherwise)' })
+    .option('region', { type: 'string', describe: "The node's region, instead of asking the ECS metadata service" })
+    .option('config', { type: 'string', describe: "Use this configuration file (e.g. the node's mirror) instead of the cluster's ConfigMap" })
+    .option('rrsa-token-file', { type: 'string', describe: 'The OIDC token file for RRSA entries' })
+    .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
+    .option('allow-imdsv1', { type: 'boolean', describe: 'Accept a metadata service without session tokens' })
+    .option('output', { alias: 'o', type: 'string', choices: ['table', 'json', 'yaml'], default: 'table', describe: 'Output format' })
+    .example('$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0', 'Walk the chain with the node identity of this machine')
+    .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --check', 'Also log in to the registry with the token')
+    .example('$0 credentials IMAGE --config /etc/kubernetes/acr/acr-configuration.yaml --region cn-hangzhou', "On a node: use the node's mirror of the configuration");
+}
+
+interface LoadedConfiguration {
+  parsed: ParseResult;
+  source: string;
+  secretsDir: string | undefined;
+  /** Secret values of the configuration's own text, for redaction. */
+  inlineSecrets: string[];
+  /** In cluster mode: what is known about the Secret the `secret-ref` keys live in. */
+  secretState: 'read' | 'absent' | 'forbidden' | undefined;
+  cleanup: () => void;
+}
+
+/** The cluster's Secret keys as files, as node-setup mirrors them, in a private temporary directory. */
+function materializeSecret(secret: SecretObject | undefined): { dir: string | undefined; values: string[]; cleanup: () => void } {
+  if (!secret?.data) return { dir: undefined, values: [], cleanup: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'kubectl-acr-secrets-'));
+  const values: string[] = [];
+  for (const [key, encoded] of Object.entries(secret.data)) {
+    const value = Buffer.from(encoded, 'base64').toString('utf8');
+    values.push(value.trim());
+    writeFileAtomic(join(dir, key), value);
+  }
+  return { dir, values, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promise<LoadedConfiguration> {
+  if (args.config !== undefined) {
+    let text: string;
+    try {
+      text = runtime.readFile(args.config);
+    } catch (error) {
+      throw new UsageError(`Cannot read --config ${args.config}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+    }
+    const parsed = parseConfigurationFile(text);
+    return { parsed, source: args.config, secretsDir: join(dirname(args.config), 'secrets'), inlineSecrets: parsed.ok ? secretValuesIn(parsed.config.data) : [], secretState: undefined, cleanup: () => undefined };
+  }
+  const client = connect(connectionFlags(args), runtime.env);
+  const configMap = await readConfigMap(client);
+  const parsed = parseConfigurationData(configMap?.data ?? {});
+  const usesSecret = parsed.ok && parsed.config.registries.some((e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref');
+  let secret: SecretObject | undefined;
+  let secretState: LoadedConfiguration['secretState'];
+  if (usesSecret) {
+    try {
+      secret = await client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME));
+      secretState = secret ? 'read' : 'absent';
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.status === 403)) throw error;
+      secretState = 'forbidden';
+    }
+  }
+  const files = materializeSecret(secret);
+  const source = configMap ? `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} (resourceVersion ${configMap.metadata.resourceVersion ?? '?'})` : `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} is absent, defaults apply`;
+  return {
+    parsed,
+    source,
+    // A missing directory makes the chain report the Secret key as missing, with its fix.
+    secretsDir: files.dir ?? join(tmpdir(), 'kubectl-acr-no-secret'),
+    inlineSecrets: [...secretValuesIn(configMap?.data ?? {}), ...files.values],
+    secretState,
+    cleanup: files.cleanup,
+  };
+}
+
+function registryChecker(env: Record<string, string | undefined>) {
+  const override = env[REGISTRY_ENDPOINT_VARIABLE]?.trim();
+  return async (host: string, token: AcrToken): Promise<{ status: number }> => {
+    const base = override ? override.replace(/\/+$/, '') : `https://${host}`;
+    const authorization = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
+    const response = await fetch(`${base}/v2/`, { headers: { authorization }, signal: AbortSignal.timeout(REGISTRY_CHECK_TIMEOUT_MS), redirect: 'manual' });
+    await response.arrayBuffer();
+    return { status: response.status };
+  };
+}
+
+function explainMissingSecret(state: 'read' | 'absent' | 'forbidden', entry: RegistryEntry, key: string): { detail: string; fix: string } {
+  const where = `Secret ${CONFIGMAP_NAMESPACE}/${ACCESS_KEY_SECRET_NAME}`;
+  const detail = { read: `${where} has no key ${key}`, absent: `${where} does not exist`, forbidden: `${where} cannot be read with your credentials` }[state];
+  if (state === 'forbidden') return { detail, fix: 'Run this with a user that may get Secrets in kube-system, or on a node with --config.' };
+  const select = entry.edition === 'enterprise' ? `--instance-id ${entry.instanceId}` : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
+  const accessKeyId = entry.credentials.kind === 'access-key' ? entry.credentials.accessKeyId : '<id>';
+  return { detail, fix: `Store the secret: \`kubectl acr configure ${select} --access-key-id ${accessKeyId} --access-key-secret-stdin\`.` };
+}
+
+const marks = { ok: '[ok]     ', failed: '[FAILED] ', skipped: '[skipped]' } as const;
+
+export function renderWalkTable(walk: Walk, showPassword: boolean): string {
+  const lines = [`Image: ${walk.image}`, ''];
+  for (const step of walk.steps) {
+    lines.push(`${marks[step.outcome]} ${step.step}: ${step.detail}`);
+    if (step.code) lines.push(`          code: ${step.code}${step.requestId ? `   request ID: ${step.requestId}` : ''}`);
+    if (step.fix) lines.push(`          fix: ${step.fix}`);
+  }
+  lines.push('');
+  const result = { credentials: 'the provider would answer with these credentials', 'not-served': 'not served: the provider answers with no credentials', failed: 'failed: the pull gets no ACR credentials', 'invalid-image': 'invalid image reference' }[walk.result];
+  lines.push(`Result: ${result}`);
+  if (walk.token) {
+    lines.push(`Username: ${walk.token.username}`);
+    lines.push(`Password: ${showPassword ? walk.token.password : `${REDACTED} (add --show-password to print it)`}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function exitCodeFor(walk: Walk): ExitCode {
+  switch (walk.result) {
+    case 'credentials':
+    case 'not-served':
+      return exitCodes.ok;
+    case 'failed':
+      return exitCodes.failure;
+    case 'invalid-image':
+      return exitCodes.usage;
+  }
+}
+
+export async function runCredentials(args: CredentialsArgs, runtime: Runtime): Promise<ExitCode> {
+  const env = runtime.env;
+  const cloud = { endpoints: endpointsFromEnvironment(env, { vpc: args.vpc ?? false }), budget: startBudget() };
+  const loaded = await loadConfiguration(args, runtime);
+  try {
+    if (!loaded.parsed.ok) {
+      for (const problem of loaded.parsed.problems) runtime.stderr(`${formatProblem(problem, loaded.source)}\n`);
+      runtime.stderr('error: the configuration is invalid; the provider keeps using the last valid one. Fix it first (kubectl acr status shows every problem).\n');
+      return exitCodes.usage;
+    }
+    const metadata: MetadataOptions = { baseUrl: cloud.endpoints.metadataBaseUrl, allowImdsV1: args['allow-imdsv1'] ?? false, budget: cloud.budget };
+    const credentials: CredentialContext = {
+      cloud,
+      defaultRegion: args.region ?? '',
+      secretsDir: loaded.secretsDir ?? '',
+      rrsaTokenFile: args['rrsa-token-file'] ?? (args.config ? join(dirname(args.config), 'rrsa', 'token') : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE)),
+      nodeCredentials: () => nodeIdentity(env, metadata),
+      roleSessionName: 'kubectl-acr-credentials',
+    };
+    const walk = await walkCredentials(args.image, {
+      config: loaded.parsed.config,
+      configSource: loaded.source,
+      cloud,
+      credentials,
+      nodeRegion: async () => {
+        const found = args.region ? { region: args.region, source: 'from --region' } : { region: await fetchNodeRegion(metadata), source: 'from the ECS metadata service' };
+        // Entries without regionId call STS in the node's region, as on the node.
+        credentials.defaultRegion = found.region;
+        return found;
+      },
+      ...(loaded.secretState ? { explainMissingSecret: (entry: RegistryEntry, key: string) => explainMissingSecret(loaded.secretState!, entry, key) } : {}),
+      ...(args.check ? { checkRegistry: registryChecker(env) } : {}),
+    });
+    const showPassword = args['show-password'] ?? false;
+    const printable = { ...walk, secrets: undefined, token: walk.token ? { ...walk.token, password: showPassword ? walk.token.password : REDACTED } : undefined };
+    const secrets = [...walk.secrets, ...loaded.inlineSecrets, ...(walk.token && !showPassword ? [walk.token.password] : [])];
+    runtime.stdout(redactSecrets(render(args.output, printable, () => renderWalkTable(walk, showPassword)), secrets));
+    return exitCodeFor(walk);
+  } finally {
+    loaded.cleanup();
+  }
+}
