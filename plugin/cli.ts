@@ -1,11 +1,13 @@
 // The command line of kubectl-acr: global flags as kubectl spells them,
 // one yargs command per subcommand, exit codes 0/1/2.
 
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { versionLine } from '../provider/version.js';
 import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
 import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';
+import { installCommand } from './commands/install.js';
+import { completionScript, completionShells, type CompletionShell } from './completion.js';
 import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
 
 /** Thrown after a usage error has been reported, to stop yargs; the exit code is already set. */
@@ -48,13 +50,26 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       (y) => credentialsBuilder(y) as Argv<CredentialsArgs>,
       handle(runtime, setExit, runCredentials),
     )
+    .command(installCommand as CommandModule)
+    .command<{ shell: CompletionShell }>(
+      'completion <shell>',
+      'Print a completion script: kubectl (the kubectl_complete-acr helper), bash or zsh',
+      (y) =>
+        y
+          .positional('shell', { choices: completionShells, demandOption: true })
+          .example('$0 completion kubectl > ~/.local/bin/kubectl_complete-acr && chmod +x ~/.local/bin/kubectl_complete-acr', 'Let kubectl complete `kubectl acr …`')
+          .example('source <($0 completion bash)', 'Complete kubectl-acr itself in bash') as Argv<{ shell: CompletionShell }>,
+      (args) => {
+        runtime.stdout(completionScript(args.shell));
+        setExit(exitCodes.ok);
+      },
+    )
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
     .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')
     .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check', 'Explain how a pull of this image gets credentials')
     .demandCommand(1, 'Name a command: configure, status or credentials.')
     .recommendCommands()
     .strict()
-    .completion('completion', 'Print a shell completion script for kubectl-acr (bash or zsh, from $SHELL)')
     .help()
     .alias('help', 'h')
     .version('version', 'Show the version', versionLine('kubectl-acr'))

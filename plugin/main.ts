@@ -8,7 +8,7 @@ import { buildCli, UsageReported } from './cli.js';
 import { completeForKubectl, isKubectlCompletion } from './completion.js';
 import { exitCodes, processRuntime, type ExitCode } from './runtime.js';
 
-async function main(): Promise<ExitCode> {
+async function main(): Promise<ExitCode | undefined> {
   // The Alibaba Cloud SDK calls url.parse(); its deprecation warning is noise on stderr.
   process.noDeprecation = true;
   const runtime = processRuntime();
@@ -17,7 +17,7 @@ async function main(): Promise<ExitCode> {
     runtime.stdout(await completeForKubectl(args, runtime));
     return exitCodes.ok;
   }
-  let exitCode: ExitCode = exitCodes.ok;
+  let exitCode: ExitCode | undefined;
   try {
     await buildCli(args, runtime, (code) => (exitCode = code)).parseAsync();
   } catch (error) {
@@ -28,7 +28,8 @@ async function main(): Promise<ExitCode> {
 
 main().then(
   (code) => {
-    process.exitCode = code;
+    // Commands registered as plain yargs modules (install) set process.exitCode themselves.
+    if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -2,7 +2,7 @@
 // built binary, with kubectl's KUBECONFIG, and its completion convention.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { stringify } from 'yaml';
@@ -97,9 +97,27 @@ test("kubectl's plugin completion calls kubectl_complete-acr", async () => {
 });
 
 test('--help of every command has examples', async () => {
-  for (const command of [[], ['configure'], ['status']]) {
+  for (const command of [[], ['configure'], ['status'], ['credentials'], ['install'], ['completion']]) {
     const result = await kubectl(['acr', ...command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
   }
+});
+
+test('`kubectl acr completion kubectl` prints a kubectl_complete-acr that kubectl uses', async () => {
+  const script = await kubectl(['acr', 'completion', 'kubectl']);
+  expect(script.code).toBe(0);
+  rmSync(join(bin, 'kubectl_complete-acr'));
+  writeFileSync(join(bin, 'kubectl_complete-acr'), script.stdout, { mode: 0o755 });
+  const result = await kubectl(['__complete', 'acr', 'configure', '--dry-run', '']);
+  expect(result.stdout.split('\n')).toEqual(['none', 'client', 'server', ':4', '']);
+});
+
+test('`kubectl-acr completion bash` completes kubectl-acr in bash', () => {
+  const result = spawnSync(
+    'bash',
+    ['-c', 'source <(kubectl-acr completion bash); COMP_WORDS=(kubectl-acr cre); COMP_CWORD=1; _kubectl_acr_complete; printf "%s\\n" "${COMPREPLY[@]}"'],
+    { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir }, encoding: 'utf8' },
+  );
+  expect(result.stdout).toBe('credentials\n');
 });
