@@ -18,7 +18,7 @@ import type { CloudContext } from './cloud/openapi-call.js';
 import { startBudget } from './cloud/retry.js';
 import { singleFlight } from './file-lock.js';
 import { formatProblem, type Problem } from './problem.js';
-import { cachedAnswer, type ColdPath, type ColdPathInput, type ColdPathResult, type Decision } from './provide-credentials.js';
+import { type ColdPath, type ColdPathInput, type ColdPathResult, type Decision } from './provide-credentials.js';
 import type { ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from './registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type Lookup, type TokenTarget } from './registry-resolution.js';
@@ -416,13 +416,6 @@ export const coldPath: ColdPath = async (input) => {
     nodeRegion: input.options.region,
   };
 
-  // One process per host does the look-ups and the fetch; the others wait for its answer.
-  return singleFlight(store.lockPath('decision', input.decisionKey), {
-    ready: () => {
-      const answer = cachedAnswer(store, input.decisionKey, input.now());
-      return answer ? ({ ok: true, decision: answer.decision, token: answer.token } satisfies ColdPathResult) : undefined;
-    },
-    // A bug must still end in one line naming the registry, not a stack trace.
-    produce: () => decide(session, notes).catch((error: unknown) => failed(session, failureFrom(error, host.host, undefined, undefined))),
-  });
+  // A bug must still end in one line naming the registry, not a stack trace.
+  return decide(session, notes).catch((error: unknown) => failed(session, failureFrom(error, host.host, undefined, undefined)));
 };

@@ -3,7 +3,8 @@
 // Waiters poll the cache rather than wait for a signal: there is no wake-up to
 // lose, and a holder killed with SIGKILL leaves a lock that the next waiter
 // recognises as stale (dead pid, or older than the kubelet's patience).
-import { randomBytes } from 'node:crypto';
+// No node:crypto: the cache-hit module takes the first lock (before the cold
+// path is loaded), and a nonce only has to be unique, not unguessable.
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 
 export interface LockHolder {
@@ -29,6 +30,10 @@ export const defaultLockOptions: LockOptions = {
   isAlive: processIsAlive,
 };
 
+function uniqueSuffix(): string {
+  return `${process.pid}.${process.hrtime.bigint().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+}
+
 /** A holder that wrote nothing yet gets this long before its empty lock counts as abandoned. */
 const EMPTY_LOCK_GRACE_MS = 2_000;
 
@@ -49,7 +54,7 @@ type Attempt =
   | { kind: 'unavailable'; error: NodeJS.ErrnoException };
 
 function tryAcquire(path: string, options: LockOptions): Attempt {
-  const holder: LockHolder = { pid: process.pid, since: options.now(), nonce: randomBytes(8).toString('hex') };
+  const holder: LockHolder = { pid: process.pid, since: options.now(), nonce: uniqueSuffix() };
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);
@@ -93,7 +98,7 @@ function isStale(path: string, holder: LockHolder | undefined, options: LockOpti
  * judged stale, and put it back if not.
  */
 function breakLock(path: string, judged: LockHolder | undefined): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  const aside = `${path}.${uniqueSuffix()}.stale`;
   try {
     renameSync(path, aside);
   } catch {

@@ -2,10 +2,11 @@
 // touches only the request parser, two small cache files and a stat of the
 // configuration file; everything a miss needs (YAML, cloud clients, locks) is
 // behind `loadColdPath`, loaded only on a miss.
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
 import { parseImageReference, type ImageReference } from './image-reference.js';
 import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from './token-cache.js';
+import { singleFlight } from './file-lock.js';
 import { formatFailure, type ProviderFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
 
@@ -151,8 +152,25 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
     return { exitCode: 0, stdout: respond(request.apiVersion, cached.decision, cached.token, now), stderr };
   }
 
-  const coldPath = await deps.loadColdPath();
-  const result = await coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, decisionKey, logger });
+  // At node start many processes for one registry miss at once: one takes the
+  // lock and loads the cold path, the others wait here for its answer instead
+  // of each loading it (the cold path checks the directory's mode and warns).
+  try {
+    mkdirSync(deps.options.cacheDir, { recursive: true, mode: 0o700 });
+  } catch {
+    // Reported by the cold path, which still answers without a cache.
+  }
+  const result = await singleFlight<ColdPathResult>(store.lockPath('decision', decisionKey), {
+    ready: () => {
+      const answer = cachedAnswer(store, decisionKey, deps.now());
+      return answer && { ok: true, decision: answer.decision, token: answer.token };
+    },
+    produce: async () => {
+      const coldPath = await deps.loadColdPath();
+      return coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, decisionKey, logger });
+    },
+    onUnavailable: (error) => logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'})`),
+  });
   if (!result.ok) {
     return { exitCode: result.failure.exitCode, stdout: '', stderr: [...stderr, formatFailure(result.failure, result.secrets)] };
   }

@@ -55,11 +55,11 @@ export type CacheWrite = { ok: true } | { ok: false; error: NodeJS.ErrnoExceptio
 export interface CacheReader {
   readonly dir: string;
   read<T>(kind: CacheKind, key: CacheKey, accept: (value: unknown) => value is T): T | undefined;
+  lockPath(kind: CacheKind, key: CacheKey): string;
 }
 
 export interface CacheStore extends CacheReader {
   write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite;
-  lockPath(kind: CacheKind, key: CacheKey): string;
   /** Creates the directory 0700 (or tightens it); an error when that is impossible, e.g. read-only. */
   prepare(): CacheWrite;
 }
@@ -88,6 +88,7 @@ export function openCacheReader(dir: string): CacheReader {
       if (envelope.key !== JSON.stringify(key)) return undefined;
       return accept(envelope.value) ? envelope.value : undefined;
     },
+    lockPath: (kind, key) => entryPath(dir, kind, key, 'lock'),
   };
 }
 
@@ -103,7 +104,6 @@ export function openCacheStore(dir: string, files: FileWriter): CacheStore {
         return { ok: false, error: error as NodeJS.ErrnoException };
       }
     },
-    lockPath: (kind, key) => entryPath(dir, kind, key, 'lock'),
     prepare(): CacheWrite {
       try {
         files.ensureDirectory(dir, 0o700);

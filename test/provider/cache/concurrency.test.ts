@@ -45,6 +45,8 @@ describe('concurrent cold invocations', () => {
   it('32 at once for one registry: exactly one GetAuthorizationToken, all 32 answer with that token', async () => {
     const results = await Promise.all(Array.from({ length: 32 }, (_, i) => node.pull(`${IMAGE}-${i}`)));
     expect(node.fake.count('GetAuthorizationToken')).toBe(1);
+    // The waiters did not fetch node credentials either: they waited for the holder's answer.
+    expect(node.fake.count('MetadataCredentials')).toBe(1);
     const password = lastIssuedPassword(node.fake);
     for (const result of results) expect(parseResponse(result).auth[HOST]).toEqual({ username: 'cr_temp_user', password });
     // No lock is left behind.
