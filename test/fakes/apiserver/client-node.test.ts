@@ -1,4 +1,4 @@
-import { ApiException, AppsV1Api, CoreV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, AuthorizationV1Api, CoreV1Api, makeInformer, PatchStrategy, setHeaderOptions, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeApiserver, type FakeApiserver } from './index.js';
 
@@ -204,6 +204,16 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     await core.listNamespacedConfigMap({ namespace: 'default' });
     expect(() => api.deny({ verb: 'read' })).toThrow('deny: unknown verb "read"');
     expect(() => api.deny({ resource: 'configmap-typo' })).toThrow('unknown resource "configmap-typo"');
+  });
+
+  it('answers SelfSubjectAccessReviews from the deny rules', async () => {
+    api.deny({ verb: 'update', resource: 'secrets', namespace: 'kube-system', user: 'alice' });
+    const authz = api.kubeConfig({ user: 'alice' }).makeApiClient(AuthorizationV1Api);
+    const ask = async (namespace: string) =>
+      (await authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { verb: 'update', resource: 'secrets', namespace } } } })).status?.allowed;
+    expect(await ask('kube-system')).toBe(false);
+    expect(await ask('default')).toBe(true);
+    expect(api.list('selfsubjectaccessreviews')).toEqual([]);
   });
 
   it('serves apps/v1 with status kept apart from spec updates', async () => {

@@ -1,4 +1,4 @@
-import { apiVersionOf, resourceTypes, verbs, type ResourceType } from './resources.js';
+import { apiVersionOf, resourceTypes, verbsOf, type ResourceType } from './resources.js';
 import { withStatusSubresource } from './store.js';
 
 /**
@@ -53,7 +53,7 @@ export function discoveryDocument(path: string, serverAddress: string): object |
 }
 
 function resourceEntries(type: ResourceType): object[] {
-  const main = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: [...verbs], ...(type.shortNames.length ? { shortNames: type.shortNames } : {}), ...(type.categories ? { categories: type.categories } : {}) };
+  const main = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: [...verbsOf(type)], ...(type.shortNames.length ? { shortNames: type.shortNames } : {}), ...(type.categories ? { categories: type.categories } : {}) };
   if (!withStatusSubresource.has(type.plural)) return [main];
   return [main, { name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] }];
 }

@@ -88,7 +88,7 @@ describe('fake apiserver driven by the real kubectl', () => {
     expect(JSON.parse(Buffer.from(secret.data['.dockerconfigjson'], 'base64').toString())).toEqual({ auths: { 'registry.example': { username: 'u', password: 'p', auth: Buffer.from('u:p').toString('base64') } } });
     const unsupported = await kubectl('create', 'deployment', 'web', '--image=nginx');
     expect(unsupported.code).toBe(1);
-    expect(unsupported.stderr).toContain('decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount, not Deployment');
+    expect(unsupported.stderr).toContain('decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount, SelfSubjectAccessReview, not Deployment');
   });
 
   it('create -f makes every object of a manifest in the context namespace; a second create reports AlreadyExists', async () => {
@@ -221,5 +221,7 @@ spec:
     expect(refused.stderr).toContain('Error from server (Forbidden): configmaps is forbidden: User "carol" cannot list resource "configmaps" in API group "" in the namespace "kube-system"');
     expect((await kubectl('get', 'sa', '-n', 'kube-system')).code).toBe(0);
     expect(api.requests.filter((r) => r.status === 403).map((r) => [r.verb, r.resource, r.namespace, r.user])).toEqual([['list', 'configmaps', 'kube-system', 'carol']]);
+    expect(await kubectl('auth', 'can-i', 'list', 'configmaps', '-n', 'kube-system')).toMatchObject({ code: 1, stdout: 'no\n' });
+    expect(await kubectl('auth', 'can-i', 'list', 'configmaps', '-n', 'default')).toMatchObject({ code: 0, stdout: 'yes\n' });
   });
 });

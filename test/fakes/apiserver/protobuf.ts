@@ -1,6 +1,7 @@
 /**
  * Decoding of the Kubernetes protobuf request bodies that kubectl's typed
- * clients send (`kubectl create configmap|secret|namespace|serviceaccount`):
+ * clients send (`kubectl create configmap|secret|namespace|serviceaccount`,
+ * `kubectl auth can-i`):
  * client-go 1.32 does not fall back to JSON when a server refuses protobuf.
  * Only the kinds and fields those commands write are known; anything else is
  * reported rather than dropped.
@@ -55,6 +56,31 @@ const schemas: Record<string, Schema> = {
     2: { name: 'secrets', kind: 'message', repeated: true, message: objectReference },
     3: { name: 'imagePullSecrets', kind: 'message', repeated: true, message: { 1: { name: 'name', kind: 'string' } } },
     4: { name: 'automountServiceAccountToken', kind: 'bool' },
+  },
+  SelfSubjectAccessReview: {
+    1: metadata,
+    2: {
+      name: 'spec',
+      kind: 'message',
+      message: {
+        1: {
+          name: 'resourceAttributes',
+          kind: 'message',
+          message: {
+            1: { name: 'namespace', kind: 'string' },
+            2: { name: 'verb', kind: 'string' },
+            3: { name: 'group', kind: 'string' },
+            4: { name: 'version', kind: 'string' },
+            5: { name: 'resource', kind: 'string' },
+            6: { name: 'subresource', kind: 'string' },
+            7: { name: 'name', kind: 'string' },
+          },
+        },
+        2: { name: 'nonResourceAttributes', kind: 'message', message: { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } } },
+      },
+    },
+    // kubectl sends an empty status; it is the server's to fill.
+    3: { name: 'status', kind: 'message', message: { 1: { name: 'allowed', kind: 'bool' }, 2: { name: 'reason', kind: 'string' }, 3: { name: 'evaluationError', kind: 'string' }, 4: { name: 'denied', kind: 'bool' } } },
   },
 };
 

@@ -9,9 +9,15 @@ export interface ResourceType {
   shortNames: string[];
   /** `kubectl get all` lists the resources in the `all` category. */
   categories?: string[];
+  /** A review (SelfSubjectAccessReview): create only, answered from the deny rules, never stored. */
+  review?: true;
 }
 
-export const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] as const;
+export const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+
+export function verbsOf(type: ResourceType): readonly string[] {
+  return type.review ? ['create'] : storedVerbs;
+}
 
 export const resourceTypes: readonly ResourceType[] = [
   { group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] },
@@ -31,6 +37,16 @@ export const resourceTypes: readonly ResourceType[] = [
     kind: 'MutatingWebhookConfiguration',
     namespaced: false,
     shortNames: [],
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'selfsubjectaccessreviews',
+    singular: 'selfsubjectaccessreview',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    shortNames: [],
+    review: true,
   },
 ];
 

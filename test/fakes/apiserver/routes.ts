@@ -1,4 +1,4 @@
-import { findResource, resourceTypes, type ResourceType } from './resources.js';
+import { findResource, resourceTypes, verbsOf, type ResourceType } from './resources.js';
 
 export const requestVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 export type Verb = (typeof requestVerbs)[number];
@@ -37,7 +37,7 @@ export function routeRequest(method: string, pathname: string, query: URLSearchP
   if (namespace !== undefined && !type.namespaced) return { kind: 'unknown' };
 
   const verb = verbFor(method, name !== undefined, isWatch(query));
-  if (!verb || (verb === 'create' && type.namespaced && namespace === undefined)) return { kind: 'method-not-allowed', type };
+  if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined)) return { kind: 'method-not-allowed', type };
   if (subresource === 'status' && !['get', 'update', 'patch'].includes(verb)) return { kind: 'method-not-allowed', type };
   return { kind: 'resource', route: { type, verb, namespace, name, subresource } };
 }

@@ -55,15 +55,36 @@ function userOf(request: IncomingMessage, prefixUser: string | undefined): strin
   return token === undefined ? undefined : userForToken(token.trim());
 }
 
-function denied(rules: DenyRule[], route: ResourceRoute, user: string): boolean {
+/** What a deny rule is matched against: a request, or the question of an access review. */
+interface Attributes {
+  verb: string;
+  resource: string;
+  namespace: string | undefined;
+  name: string | undefined;
+}
+
+function denied(rules: DenyRule[], attributes: Attributes, user: string): boolean {
   return rules.some(
     (r) =>
-      (r.verb === undefined || r.verb === route.verb) &&
-      (r.resource === undefined || r.resource === route.type.plural) &&
-      (r.namespace === undefined || r.namespace === route.namespace) &&
-      (r.name === undefined || r.name === route.name) &&
+      (r.verb === undefined || r.verb === attributes.verb) &&
+      (r.resource === undefined || r.resource === attributes.resource) &&
+      (r.namespace === undefined || r.namespace === attributes.namespace) &&
+      (r.name === undefined || r.name === attributes.name) &&
       (r.user === undefined || r.user === user),
   );
+}
+
+/** A SelfSubjectAccessReview answered from the deny rules: everything not denied is allowed. */
+function review(rules: DenyRule[], body: unknown, user: string): Reply {
+  const spec = (body as { spec?: { resourceAttributes?: Record<string, string | undefined>; nonResourceAttributes?: object } } | undefined)?.spec;
+  const asked = spec?.resourceAttributes;
+  if (!asked && !spec?.nonResourceAttributes) return fail(badRequest('spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified'));
+  const refused =
+    asked !== undefined &&
+    denied(rules, { verb: asked.verb ?? '', resource: asked.resource ?? '', namespace: asked.namespace || undefined, name: asked.name || undefined }, user);
+  // RBAC gives no reason when it does not allow, so kubectl auth can-i prints a bare "no" as on a cluster.
+  const status = { allowed: !refused };
+  return { status: 201, body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec, status } };
 }
 
 function fail(error: ApiError): Reply {
@@ -134,12 +155,14 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
       if (routed.kind === 'method-not-allowed') return fail({ code: 405, reason: 'MethodNotAllowed', message: `the server does not allow this method on the requested resource` });
       const resourceRoute = routed.route;
       const text = await readBody(request);
-      if (denied(state.denies, resourceRoute, user)) {
+      const attributes = { verb: resourceRoute.verb, resource: resourceRoute.type.plural, namespace: resourceRoute.namespace, name: resourceRoute.name };
+      if (denied(state.denies, attributes, user)) {
         return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
       }
       const contentType = request.headers['content-type'] ?? 'application/json';
       const body = parseBody(text, contentType, resourceRoute.type);
       if (!body.ok) return fail(body.error);
+      if (resourceRoute.type.review) return review(state.denies, body.value, user);
       const reply = serveResource(state, resourceRoute, url.searchParams, contentType, request.headers.accept, body.value, response);
       return printed(reply, resourceRoute, request.headers.accept, url.searchParams, state.now());
     };
