@@ -10,6 +10,7 @@ import type { Problem } from '../provider/problem.js';
 import { classifyHost } from '../provider/registry-host.js';
 import { ACCESS_KEY_SECRET_NAME } from './configure-edit.js';
 import type { KubeObject } from './kube-client.js';
+import type { NodeSetupState } from './commands/install.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, type ConfigMapObject, type SecretObject } from './configuration-store.js';
 
 export const NODE_SETUP_LABEL = 'app.kubernetes.io/name=acr-node-setup';
@@ -28,6 +29,8 @@ export interface ClusterSnapshot {
   pullSecrets: SecretObject[];
   nodes: KubeObject[];
   nodeSetupPods: KubeObject[];
+  /** The DaemonSet kube-system/acr-node-setup as `kubectl acr install` reads it. */
+  nodeSetup: NodeSetupState;
   deployments: KubeObject[];
   daemonSets: KubeObject[];
   pods: KubeObject[];
@@ -86,6 +89,7 @@ export interface StatusReport {
   problems: Problem[];
   /** Facts worth knowing that need no action. */
   notes: string[];
+  nodeSetup: NodeSetupState;
   nodes: NodeProviderState[];
   secretSync: SecretSyncState;
   health: Health;
@@ -351,7 +355,9 @@ function clusterProblems(config: AcrConfiguration, snapshot: ClusterSnapshot, no
       severity: 'error',
       code: 'no-credential-source',
       message: 'Nothing serves ACR credentials: no node runs the credential provider and no Secret sync is running.',
-      fix: 'Install the provider on the nodes with `kubectl acr install`, or run a Secret sync (kube-system/kubectl-acr-sync or aliyun-acr-credential-helper).',
+      fix: snapshot.nodeSetup.installed
+        ? 'Check the acr-node-setup pods (`kubectl -n kube-system describe pods -l app.kubernetes.io/name=acr-node-setup`): the DaemonSet is installed but no pod is ready.'
+        : 'Install the provider on the nodes with `kubectl acr install`, or run a Secret sync (kube-system/kubectl-acr-sync or aliyun-acr-credential-helper).',
     });
   } else if (!syncRunning && providerNodes.length < nodes.length) {
     const without = nodes.filter((n) => n.provider !== 'ready').map((n) => `${n.node} (${n.provider})`);
@@ -399,7 +405,7 @@ export function buildStatusReport(snapshot: ClusterSnapshot): StatusReport {
   for (const problem of parserProblems.filter((p) => INFORMATIONAL_CODES.has(p.code))) notes.push(`${problem.message} ${problem.fix}`);
   const problems = [...parserProblems.filter((p) => !INFORMATIONAL_CODES.has(p.code)), ...(config ? clusterProblems(config, snapshot, nodes, sync) : [])];
   const health: Health = !parsed.ok ? 'invalid' : problems.length > 0 ? 'problems' : 'healthy';
-  return { configuration: summarize(snapshot.configMap, config), problems, notes, nodes, secretSync: sync, health };
+  return { configuration: summarize(snapshot.configMap, config), problems, notes, nodeSetup: snapshot.nodeSetup, nodes, secretSync: sync, health };
 }
 
 export function exitCodeFor(health: Health): 0 | 1 | 2 {

@@ -9,6 +9,7 @@ import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type ConfigMapObjec
 import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../redaction.js';
 import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import { readNodeSetupState } from './install.js';
 import { buildStatusReport, exitCodeFor, NODE_SETUP_LABEL, type ClusterSnapshot, type StatusReport } from '../status-report.js';
 
 export interface StatusArgs extends GlobalArgs {
@@ -38,7 +39,7 @@ async function listOrNote<T extends KubeObject>(client: KubeClient, path: string
 
 async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Promise<ClusterSnapshot> {
   const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
-  const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, deployments, daemonSets, pods] = await Promise.all([
+  const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods] = await Promise.all([
     readConfigMap(client) as Promise<ConfigMapObject | undefined>,
     client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME)).catch((error: unknown) => {
       if (error instanceof KubeApiError && error.status === 403) return undefined;
@@ -49,11 +50,16 @@ async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Pro
     listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, { fieldSelector: 'type=kubernetes.io/dockerconfigjson' }),
     listOrNote(client, resourcePath({ plural: 'nodes' }), 'nodes', notes),
     listOrNote(client, resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE), 'acr-node-setup pods', notes, { labelSelector: NODE_SETUP_LABEL }),
+    readNodeSetupState(client).catch((error: unknown) => {
+      if (!(error instanceof KubeApiError && error.status === 403)) throw error;
+      notes.push('Cannot read the DaemonSet kube-system/acr-node-setup (403); the report leaves it out.');
+      return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
+    }),
     listOrNote(client, resourcePath(apps('deployments')), 'Deployments', notes),
     listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
     listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
   ]);
-  return { configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, deployments, daemonSets, pods, now };
+  return { configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods, now };
 }
 
 function section(title: string, body: string): string {
@@ -86,8 +92,9 @@ export function renderStatusTable(report: StatusReport): string {
   } else {
     out += section(title, 'invalid: see the problems below');
   }
+  const ds = report.nodeSetup;
   out += section(
-    'Nodes (credential provider from kube-system/acr-node-setup)',
+    `Nodes (credential provider: DaemonSet kube-system/acr-node-setup ${ds.installed ? `${ds.ready}/${ds.desired} ready${ds.image ? `, image ${ds.image}` : ''}` : 'not installed'})`,
     report.nodes.length > 0 ? renderTable(['node', 'provider', 'pod'], report.nodes.map((n) => [n.node, n.provider, n.pod ?? '-'])) : 'no nodes listed',
   );
   const sync = report.secretSync;

@@ -16,6 +16,7 @@ function snapshot(parts: Partial<ClusterSnapshot> & { data?: Record<string, stri
     pullSecrets: [],
     nodes: [node('n1'), node('n2')],
     nodeSetupPods: [providerPod('n1', true), providerPod('n2', true)],
+    nodeSetup: { installed: true, image: 'registry.example.com/acr-node-setup:1', desired: 2, ready: 2, updated: 2 },
     deployments: [],
     daemonSets: [],
     pods: [],
@@ -215,6 +216,13 @@ describe('status report content', () => {
       { namespace: 'gone', exists: false, serviceAccounts: [] },
     ]);
     expect(JSON.stringify(report)).not.toContain(jwt);
+  });
+
+  test('with nothing serving credentials, the fix depends on whether the node setup is installed', () => {
+    const missing = buildStatusReport(snapshot({ data: healthyData, nodeSetupPods: [], nodeSetup: { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 } }));
+    expect(missing.problems[0]?.fix).toContain('`kubectl acr install`');
+    const broken = buildStatusReport(snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', false)] }));
+    expect(broken.problems[0]?.fix).toContain('the DaemonSet is installed but no pod is ready');
   });
 
   test('an invalid configuration still reports the nodes', () => {

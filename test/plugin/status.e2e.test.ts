@@ -20,12 +20,20 @@ test('a healthy cluster: exit 0, the configuration as understood, the nodes', as
     node('node-2'),
     providerPod('node-1', true),
     providerPod('node-2', true),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'acr-node-setup', namespace: 'kube-system' },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'node-setup', image: 'registry.example.com/acr-node-setup:0.1.0' }] } } },
+      status: { desiredNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2 },
+    },
   ]);
   const result = await h.run(['status']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/enterprise\s+cri-abc123\s+cn-hangzhou\s+reg\.example\.com\s+node's RAM role/);
   expect(result.stdout).toMatch(/node-1\s+ready\s+acr-node-setup-node-1/);
+  expect(result.stdout).toContain('DaemonSet kube-system/acr-node-setup 2/2 ready, image registry.example.com/acr-node-setup:0.1.0');
   expect(result.stdout).toContain('Problems (0)');
   expect(result.stdout).toContain('Result: healthy');
 });
