@@ -7,7 +7,7 @@ import { withStatusSubresource } from './store.js';
  * plain application/json, which is what the server sends.
  */
 
-export const versionInfo = {
+const versionInfo = {
   major: '1',
   minor: '32',
   gitVersion: 'v1.32.4',

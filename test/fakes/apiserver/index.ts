@@ -21,7 +21,11 @@ export interface FakeApiserverOptions {
 export interface FakeApiserver {
   /** `http://127.0.0.1:PORT` */
   url: string;
-  /** A kubeconfig that kubectl and client-node accept; the user's bearer token identifies the user. */
+  /**
+   * A kubeconfig (0600) that kubectl and client-node accept. The user's bearer
+   * token names the user; so does a `/as/<user>` prefix of the server URL,
+   * because kubectl sends no token over plain http.
+   */
   writeKubeconfig(path: string, opts?: KubeconfigOptions): void;
   kubeConfig(opts?: { user?: string; namespace?: string }): KubeConfig;
   /** Create or replace objects directly, status included; namespaced objects need their namespace to exist. */

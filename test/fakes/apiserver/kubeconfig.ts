@@ -6,12 +6,12 @@ export interface KubeconfigOptions {
   user?: string;
 }
 
-export const defaultUser = 'admin';
+const defaultUser = 'admin';
 
 const tokenPrefix = 'fake-apiserver-token.';
 
 /** Each user's bearer token names the user, so the server needs no token table. */
-export function tokenFor(user: string): string {
+function tokenFor(user: string): string {
   return tokenPrefix + encodeURIComponent(user);
 }
 
@@ -33,7 +33,7 @@ export function userForToken(token: string): string | undefined {
  */
 const userPrefix = /^\/as\/([^/]+)(\/.*)?$/;
 
-export function serverUrlFor(url: string, user: string): string {
+function serverUrlFor(url: string, user: string): string {
   return `${url}/as/${encodeURIComponent(user)}`;
 }
 

@@ -84,7 +84,7 @@ const schemas: Record<string, Schema> = {
   },
 };
 
-export const protobufKinds = Object.keys(schemas);
+const protobufKinds = Object.keys(schemas);
 
 const magic = Buffer.from('k8s\0', 'latin1');
 const unknownEnvelope: Schema = {

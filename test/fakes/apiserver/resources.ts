@@ -13,7 +13,7 @@ export interface ResourceType {
   review?: true;
 }
 
-export const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+const storedVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 
 export function verbsOf(type: ResourceType): readonly string[] {
   return type.review ? ['create'] : storedVerbs;
