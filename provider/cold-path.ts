@@ -18,7 +18,7 @@ import type { CloudContext } from './cloud/openapi-call.js';
 import { startBudget } from './cloud/retry.js';
 import { singleFlight } from './file-lock.js';
 import { formatProblem, type Problem } from './problem.js';
-import { type ColdPath, type ColdPathInput, type ColdPathResult, type Decision } from './provide-credentials.js';
+import type { ColdPath, ColdPathInput, ColdPathResult } from './provide-credentials.js';
 import type { ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from './registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type Lookup, type TokenTarget } from './registry-resolution.js';
@@ -329,15 +329,15 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
     }
     if (resolution.kind === 'not-served') {
       logger.log('debug', `${host.host} is neither an ACR registry nor a configured domain: answering without credentials`);
-      const decision: Decision = { kind: 'not-served', validUntil, notes };
+      const decision = { kind: 'not-served' as const, validUntil, notes };
       store.write('decision', input.decisionKey, decision);
-      return { ok: true, decision, token: undefined };
+      return { ok: true, kind: 'not-served', decision };
     }
 
     const { target, entry, authHosts } = resolution;
     const tokenKey = ['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)];
     const threshold = config.expiringThresholdSeconds;
-    const decision: Decision = { kind: 'token', tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
+    const decision = { kind: 'token' as const, tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
     const freshToken = () => {
       const token = store.read('token', tokenKey, isCachedToken);
       return token && isFresh(token, threshold, now()) ? token : undefined;
@@ -362,7 +362,7 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
       logger.log('warn', `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`);
     }
     store.write('decision', input.decisionKey, decision);
-    return { ok: true, decision, token: fetched };
+    return { ok: true, kind: 'token', decision, token: fetched };
   }
   return failed(session, { exitCode: 1, host: host.host, code: 'InternalError', message: 'the registry resolution did not settle' });
 }

@@ -54,9 +54,12 @@ export interface ColdPathInput {
   logger: Logger;
 }
 
-export type ColdPathResult =
-  | { ok: true; decision: Decision; token: CachedToken | undefined }
-  | { ok: false; failure: ProviderFailure; secrets: string[] };
+/** What answers a request: "not ours", or a token with the decision that says which hosts it is for. */
+export type Answer =
+  | { kind: 'not-served'; decision: Extract<Decision, { kind: 'not-served' }> }
+  | { kind: 'token'; decision: Extract<Decision, { kind: 'token' }>; token: CachedToken };
+
+export type ColdPathResult = ({ ok: true } & Answer) | { ok: false; failure: ProviderFailure; secrets: string[] };
 
 export type ColdPath = (input: ColdPathInput) => Promise<ColdPathResult>;
 
@@ -104,22 +107,21 @@ export function decisionKeyFor(host: string, options: ProviderOptions, env: Reco
   ];
 }
 
-function respond(apiVersion: ApiVersion, decision: Decision, token: CachedToken | undefined, now: number): string {
-  if (decision.kind === 'not-served' || token === undefined) {
-    return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
-  }
+function respond(apiVersion: ApiVersion, answer: Answer, now: number): string {
+  if (answer.kind === 'not-served') return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
+  const { decision, token } = answer;
   const auth = Object.fromEntries(decision.authHosts.map((host) => [host, { username: token.username, password: token.password }]));
   const cacheDurationSeconds = Math.max(0, (token.expiresAt - decision.thresholdSeconds * 1000 - now) / 1000);
   return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds, auth });
 }
 
 /** The cached answer for a host: a valid decision and, unless not served, a token still outside the threshold. */
-export function cachedAnswer(store: CacheReader, decisionKey: CacheKey, now: number): { decision: Decision; token: CachedToken | undefined } | undefined {
+export function cachedAnswer(store: CacheReader, decisionKey: CacheKey, now: number): Answer | undefined {
   const decision = store.read('decision', decisionKey, isDecision);
   if (!decision || decision.validUntil <= now) return undefined;
-  if (decision.kind === 'not-served') return { decision, token: undefined };
+  if (decision.kind === 'not-served') return { kind: 'not-served', decision };
   const token = store.read('token', decision.tokenKey, isCachedToken);
-  return token && isFresh(token, decision.thresholdSeconds, now) ? { decision, token } : undefined;
+  return token && isFresh(token, decision.thresholdSeconds, now) ? { kind: 'token', decision, token } : undefined;
 }
 
 export async function provideCredentials(stdin: string, deps: ProvideDeps): Promise<Outcome> {
@@ -149,7 +151,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   if (cached) {
     for (const note of cached.decision.notes) logger.log('warn', note);
     logger.log('debug', `acr-credential-provider: cache hit for ${image.host}`);
-    return { exitCode: 0, stdout: respond(request.apiVersion, cached.decision, cached.token, now), stderr };
+    return { exitCode: 0, stdout: respond(request.apiVersion, cached, now), stderr };
   }
 
   // At node start many processes for one registry miss at once: one takes the
@@ -163,7 +165,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   const result = await singleFlight<ColdPathResult>(store.lockPath('decision', decisionKey), {
     ready: () => {
       const answer = cachedAnswer(store, decisionKey, deps.now());
-      return answer && { ok: true, decision: answer.decision, token: answer.token };
+      return answer && { ok: true, ...answer };
     },
     produce: async () => {
       const coldPath = await deps.loadColdPath();
@@ -174,5 +176,5 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   if (!result.ok) {
     return { exitCode: result.failure.exitCode, stdout: '', stderr: [...stderr, formatFailure(result.failure, result.secrets)] };
   }
-  return { exitCode: 0, stdout: respond(request.apiVersion, result.decision, result.token, deps.now()), stderr };
+  return { exitCode: 0, stdout: respond(request.apiVersion, result, deps.now()), stderr };
 }
