@@ -189,6 +189,8 @@ export async function runConfigure(args: ConfigureArgs, runtime: Runtime): Promi
   }
   printProblems(plan.warnings, source, runtime);
   for (const note of plan.notes) runtime.stderr(`note: ${note}\n`);
+  const removed = Object.keys(current?.data ?? {}).filter((key) => !(key in plan.data));
+  if (removed.length > 0) runtime.stderr(`note: removes ${removed.map((key) => `\`${key}\``).join(', ')}, which the file does not have.\n`);
 
   const suffix = dryRun === 'none' ? '' : ` (${dryRun} dry run)`;
   const changed = !sameData(current?.data, plan.data);

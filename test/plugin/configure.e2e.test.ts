@@ -167,10 +167,19 @@ describe('configure through the binary', () => {
     expect(storedConfigMap(h.api)?.metadata.resourceVersion).toBe(before);
   });
 
-  test('--from-file - reads the file from stdin', async () => {
+  test('--from-file - reads the whole data from stdin and says which keys it removes', async () => {
+    h.api.seed(configMap({ 'service-account': 'default', 'notify-email': 'ops@example.com' }));
     const result = await h.run(['configure', '--from-file', '-'], { stdin: 'service-account: "default,ci"\n' });
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('note: removes `notify-email`, which the file does not have.\n');
     expect(stored()).toEqual({ 'service-account': 'default,ci' });
+  });
+
+  test('a bare --dry-run means client', async () => {
+    const result = await h.run(['configure', '--watch-namespace', 'apps', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('configmap/acr-configuration created (client dry run)\n');
+    expect(storedConfigMap(h.api)).toBeUndefined();
   });
 
   test('a write the user may not make exits 1 and says why', async () => {
