@@ -202,6 +202,24 @@ spec:
     expect(await waiting).toMatchObject({ code: 0, stdout: 'configmap/flag condition met\n' });
   });
 
+  it('describe shows the events recorded for an object', async () => {
+    api.seed({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system' }, data: { a: 'b' } });
+    const uid = api.get('cm', 'kube-system', 'acr-configuration').metadata.uid;
+    api.seed({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'acr-configuration.1', namespace: 'kube-system' },
+      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'acr-configuration', namespace: 'kube-system', uid },
+      reason: 'InvalidConfiguration',
+      message: 'line 3: domains must be a comma list',
+      type: 'Warning',
+      source: { component: 'acr-sync' },
+    });
+    const described = await kubectl('describe', 'cm', 'acr-configuration', '-n', 'kube-system');
+    expect(described.code).toBe(0);
+    expect(described.stdout).toMatch(/Events:\n.*\n.*\n\s+Warning\s+InvalidConfiguration\s+\S+\s+acr-sync\s+line 3: domains must be a comma list\n/);
+  });
+
   it('delete removes the object; deleting it again is NotFound', async () => {
     api.seed([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },

@@ -78,6 +78,8 @@ export function matchesLabels(requirements: LabelRequirement[], labels: Record<s
 /** Fields each resource lets you select on, beyond the metadata every resource has. */
 const extraFields: Record<string, string[]> = {
   secrets: ['type'],
+  // kubectl describe finds an object's events by these.
+  events: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'type'],
   pods: ['spec.nodeName', 'status.phase'],
 };
 

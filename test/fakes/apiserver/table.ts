@@ -66,6 +66,12 @@ const columnsByResource: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => int(o.status?.updatedReplicas) },
     { name: 'Available', type: 'integer', cell: (o) => int(o.status?.availableReplicas) },
   ],
+  events: [
+    { name: 'Type', type: 'string', cell: (o) => o.type ?? '' },
+    { name: 'Reason', type: 'string', cell: (o) => o.reason ?? '' },
+    { name: 'Object', type: 'string', cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}` },
+    { name: 'Message', type: 'string', cell: (o) => o.message ?? '' },
+  ],
   leases: [{ name: 'Holder', type: 'string', cell: (o) => o.spec?.holderIdentity ?? '' }],
   mutatingwebhookconfigurations: [{ name: 'Webhooks', type: 'integer', cell: (o) => (o.webhooks ?? []).length }],
 };
