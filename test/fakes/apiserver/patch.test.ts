@@ -54,6 +54,13 @@ describe('applyPatch', () => {
       { metadata: { finalizers: ['z'], '$deleteFromPrimitiveList/finalizers': ['x'] }, spec: { '$setElementOrder/imagePullSecrets': [{ name: 'a' }], imagePullSecrets: [{ name: 'a' }] } },
       { metadata: { finalizers: ['y', 'z'] }, spec: { imagePullSecrets: [{ name: 'a' }] } },
     ],
+    [
+      'strategic: $retainKeys drops the keys it does not list',
+      'strategic',
+      { spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } },
+      { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } },
+      { spec: { strategy: { type: 'Recreate' } } },
+    ],
   ];
 
   it.each(cases)('%s', (_name, type, target, patch, expected) => {

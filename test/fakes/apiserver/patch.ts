@@ -159,6 +159,7 @@ function applyJsonPatch(doc: Json, operations: JsonPatchOperation[]): Json {
  * reads them from the Go structs; the fields this project touches all use the
  * same strategy wherever they appear, so a name-keyed table is faithful here.
  * Lists not in the table (tolerations, args, command, envFrom) are replaced.
+ * `$setElementOrder` is ignored: merged items keep their place, new ones are appended.
  */
 const mergeKeys: Record<string, string> = {
   containers: 'name',
@@ -210,6 +211,10 @@ function strategicMerge(target: JsonObject, patch: JsonObject): JsonObject {
       result[key] = value;
     }
   }
+  // Fields with the retainKeys strategy (Deployment.spec.strategy, volumes) keep only the listed keys, so a switch
+  // from RollingUpdate to Recreate drops rollingUpdate.
+  const retained = patch.$retainKeys;
+  if (Array.isArray(retained)) for (const key of Object.keys(result)) if (!retained.includes(key)) delete result[key];
   return result;
 }
 
