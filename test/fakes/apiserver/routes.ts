@@ -12,7 +12,7 @@ export interface ResourceRoute {
   subresource: 'status' | undefined;
 }
 
-export type Route = { kind: 'resource'; route: ResourceRoute } | { kind: 'unknown' } | { kind: 'method-not-allowed'; type: ResourceType };
+export type Route = { kind: 'resource'; route: ResourceRoute } | { kind: 'unknown' } | { kind: 'method-not-allowed' };
 
 const isWatch = (query: URLSearchParams) => ['1', 'true'].includes(query.get('watch') ?? '');
 
@@ -37,8 +37,8 @@ export function routeRequest(method: string, pathname: string, query: URLSearchP
   if (namespace !== undefined && !type.namespaced) return { kind: 'unknown' };
 
   const verb = verbFor(method, name !== undefined, isWatch(query));
-  if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined)) return { kind: 'method-not-allowed', type };
-  if (subresource === 'status' && !['get', 'update', 'patch'].includes(verb)) return { kind: 'method-not-allowed', type };
+  if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined)) return { kind: 'method-not-allowed' };
+  if (subresource === 'status' && !['get', 'update', 'patch'].includes(verb)) return { kind: 'method-not-allowed' };
   return { kind: 'resource', route: { type, verb, namespace, name, subresource } };
 }
 
