@@ -18,8 +18,8 @@ import type { CloudContext } from './cloud/openapi-call.js';
 import { startBudget } from './cloud/retry.js';
 import { singleFlight } from './file-lock.js';
 import { formatProblem, type Problem } from './problem.js';
-import type { ColdPath, ColdPathInput, ColdPathResult } from './provide-credentials.js';
-import type { ProviderFailure } from './provider-error.js';
+import type { ColdPath, ColdPathInput, ColdPathResult, Failed } from './provide-credentials.js';
+import { formatFailure, type ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from './registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type Lookup, type TokenTarget } from './registry-resolution.js';
 import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
@@ -312,12 +312,12 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
       try {
         validUntil = Math.min(validUntil, await lookUp(session, resolution.lookup, facts));
       } catch (error) {
-        return failed(session, await lookupFailure(session, resolution.lookup, error));
+        return failedIn(session, await lookupFailure(session, resolution.lookup, error));
       }
       continue;
     }
     if (resolution.kind === 'unknown-instance') {
-      return failed(session, {
+      return failedIn(session, {
         exitCode: 1,
         host: host.host,
         instance: `${resolution.instanceName} (${resolution.region})`,
@@ -356,7 +356,7 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
       });
     } catch (error) {
       const identity = (await settledIdentity(session, entry)) ?? identityLabel(entry, env);
-      return failed(session, failureFrom(error, host.host, describeTarget(target), identity));
+      return failedIn(session, failureFrom(error, host.host, describeTarget(target), identity));
     }
     if (!isFresh(fetched, threshold, now())) {
       logger.log('warn', `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`);
@@ -364,7 +364,7 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
     store.write('decision', input.decisionKey, decision);
     return { ok: true, kind: 'token', decision, token: fetched };
   }
-  return failed(session, { exitCode: 1, host: host.host, code: 'InternalError', message: 'the registry resolution did not settle' });
+  return failedIn(session, { exitCode: 1, host: host.host, code: 'InternalError', message: 'the registry resolution did not settle' });
 }
 
 async function lookupFailure(session: Session, lookup: Lookup, error: unknown): Promise<ProviderFailure> {
@@ -381,8 +381,15 @@ async function settledIdentity(session: Session, entry: RegistryEntry | undefine
   return pending?.then((credentials) => credentials.identity, () => undefined);
 }
 
-function failed(session: Session, failure: ProviderFailure): ColdPathResult {
-  return { ok: false, failure, secrets: [...session.secrets] };
+function failedIn(session: Session, failure: ProviderFailure): ColdPathResult {
+  return failed(session.input, session.store, failure, session.secrets);
+}
+
+/** The failure as printed, also kept for the processes that waited on this one. */
+function failed(input: ColdPathInput, store: CacheStore, failure: ProviderFailure, secrets: Iterable<string> = []): ColdPathResult {
+  const result: Failed = { exitCode: failure.exitCode, line: formatFailure(failure, [...secrets]), at: input.now() };
+  store.write('failure', input.decisionKey, result);
+  return { ok: false, ...result };
 }
 
 export const coldPath: ColdPath = async (input) => {
@@ -393,7 +400,7 @@ export const coldPath: ColdPath = async (input) => {
     input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
   }
   const configuration = loadConfiguration(input, store);
-  if (!configuration.ok) return { ok: false, failure: { ...configuration.failure, host: host.host }, secrets: [] };
+  if (!configuration.ok) return failed(input, store, { ...configuration.failure, host: host.host });
   const { config, notes } = configuration.value;
   for (const note of notes) input.logger.log('warn', note);
 
@@ -401,7 +408,7 @@ export const coldPath: ColdPath = async (input) => {
   try {
     endpoints = endpointsFromEnvironment(input.env, { vpc: input.options.vpc });
   } catch (error) {
-    return { ok: false, failure: failureFrom(error, host.host, undefined, undefined), secrets: [] };
+    return failed(input, store, failureFrom(error, host.host, undefined, undefined));
   }
   const budget = startBudget();
   const session: Session = {
@@ -417,5 +424,5 @@ export const coldPath: ColdPath = async (input) => {
   };
 
   // A bug must still end in one line naming the registry, not a stack trace.
-  return decide(session, notes).catch((error: unknown) => failed(session, failureFrom(error, host.host, undefined, undefined)));
+  return decide(session, notes).catch((error: unknown) => failedIn(session, failureFrom(error, host.host, undefined, undefined)));
 };

@@ -7,7 +7,7 @@ import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderR
 import { parseImageReference, type ImageReference } from './image-reference.js';
 import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from './token-cache.js';
 import { singleFlight } from './file-lock.js';
-import { formatFailure, type ProviderFailure } from './provider-error.js';
+import { formatFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
 
 /**
@@ -59,7 +59,20 @@ export type Answer =
   | { kind: 'not-served'; decision: Extract<Decision, { kind: 'not-served' }> }
   | { kind: 'token'; decision: Extract<Decision, { kind: 'token' }>; token: CachedToken };
 
-export type ColdPathResult = ({ ok: true } & Answer) | { ok: false; failure: ProviderFailure; secrets: string[] };
+/** A failure as printed: the one stderr line (secrets already removed), and when it happened. */
+export interface Failed {
+  exitCode: 1 | 2;
+  line: string;
+  /** epoch ms */
+  at: number;
+}
+
+export function isFailed(value: unknown): value is Failed {
+  const v = value as Partial<Failed> | null;
+  return typeof v === 'object' && v !== null && (v.exitCode === 1 || v.exitCode === 2) && typeof v.line === 'string' && typeof v.at === 'number';
+}
+
+export type ColdPathResult = ({ ok: true } & Answer) | ({ ok: false } & Failed);
 
 export type ColdPath = (input: ColdPathInput) => Promise<ColdPathResult>;
 
@@ -162,10 +175,16 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   } catch {
     // Reported by the cold path, which still answers without a cache.
   }
+  const waitingSince = deps.now();
   const result = await singleFlight<ColdPathResult>(store.lockPath('decision', decisionKey), {
+    // A waiter also takes the holder's failure, if the holder failed while it
+    // waited: otherwise every waiter would repeat the failing calls in turn
+    // (under throttling, until the kubelet gives up on all of them).
     ready: () => {
       const answer = cachedAnswer(store, decisionKey, deps.now());
-      return answer && { ok: true, ...answer };
+      if (answer) return { ok: true, ...answer };
+      const failure = store.read('failure', decisionKey, isFailed);
+      return failure && failure.at > waitingSince ? { ok: false, ...failure } : undefined;
     },
     produce: async () => {
       const coldPath = await deps.loadColdPath();
@@ -174,7 +193,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
     onUnavailable: (error) => logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'})`),
   });
   if (!result.ok) {
-    return { exitCode: result.failure.exitCode, stdout: '', stderr: [...stderr, formatFailure(result.failure, result.secrets)] };
+    return { exitCode: result.exitCode, stdout: '', stderr: [...stderr, result.line] };
   }
   return { exitCode: 0, stdout: respond(request.apiVersion, result, deps.now()), stderr };
 }

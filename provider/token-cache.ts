@@ -17,7 +17,7 @@ import { join } from 'node:path';
 /** Bump when a stored shape changes: older files are then misses, not misreads. */
 export const CACHE_SCHEMA = 2;
 
-export type CacheKind = 'token' | 'decision' | 'credentials' | 'lookup' | 'configuration';
+export type CacheKind = 'token' | 'decision' | 'failure' | 'credentials' | 'lookup' | 'configuration';
 
 /** What a cache entry is for, e.g. `['token', 'cri-xxx (cn-hangzhou)', 'role …']`. */
 export type CacheKey = readonly string[];

@@ -53,6 +53,24 @@ describe('concurrent cold invocations', () => {
     expect(readdirSync(node.cacheDir).filter((name) => name.endsWith('.lock'))).toEqual([]);
   }, 120_000);
 
+  it('32 at once while the instance refuses the node: one GetAuthorizationToken, all 32 report its failure', async () => {
+    node.fake.addInstance({
+      instanceId: 'cri-acme',
+      instanceName: 'acme',
+      region: 'cn-hangzhou',
+      domains: [{ domain: HOST, type: 'SYSTEM' }],
+      allowedPrincipals: ['user/somebody-else'],
+    });
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => node.pull(`${IMAGE}-${i}`)));
+    // The first process fails; the ones that waited on it take its answer rather than repeat it.
+    // (A process the machine starts only after that failure tries again itself: hence "at most 3", not 32.)
+    expect(node.fake.count('GetAuthorizationToken')).toBeLessThanOrEqual(3);
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('code NoPrivilege');
+    }
+  }, 120_000);
+
   it('a holder killed (SIGKILL) while fetching leaves a lock the next invocation takes over', async () => {
     node.fake.fault('GetAuthorizationToken', { latencyMs: 20_000, times: 1 });
     const holder = spawn(binaryPath('acr-credential-provider'), ['--config', node.configPath, '--cache-dir', node.cacheDir], {
