@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -58,6 +58,33 @@ describe('fake apiserver driven by the real kubectl', () => {
     const result = await kubectl('get', '--raw', '/version');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
+  });
+
+  it('discovery lists every served resource with its short names', async () => {
+    const result = await kubectl('api-resources', '--no-headers');
+    expect(result.code).toBe(0);
+    const rows = result.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/).join(' '));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'configmaps cm v1 true ConfigMap',
+        'serviceaccounts sa v1 true ServiceAccount',
+        'secrets v1 true Secret',
+        'daemonsets ds apps/v1 true DaemonSet',
+        'deployments deploy apps/v1 true Deployment',
+        'leases coordination.k8s.io/v1 true Lease',
+        'mutatingwebhookconfigurations admissionregistration.k8s.io/v1 false MutatingWebhookConfiguration',
+      ]),
+    );
+  });
+
+  it('the kubeconfig is private and carries the context, namespace and user asked for', async () => {
+    const file = join(dir, 'other-kubeconfig');
+    api.writeKubeconfig(file, { context: 'ctx-b', namespace: 'kube-system', user: 'dave' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const view = await kubectl('--kubeconfig', file, 'config', 'view', '-o', 'jsonpath={.current-context} {.contexts[0].context.namespace} {.contexts[0].context.user}');
+    expect(view.stdout).toBe('ctx-b kube-system dave');
+    expect((await kubectl('--kubeconfig', file, 'get', 'cm')).code).toBe(0);
+    expect(api.requests.at(-1)).toMatchObject({ verb: 'list', namespace: 'kube-system', user: 'dave' });
   });
 
   it('gets ConfigMaps by short name, with label selectors, in another namespace', async () => {
