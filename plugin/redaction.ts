@@ -26,3 +26,8 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   // Longest first, so a secret containing another is hidden whole.
   return [...secrets].sort((a, b) => b.length - a.length).reduce((out, secret) => (secret.length >= MIN_SECRET_LENGTH ? out.split(secret).join(REDACTED) : out), text);
 }
+
+/** The same runtime, with `secrets` hidden from everything it prints. */
+export function redactingRuntime<R extends { stdout(text: string): void; stderr(text: string): void }>(runtime: R, secrets: () => readonly string[]): R {
+  return { ...runtime, stdout: (text: string) => runtime.stdout(redactSecrets(text, secrets())), stderr: (text: string) => runtime.stderr(redactSecrets(text, secrets())) };
+}

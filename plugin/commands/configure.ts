@@ -7,6 +7,7 @@ import { connect } from '../kube-client.js';
 import { ACCESS_KEY_SECRET_NAME, planConfigure, planFromFile, type ConfigureRequest, type RegistryEdit, type RegistrySelector } from '../configure-edit.js';
 import { CONFIGMAP_NAME, ConflictError, configMapWithData, readConfigMap, storeSecrets, writeConfigMap } from '../configuration-store.js';
 import { render } from '../output.js';
+import { redactingRuntime, secretValuesIn } from '../redaction.js';
 import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
 
 export interface ConfigureArgs extends GlobalArgs {
@@ -158,7 +159,10 @@ function sameData(a: Record<string, string> | undefined, b: Record<string, strin
   return [...keys].every((key) => left[key] === b[key]);
 }
 
-export async function runConfigure(args: ConfigureArgs, runtime: Runtime): Promise<ExitCode> {
+export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): Promise<ExitCode> {
+  // Every secret met on the way: the one given, plain-text ones in the file or the ConfigMap.
+  const secrets: string[] = [];
+  const runtime = redactingRuntime(plainRuntime, () => secrets);
   const fromFile = args['from-file'];
   if (fromFile !== undefined) {
     const mixed = editFlags.filter((flag) => args[flag] !== undefined);
@@ -176,10 +180,14 @@ export async function runConfigure(args: ConfigureArgs, runtime: Runtime): Promi
       throw new UsageError(`Cannot read --from-file ${fromFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
     }
   }
+  if (fileText !== undefined) secrets.push(...secretValuesIn({ file: fileText }));
   const request = fileText === undefined ? await requestFromArgs(args, runtime) : undefined;
+  const given = request?.registry?.action === 'upsert' ? request.registry.fields.accessKeySecret : undefined;
+  if (given) secrets.push(given.trim());
 
   const client = connect(connectionFlags(args), runtime.env);
   const current = await readConfigMap(client);
+  secrets.push(...secretValuesIn(current?.data ?? {}));
   const plan = fileText !== undefined ? planFromFile(fileText) : planConfigure(current?.data ?? {}, request!);
   const source = fromFile === '-' ? 'stdin' : fromFile;
   if (!plan.ok) {

@@ -167,6 +167,23 @@ describe('configure through the binary', () => {
     expect(storedConfigMap(h.api)?.metadata.resourceVersion).toBe(before);
   });
 
+  test('a rejected file with a plain-text secret never shows the secret', async () => {
+    const file = join(h.dir, 'acr.yaml');
+    const texts = [
+      'data:\n  acr-registry-info: |\n    - instanceId: ""\n      customAccessKey: "LTAIid"\n      customAccessKeySecret: "Broken-File-Secret-55"\n     regionId: cn-hangzhou\n',
+      'data:\n  acr-registry-info: |\n    - instanceId: ""\n      customAccessKey: "LTAIid"\n      customAccessKeySecret: Broken-File-Secret-55: x\n',
+      'data:\n  acr-registry-info: |\n    - customAccessKeySecret: "Broken-File-Secret-55"\n',
+    ];
+    for (const text of texts) {
+      writeFileSync(file, text);
+      const result = await h.run(['configure', '--from-file', file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error \(/);
+      expect(result.stdout + result.stderr).not.toContain('Broken-File-Secret-55');
+    }
+    expect(storedConfigMap(h.api)).toBeUndefined();
+  });
+
   test('--from-file - reads the whole data from stdin and says which keys it removes', async () => {
     h.api.seed(configMap({ 'service-account': 'default', 'notify-email': 'ops@example.com' }));
     const result = await h.run(['configure', '--from-file', '-'], { stdin: 'service-account: "default,ci"\n' });
