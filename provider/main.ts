@@ -77,14 +77,15 @@ async function main(): Promise<number> {
   return outcome.exitCode;
 }
 
+// Exit as soon as the answer is written: output is written synchronously, and
+// an HTTP keep-alive socket left open by a cloud client must not hold the
+// kubelet's pull for seconds.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     // Only the error's class and code: an unexpected error's message could quote anything.
     const what = error instanceof Error ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}` : typeof error;
     writeAll(2, `${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );
