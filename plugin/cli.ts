@@ -58,7 +58,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
         y
           .positional('shell', { choices: completionShells, demandOption: true })
           .example('$0 completion kubectl > ~/.local/bin/kubectl_complete-acr && chmod +x ~/.local/bin/kubectl_complete-acr', 'Let kubectl complete `kubectl acr …`')
-          .example('source <($0 completion bash)', 'Complete kubectl-acr itself in bash') as Argv<{ shell: CompletionShell }>,
+          .example('source <(kubectl-acr completion bash)', 'Complete kubectl-acr itself in bash') as Argv<{ shell: CompletionShell }>,
       (args) => {
         runtime.stdout(completionScript(args.shell));
         setExit(exitCodes.ok);
@@ -67,7 +67,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
     .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')
     .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check', 'Explain how a pull of this image gets credentials')
-    .demandCommand(1, 'Name a command: configure, status or credentials.')
+    .demandCommand(1, 'Name a command: configure, status, credentials or install.')
     .recommendCommands()
     .strict()
     .help()

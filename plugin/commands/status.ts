@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { formatProblem } from '../../provider/problem.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { ACCESS_KEY_SECRET_NAME } from '../configure-edit.js';
-import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type ConfigMapObject, type SecretObject } from '../configuration-store.js';
+import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../redaction.js';
 import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
@@ -40,7 +40,7 @@ async function listOrNote<T extends KubeObject>(client: KubeClient, path: string
 async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Promise<ClusterSnapshot> {
   const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
   const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods] = await Promise.all([
-    readConfigMap(client) as Promise<ConfigMapObject | undefined>,
+    readConfigMap(client),
     client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME)).catch((error: unknown) => {
       if (error instanceof KubeApiError && error.status === 403) return undefined;
       throw error;
