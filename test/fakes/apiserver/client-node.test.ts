@@ -106,6 +106,20 @@ describe('fake apiserver through @kubernetes/client-node', () => {
     expect(api.get('configmaps', 'default', 'cfg').data).toEqual({ v: '2' });
   });
 
+  it('beforeNext lets a test slip a concurrent change in before a write, which then meets 409', async () => {
+    api.seed({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'default' }, imagePullSecrets: [{ name: 'theirs' }] });
+    const read = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+    api.beforeNext({ verb: 'update', resource: 'sa', name: 'default' }, () => {
+      const current = api.get('sa', 'default', 'default');
+      api.seed({ ...current, imagePullSecrets: [...current.imagePullSecrets, { name: 'someone-else' }] });
+    });
+    const write = () => core.replaceNamespacedServiceAccount({ name: 'default', namespace: 'default', body: { ...read, imagePullSecrets: [...read.imagePullSecrets!, { name: 'acr' }] } });
+    expect((await failure(write())).status.reason).toBe('Conflict');
+    const reread = await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+    await core.replaceNamespacedServiceAccount({ name: 'default', namespace: 'default', body: { ...reread, imagePullSecrets: [...reread.imagePullSecrets!, { name: 'acr' }] } });
+    expect(api.get('sa', 'default', 'default').imagePullSecrets).toEqual([{ name: 'theirs' }, { name: 'someone-else' }, { name: 'acr' }]);
+  });
+
   it('generates names and turns Secret stringData into base64 data', async () => {
     const secret = await core.createNamespacedSecret({ namespace: 'default', body: { metadata: { generateName: 'pull-' }, stringData: { token: 'abc' }, data: { other: 'eA==' } } });
     expect(secret.metadata?.name).toMatch(/^pull-[a-z0-9]{5}$/);

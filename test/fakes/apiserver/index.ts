@@ -6,10 +6,10 @@ import { writeFileAtomic } from '../../../provider/atomic-file.js';
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { resourceByName, resourceForObject, resourceTypes, type ResourceType } from './resources.js';
 import { requestVerbs } from './routes.js';
-import { createHandler, type DenyRule, type RequestRecord, type ServerState } from './server.js';
+import { createHandler, type DenyRule, type RequestRecord, type RequestRule, type ServerState } from './server.js';
 import { Store, type KubeObject } from './store.js';
 
-export type { DenyRule, RequestRecord } from './server.js';
+export type { DenyRule, RequestRecord, RequestRule } from './server.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
 
 export interface FakeApiserverOptions {
@@ -35,6 +35,11 @@ export interface FakeApiserver {
   /** Requests matching every field given get 403 Forbidden. Discovery is never denied. */
   deny(rule: DenyRule): void;
   clearDenies(): void;
+  /**
+   * Runs `action` once, just before the next request matching `rule` is
+   * served: seed a concurrent change there and the request meets a real 409.
+   */
+  beforeNext(rule: RequestRule, action: () => void): void;
   requests: RequestRecord[];
   close(): Promise<void>;
 }
@@ -45,6 +50,14 @@ function resource(name: string): ResourceType {
   return type;
 }
 
+/** A rule naming a verb or resource that never occurs would silently match nothing. */
+function checkedRule(method: string, rule: RequestRule): RequestRule {
+  if (rule.verb !== undefined && !(requestVerbs as readonly string[]).includes(rule.verb)) {
+    throw new Error(`fake apiserver: ${method}: unknown verb "${rule.verb}"; known: ${requestVerbs.join(', ')}`);
+  }
+  return rule.resource === undefined ? rule : { ...rule, resource: resource(rule.resource).plural };
+}
+
 const initialNamespaces = ['default', 'kube-system', 'kube-public'];
 
 export async function startFakeApiserver(options: FakeApiserverOptions = {}): Promise<FakeApiserver> {
@@ -53,7 +66,7 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
   const namespaces = resource('namespaces');
   for (const name of initialNamespaces) store.seed(namespaces, { metadata: { name } });
 
-  const state: ServerState = { store, denies: [], requests: [], watches: new Set(), serverAddress: () => address, now };
+  const state: ServerState = { store, denies: [], hooks: [], requests: [], watches: new Set(), serverAddress: () => address, now };
   const server = createServer(createHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,9 +104,10 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
       return store.list(resource(name), namespace);
     },
     deny(rule) {
-      // A rule naming a verb or resource that never occurs would silently deny nothing.
-      if (rule.verb !== undefined && !(requestVerbs as readonly string[]).includes(rule.verb)) throw new Error(`fake apiserver: deny: unknown verb "${rule.verb}"; known: ${requestVerbs.join(', ')}`);
-      state.denies.push(rule.resource === undefined ? rule : { ...rule, resource: resource(rule.resource).plural });
+      state.denies.push(checkedRule('deny', rule));
+    },
+    beforeNext(rule, action) {
+      state.hooks.push({ rule: checkedRule('beforeNext', rule), action });
     },
     clearDenies() {
       state.denies.length = 0;

@@ -13,12 +13,20 @@ import type { KubeObject, Store, StoreResult, WriteOptions } from './store.js';
 import { asTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 
-export interface DenyRule {
+/** Which requests a rule applies to: every field given must match. */
+export interface RequestRule {
   verb?: string;
   resource?: string;
   namespace?: string;
   name?: string;
   user?: string;
+}
+export type DenyRule = RequestRule;
+
+/** Something a test does just before a matching request is served, once. */
+export interface RequestHook {
+  rule: RequestRule;
+  action: () => void;
 }
 
 export interface RequestRecord {
@@ -36,6 +44,7 @@ export interface RequestRecord {
 export interface ServerState {
   store: Store;
   denies: DenyRule[];
+  hooks: RequestHook[];
   requests: RequestRecord[];
   /** Ends the open watch streams when the server closes. */
   watches: Set<() => void>;
@@ -63,15 +72,18 @@ interface Attributes {
   name: string | undefined;
 }
 
-function denied(rules: DenyRule[], attributes: Attributes, user: string): boolean {
-  return rules.some(
-    (r) =>
-      (r.verb === undefined || r.verb === attributes.verb) &&
-      (r.resource === undefined || r.resource === attributes.resource) &&
-      (r.namespace === undefined || r.namespace === attributes.namespace) &&
-      (r.name === undefined || r.name === attributes.name) &&
-      (r.user === undefined || r.user === user),
+function matches(r: RequestRule, attributes: Attributes, user: string): boolean {
+  return (
+    (r.verb === undefined || r.verb === attributes.verb) &&
+    (r.resource === undefined || r.resource === attributes.resource) &&
+    (r.namespace === undefined || r.namespace === attributes.namespace) &&
+    (r.name === undefined || r.name === attributes.name) &&
+    (r.user === undefined || r.user === user)
   );
+}
+
+function denied(rules: DenyRule[], attributes: Attributes, user: string): boolean {
+  return rules.some((r) => matches(r, attributes, user));
 }
 
 /** A SelfSubjectAccessReview answered from the deny rules: everything not denied is allowed. */
@@ -156,6 +168,8 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
       const resourceRoute = routed.route;
       const text = await readBody(request);
       const attributes = { verb: resourceRoute.verb, resource: resourceRoute.type.plural, namespace: resourceRoute.namespace, name: resourceRoute.name };
+      const hook = state.hooks.findIndex((h) => matches(h.rule, attributes, user));
+      if (hook >= 0) state.hooks.splice(hook, 1)[0]!.action();
       if (denied(state.denies, attributes, user)) {
         return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
       }
