@@ -151,3 +151,20 @@ async function runFromNode(args: string[]) {
   // No kubeconfig at all: the command must not need the cluster.
   return runBinary('kubectl-acr', args, { env: { ...env, HOME: h.dir } });
 }
+
+test('off cloud: the AccessKey in ALIBABA_CLOUD_ACCESS_KEY_* is the node identity; without it the metadata failure is explained', async () => {
+  cloud.metadata.down = true;
+  cloud.addAccessKey({ accessKeyId: 'LTAIenv', accessKeySecret: 'Env-Secret-Value-2718', principal: WORKER });
+  const image = `${ENTERPRISE_HOST}/team/app`;
+  const withKey = await credentials([image, '--region', 'cn-hangzhou'], { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIenv', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'Env-Secret-Value-2718' });
+  expect(withKey.code, withKey.stdout).toBe(0);
+  expect(withKey.stdout).toContain('signed in as accessKey LTAIenv');
+  expect(withKey.stdout + withKey.stderr).not.toContain('Env-Secret-Value-2718');
+
+  const without = await credentials([image, '--region', 'cn-hangzhou', '-o', 'json']);
+  expect(without.code).toBe(1);
+  const failed = JSON.parse(without.stdout).steps.find((s: { outcome: string }) => s.outcome === 'failed');
+  expect(failed.step).toBe(`instance named myreg`);
+  expect(failed.code).toMatch(/^Metadata/);
+  expect(failed.fix.length).toBeGreaterThan(10);
+});
