@@ -120,11 +120,12 @@ function parseBody(bytes: Buffer, contentType: string, type: ResourceType): { ok
     return decoded.ok ? decoded : { ok: false, error: { code: 415, reason: 'UnsupportedMediaType', message: decoded.message } };
   }
   const text = bytes.toString('utf8');
+  const yaml = /yaml/.test(contentType);
   try {
-    const yaml = /yaml/.test(contentType);
     return { ok: true, value: text.trim() === '' ? undefined : yaml ? parseYaml(text) : JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, error: badRequest(`the body of the request was in an unknown format: ${(error as Error).message}`) };
+  } catch {
+    // The parsers quote the input in their messages, and the input may be a Secret.
+    return { ok: false, error: badRequest(`the body of the request is not valid ${yaml ? 'YAML' : 'JSON'}`) };
   }
 }
 
@@ -166,7 +167,7 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
       if (routed.kind === 'unknown') return fail({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
       if (routed.kind === 'method-not-allowed') return fail({ code: 405, reason: 'MethodNotAllowed', message: `the server does not allow this method on the requested resource` });
       const resourceRoute = routed.route;
-      const text = await readBody(request);
+      const bytes = await readBody(request);
       const attributes = { verb: resourceRoute.verb, resource: resourceRoute.type.plural, namespace: resourceRoute.namespace, name: resourceRoute.name };
       const hook = state.hooks.findIndex((h) => matches(h.rule, attributes, user));
       if (hook >= 0) state.hooks.splice(hook, 1)[0]!.action();
@@ -174,7 +175,7 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
         return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
       }
       const contentType = request.headers['content-type'] ?? 'application/json';
-      const body = parseBody(text, contentType, resourceRoute.type);
+      const body = parseBody(bytes, contentType, resourceRoute.type);
       if (!body.ok) return fail(body.error);
       if (resourceRoute.type.review) return review(state.denies, body.value, user);
       const reply = serveResource(state, resourceRoute, url.searchParams, contentType, request.headers.accept, body.value, response);
