@@ -396,9 +396,8 @@ export const coldPath: ColdPath = async (input) => {
   const host = classifyHost(input.image.host);
   const store = openCacheStore(input.options.cacheDir, { writeFileAtomic, ensureDirectory });
   const prepared = store.prepare();
-  if (!prepared.ok) {
-    input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
-  }
+  if (prepared.ok) store.prune(input.now());
+  else input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
   const configuration = loadConfiguration(input, store);
   if (!configuration.ok) return failed(input, store, { ...configuration.failure, host: host.host });
   const { config, notes } = configuration.value;

@@ -11,7 +11,7 @@
 // fast non-cryptographic hash of the key; the key itself is stored in the
 // file and compared on read, so a collision (even a crafted one) is a miss,
 // never another key's token.
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Bump when a stored shape changes: older files are then misses, not misreads. */
@@ -62,7 +62,17 @@ export interface CacheStore extends CacheReader {
   write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite;
   /** Creates the directory 0700 (or tightens it); an error when that is impossible, e.g. read-only. */
   prepare(): CacheWrite;
+  /**
+   * Removes what no run will read again: entries untouched for two days
+   * (every entry expires within one; a new configuration file leaves its old
+   * decisions behind) and temp files of writers killed an hour ago or more.
+   * The last valid configuration stays whatever its age.
+   */
+  prune(now: number): void;
 }
+
+const PRUNE_ENTRIES_AFTER_MS = 2 * 24 * 60 * 60 * 1000;
+const PRUNE_TEMP_AFTER_MS = 60 * 60 * 1000;
 
 /** provider/atomic-file.ts, passed in by the cold path. */
 export interface FileWriter {
@@ -102,6 +112,23 @@ export function openCacheStore(dir: string, files: FileWriter): CacheStore {
         return { ok: true };
       } catch (error) {
         return { ok: false, error: error as NodeJS.ErrnoException };
+      }
+    },
+    prune(now: number): void {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        if (name.startsWith('configuration.')) continue;
+        const temporary = name.startsWith('.') || name.endsWith('.stale');
+        try {
+          if (now - statSync(join(dir, name)).mtimeMs > (temporary ? PRUNE_TEMP_AFTER_MS : PRUNE_ENTRIES_AFTER_MS)) unlinkSync(join(dir, name));
+        } catch {
+          // Gone already, or not ours to remove: pruning is best effort.
+        }
       }
     },
     prepare(): CacheWrite {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,28 @@ describe('openCacheStore', () => {
     const store = openCacheStore(join(blocker, 'cache'), files);
     expect(store.prepare()).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
     expect(store.write('token', ['k'], TOKEN)).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
+  });
+});
+
+describe('prune', () => {
+  it('removes entries untouched for two days and temp files older than an hour; keeps the rest and the last valid configuration', () => {
+    const store = openCacheStore(root, files);
+    const now = Date.now();
+    const age = (name: string, ms: number) => {
+      writeFileSync(join(root, name), '{}');
+      const at = new Date(now - ms);
+      utimesSync(join(root, name), at, at);
+    };
+    const hour = 60 * 60 * 1000;
+    age('decision.old.json', 49 * hour);
+    age('decision.recent.json', 47 * hour);
+    age('token.x.lock', 49 * hour);
+    age('configuration.lastvalid.json', 400 * hour);
+    age('.token.a.json.1.2.tmp', 2 * hour);
+    age('.token.b.json.1.2.tmp', 10 * 60 * 1000);
+    age('token.c.lock.1.2.stale', 2 * hour);
+    store.prune(now);
+    expect(readdirSync(root).sort()).toEqual(['.token.b.json.1.2.tmp', 'configuration.lastvalid.json', 'decision.recent.json']);
   });
 });
 
