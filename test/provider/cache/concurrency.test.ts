@@ -3,10 +3,10 @@
 // cold cache. They must make one token request between them, survive a holder
 // killed mid-flight, and never let a torn file or an unusable cache crash them.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPath } from '../../support/binaries.js';
+import { binaryPath, type RunResult } from '../../support/binaries.js';
 import { lastIssuedPassword, parseResponse, requestFor, startNode, WORKER_PRINCIPAL, type Node } from '../e2e/harness.js';
 
 let node: Node;
@@ -39,6 +39,48 @@ async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '']);
   await new Promise((resolve) => child.on('exit', resolve));
   return child.pid!;
+}
+
+interface ReadOnly {
+  /** Runs the provider with the cache directory read-only. */
+  wrap(args: string[]): { file: string; args: string[] };
+  restore(): void;
+}
+
+/**
+ * A cache directory the provider cannot write. Root ignores file modes, so as
+ * root the directory is bind-mounted read-only in a private mount namespace
+ * (the provider sees EROFS); otherwise its modes are taken away (EACCES).
+ */
+async function readOnlyCache(dir: string): Promise<ReadOnly> {
+  const provider = binaryPath('acr-credential-provider');
+  if (process.getuid?.() === 0) {
+    return {
+      wrap: (args) => ({ file: 'unshare', args: ['--mount', 'sh', '-c', 'mount --bind -o ro "$0" "$0" && exec "$@"', dir, provider, ...args] }),
+      restore: () => undefined,
+    };
+  }
+  const files = readdirSync(dir).map((name) => join(dir, name));
+  for (const file of files) chmodSync(file, 0o400);
+  chmodSync(dir, 0o500);
+  return {
+    wrap: (args) => ({ file: provider, args }),
+    restore: () => chmodSync(dir, 0o700),
+  };
+}
+
+function runReadOnly(readOnly: ReadOnly, stdin: string): Promise<RunResult> {
+  const { file, args } = readOnly.wrap(['--config', node.configPath, '--cache-dir', node.cacheDir]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...node.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
 }
 
 describe('concurrent cold invocations', () => {
@@ -116,6 +158,22 @@ describe('damaged or unusable cache', () => {
     const response = parseResponse(await node.pull(IMAGE));
     expect(response.auth[HOST]?.password).toBe(lastIssuedPassword(node.fake));
     expect(node.fake.count('GetAuthorizationToken')).toBe(2);
+  });
+
+  it('a read-only cache: a hit still answers from it, a miss still answers (without caching, with a warning)', async () => {
+    node.fake.allowPersonal('cn-hangzhou', [WORKER_PRINCIPAL]);
+    const warm = parseResponse(await node.pull(IMAGE));
+    const readOnly = await readOnlyCache(node.cacheDir);
+    try {
+      const hit = await runReadOnly(readOnly, requestFor(IMAGE));
+      expect(parseResponse(hit).auth[HOST]).toEqual(warm.auth[HOST]);
+      const miss = await runReadOnly(readOnly, requestFor('registry.cn-hangzhou.aliyuncs.com/team/app'));
+      expect(parseResponse(miss).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
+      expect(miss.stderr).toMatch(/warning: cannot cache the token .*(EROFS|EACCES)/);
+      expect(node.fake.count('GetAuthorizationToken')).toBe(1);
+    } finally {
+      readOnly.restore();
+    }
   });
 
   it('an unusable cache directory still answers, with a warning on stderr', async () => {
