@@ -258,17 +258,23 @@ interface Workload {
   podSpec: Record<string, any>;
 }
 
+/** Owners status reads directly; pods of other controllers (StatefulSet, Job, …) stand for their owner. */
+const LISTED_OWNERS = new Set(['ReplicaSet', 'DaemonSet']);
+
 function workloads(snapshot: ClusterSnapshot): Workload[] {
-  const all = [
-    ...snapshot.deployments.map((o) => ({ ...o, kind: 'Deployment' })),
-    ...snapshot.daemonSets.map((o) => ({ ...o, kind: 'DaemonSet' })),
-    // Pods created by a controller are reported through their controller.
-    ...snapshot.pods.filter((pod) => !(pod.metadata.ownerReferences?.length)).map((o) => ({ ...o, kind: 'Pod' })),
-  ];
-  return all.flatMap((object) => {
-    const podSpec = podSpecOf(object);
-    return podSpec ? [{ kind: object.kind, namespace: namespaceOf(object), name: name(object), podSpec }] : [];
-  });
+  const controllers = [
+    ...snapshot.deployments.map((object) => ({ kind: 'Deployment', object, podSpec: podSpecOf({ ...object, kind: 'Deployment' }) })),
+    ...snapshot.daemonSets.map((object) => ({ kind: 'DaemonSet', object, podSpec: podSpecOf({ ...object, kind: 'DaemonSet' }) })),
+  ].flatMap(({ kind, object, podSpec }) => (podSpec ? [{ kind, namespace: namespaceOf(object), name: name(object), podSpec }] : []));
+  const byOwner = new Map<string, Workload>();
+  for (const pod of snapshot.pods) {
+    const owner = pod.metadata.ownerReferences?.[0];
+    if (owner && LISTED_OWNERS.has(owner.kind)) continue;
+    const workload = owner ? { kind: owner.kind, namespace: namespaceOf(pod), name: owner.name, podSpec: spec(pod) } : { kind: 'Pod', namespace: namespaceOf(pod), name: name(pod), podSpec: spec(pod) };
+    const key = `${workload.kind}/${workload.namespace}/${workload.name}`;
+    if (!byOwner.has(key)) byOwner.set(key, workload);
+  }
+  return [...controllers, ...byOwner.values()];
 }
 
 function imagesOf(podSpec: Record<string, any>): string[] {

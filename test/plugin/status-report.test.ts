@@ -120,6 +120,24 @@ describe('status verdicts', () => {
       codes: ['service-account-not-covered'],
     },
     {
+      name: 'pods of other controllers stand for their owner, once',
+      snapshot: snapshot({
+        data: healthyData,
+        nodeSetupPods: [],
+        deployments: [helperDeployment(true)],
+        pullSecrets: [pullSecret('default', 'acr-credential-abc')],
+        serviceAccounts: [serviceAccount('default', 'default', ['acr-credential-abc'])],
+        pods: [0, 1].map((i) => ({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: `db-${i}`, namespace: 'default', ownerReferences: [{ kind: 'StatefulSet', name: 'db' }] },
+          spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: acrImage }] },
+        })),
+      }),
+      health: 'problems',
+      codes: ['service-account-not-covered'],
+    },
+    {
       name: 'workloads do not matter where the provider runs on every node',
       snapshot: snapshot({
         data: healthyData,
@@ -186,6 +204,18 @@ describe('status report content', () => {
     const report = buildStatusReport(snapshot({ data: { 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "abcdefgh"\n' } }));
     expect(report.problems.find((p) => p.code === 'plaintext-secret')?.fix).toContain('kubectl acr configure --move-inline-secrets');
     expect(JSON.stringify(report)).not.toContain('abcdefgh');
+  });
+
+  test('a StatefulSet is named in the problem, not its pods', () => {
+    const report = buildStatusReport(
+      snapshot({
+        data: healthyData,
+        nodeSetupPods: [],
+        deployments: [helperDeployment(true)],
+        pods: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'default', ownerReferences: [{ kind: 'StatefulSet', name: 'db' }] }, spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: acrImage }] } }],
+      }),
+    );
+    expect(report.problems.find((p) => p.code === 'service-account-not-covered')?.message).toContain('StatefulSet default/db');
   });
 
   test('nodes: ready, not ready and missing provider pods', () => {
