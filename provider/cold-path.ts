@@ -21,7 +21,7 @@ import { formatProblem, type Problem } from './problem.js';
 import type { ColdPath, ColdPathInput, ColdPathResult, Failed } from './provide-credentials.js';
 import { formatFailure, type ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from './registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type Lookup, type TokenTarget } from './registry-resolution.js';
+import { instanceKey, resolveRegistry, type Facts, type Lookup, type Resolution, type TokenTarget } from './registry-resolution.js';
 import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
 import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
 
@@ -50,7 +50,6 @@ interface StoredConfiguration {
 function isStoredConfiguration(value: unknown): value is StoredConfiguration {
   return typeof value === 'object' && value !== null && typeof (value as StoredConfiguration).text === 'string';
 }
-
 
 function lastValidKey(configPath: string): string[] {
   return ['last-valid', configPath];
@@ -133,6 +132,12 @@ function describeTarget(target: TokenTarget): string {
 // ---------------------------------------------------------------------------
 // The cloud, with the run's caches in front of it.
 
+interface MutableFacts extends Facts {
+  nodeRegion?: string | undefined;
+  instanceDomains: Map<string, readonly string[]>;
+  instanceIds: Map<string, string | null>;
+}
+
 interface Session {
   input: ColdPathInput;
   store: CacheStore;
@@ -144,7 +149,8 @@ interface Session {
   secrets: Set<string>;
   /** Credentials per identity key, fetched once per run. */
   credentials: Map<string, Promise<CloudCredentials>>;
-  nodeRegion: string | undefined;
+  /** What the look-ups of this run found out. */
+  facts: MutableFacts;
 }
 
 interface StoredCredentials {
@@ -190,7 +196,7 @@ function credentialsFor(session: Session, entry: RegistryEntry | undefined, regi
   if (!pending) {
     const context: CredentialContext = {
       cloud: session.cloud,
-      defaultRegion: session.nodeRegion ?? region,
+      defaultRegion: session.facts.nodeRegion ?? region,
       secretsDir: join(session.input.options.configDir, 'secrets'),
       rrsaTokenFile: session.input.options.rrsaTokenFile,
       nodeCredentials: () => nodeCredentials(session),
@@ -205,67 +211,74 @@ function credentialsFor(session: Session, entry: RegistryEntry | undefined, regi
   return pending;
 }
 
-interface StoredLookup {
-  value: string | string[];
+/** A look-up's answer as cached: an instance id, a region, or an instance's domains. */
+interface StoredLookup<T> {
+  value: T;
   expiresAt: number;
 }
 
-function isStoredLookup(value: unknown): value is StoredLookup {
-  const v = value as Partial<StoredLookup> | null;
-  return typeof v === 'object' && v !== null && typeof v.expiresAt === 'number'
-    && (typeof v.value === 'string' || (Array.isArray(v.value) && v.value.every((d) => typeof d === 'string')));
+function isStoredText(value: unknown): value is StoredLookup<string> {
+  const v = value as Partial<StoredLookup<unknown>> | null;
+  return typeof v === 'object' && v !== null && typeof v.expiresAt === 'number' && typeof v.value === 'string';
 }
 
-/** A look-up from the cache (a day) or from the cloud; returns when its answer stops being trusted. */
-async function lookUp(session: Session, lookup: Lookup, facts: MutableFacts): Promise<number> {
+function isStoredList(value: unknown): value is StoredLookup<string[]> {
+  const v = value as Partial<StoredLookup<unknown>> | null;
+  return typeof v === 'object' && v !== null && typeof v.expiresAt === 'number' && Array.isArray(v.value) && v.value.every((d) => typeof d === 'string');
+}
+
+/** A cached answer still in date, else a fresh one from `fetch` (cached unless undefined: "not found" may change any minute). */
+async function cachedLookup<T>(
+  session: Session,
+  key: string[],
+  accept: (value: unknown) => value is StoredLookup<NonNullable<T>>,
+  fetch: () => Promise<T>,
+): Promise<StoredLookup<T>> {
+  const { store, input } = session;
+  const stored = store.read('lookup', key, accept);
+  if (stored && stored.expiresAt > input.now()) return stored;
+  const fresh = { value: await fetch(), expiresAt: input.now() + DAY_MS };
+  if (fresh.value !== undefined) store.write('lookup', key, fresh);
+  return fresh;
+}
+
+/** Does one look-up (from the cache for a day) into the run's facts; returns when its answer stops being trusted. */
+async function lookUp(session: Session, lookup: Lookup): Promise<number> {
   const { now, env } = session.input;
-  const { store } = session;
-  if (lookup.kind === 'node-region') {
-    facts.nodeRegion = await nodeRegion(session);
-    session.nodeRegion = facts.nodeRegion;
-    return now() + DAY_MS;
-  }
-  const key = [lookup.kind, lookup.region, lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName, env['ACR_PROVIDER_CR_ENDPOINT'] ?? ''];
-  const stored = store.read('lookup', key, isStoredLookup);
-  let found: StoredLookup | undefined = stored && stored.expiresAt > now() ? stored : undefined;
-  if (!found) {
-    if (lookup.kind === 'instance-domains') {
-      const credentials = await credentialsFor(session, lookup.entry, lookup.region);
-      const domains = await listInstanceDomains(credentials, lookup.instanceId, lookup.region, session.cloud);
-      found = { value: domains.map((d) => d.domain), expiresAt: now() + DAY_MS };
-    } else {
-      const credentials = await credentialsFor(session, undefined, lookup.region);
-      const instances = await listInstances(credentials, lookup.region, session.cloud, lookup.instanceName);
-      // Not found is not cached: the instance may be created, or the role granted, any minute.
-      if (instances[0] === undefined) {
-        facts.instanceIds.set(instanceKey(lookup.region, lookup.instanceName), null);
-        return now() + DAY_MS;
-      }
-      found = { value: instances[0].instanceId, expiresAt: now() + DAY_MS };
+  const { facts } = session;
+  const endpoint = env['ACR_PROVIDER_CR_ENDPOINT'] ?? '';
+  switch (lookup.kind) {
+    case 'node-region':
+      facts.nodeRegion = await nodeRegion(session);
+      return now() + DAY_MS;
+    case 'instance-domains': {
+      const found = await cachedLookup(session, [lookup.kind, lookup.region, lookup.instanceId, endpoint], isStoredList, async () => {
+        const credentials = await credentialsFor(session, lookup.entry, lookup.region);
+        const domains = await listInstanceDomains(credentials, lookup.instanceId, lookup.region, session.cloud);
+        return domains.map((d) => d.domain);
+      });
+      facts.instanceDomains.set(instanceKey(lookup.region, lookup.instanceId), found.value);
+      return found.expiresAt;
     }
-    store.write('lookup', key, found);
+    case 'instance-by-name': {
+      const found = await cachedLookup(session, [lookup.kind, lookup.region, lookup.instanceName, endpoint], isStoredText, async () => {
+        const credentials = await credentialsFor(session, undefined, lookup.region);
+        const instances = await listInstances(credentials, lookup.region, session.cloud, lookup.instanceName);
+        return instances[0]?.instanceId;
+      });
+      facts.instanceIds.set(instanceKey(lookup.region, lookup.instanceName), found.value ?? null);
+      return found.expiresAt;
+    }
   }
-  if (lookup.kind === 'instance-domains') {
-    facts.instanceDomains.set(instanceKey(lookup.region, lookup.instanceId), [found.value].flat());
-  } else {
-    facts.instanceIds.set(instanceKey(lookup.region, lookup.instanceName), typeof found.value === 'string' ? found.value : null);
-  }
-  return found.expiresAt;
 }
 
 /** --region, else the metadata service (cached), else — off Alibaba Cloud — the image host's region. */
 async function nodeRegion(session: Session): Promise<string> {
-  const { now, env, logger } = session.input;
-  const { store } = session;
+  const { env, logger } = session.input;
   const hostRegion = session.host.kind === 'other' ? undefined : session.host.region;
   if (environmentCredentials(env) && hostRegion) return hostRegion;
-  const key = ['node-region', session.metadata.baseUrl];
-  const stored = store.read('lookup', key, isStoredLookup);
-  if (stored && stored.expiresAt > now() && typeof stored.value === 'string') return stored.value;
   try {
-    const region = await fetchNodeRegion(session.metadata);
-    store.write('lookup', key, { value: region, expiresAt: now() + DAY_MS } satisfies StoredLookup);
-    return region;
+    return (await cachedLookup(session, ['node-region', session.metadata.baseUrl], isStoredText, () => fetchNodeRegion(session.metadata))).value;
   } catch (error) {
     if (!(error instanceof CloudError) || hostRegion === undefined) throw error;
     logger.log('info', `the node's region is unknown (${error.failure.code}); using ${hostRegion} from the image host. Pass --region to avoid the metadata call.`);
@@ -285,12 +298,6 @@ async function fetchToken(session: Session, target: TokenTarget, entry: Registry
 
 // ---------------------------------------------------------------------------
 
-interface MutableFacts extends Facts {
-  nodeRegion?: string | undefined;
-  instanceDomains: Map<string, readonly string[]>;
-  instanceIds: Map<string, string | null>;
-}
-
 function failureFrom(error: unknown, host: string, instance: string | undefined, identity: string | undefined): ProviderFailure {
   if (error instanceof CloudError) {
     const f = error.failure;
@@ -300,71 +307,82 @@ function failureFrom(error: unknown, host: string, instance: string | undefined,
   return { exitCode: 1, host, instance, identity, code: 'InternalError', message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-async function decide(session: Session, notes: string[]): Promise<ColdPathResult> {
-  const { input, config, host, store } = session;
-  const { now, env, logger } = input;
-  const facts: MutableFacts = { nodeRegion: input.options.region, instanceDomains: new Map(), instanceIds: new Map() };
-  let validUntil = now() + DAY_MS;
+type Settled = Exclude<Resolution, { kind: 'lookup' }>;
 
+/** Resolves the host, doing the look-ups it asks for; with the time its answer stops being trusted. */
+async function settle(session: Session): Promise<{ ok: true; resolution: Settled; validUntil: number } | { ok: false; result: ColdPathResult }> {
+  let validUntil = session.input.now() + DAY_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
-    const resolution = resolveRegistry(host, config.registries, facts);
-    if (resolution.kind === 'lookup') {
-      try {
-        validUntil = Math.min(validUntil, await lookUp(session, resolution.lookup, facts));
-      } catch (error) {
-        return failedIn(session, await lookupFailure(session, resolution.lookup, error));
-      }
-      continue;
+    const resolution = resolveRegistry(session.host, session.config.registries, session.facts);
+    if (resolution.kind !== 'lookup') return { ok: true, resolution, validUntil };
+    try {
+      validUntil = Math.min(validUntil, await lookUp(session, resolution.lookup));
+    } catch (error) {
+      return { ok: false, result: failedIn(session, await lookupFailure(session, resolution.lookup, error)) };
     }
-    if (resolution.kind === 'unknown-instance') {
+  }
+  return { ok: false, result: failedIn(session, { exitCode: 1, host: session.host.host, code: 'InternalError', message: 'the registry resolution did not settle' }) };
+}
+
+async function decide(session: Session, notes: string[]): Promise<ColdPathResult> {
+  const { input, host, store } = session;
+  const settled = await settle(session);
+  if (!settled.ok) return settled.result;
+  const { resolution, validUntil } = settled;
+  switch (resolution.kind) {
+    case 'unknown-instance':
       return failedIn(session, {
         exitCode: 1,
         host: host.host,
         instance: `${resolution.instanceName} (${resolution.region})`,
-        identity: identityLabel(undefined, env),
+        identity: identityLabel(undefined, input.env),
         code: 'InstanceNotFound',
         message: `no Enterprise Edition instance named ${resolution.instanceName} in ${resolution.region} is visible to the node's identity`,
         fix: `add the instance to acr-registry-info (instanceId, regionId, and assumeRoleARN or customAccessKey if it belongs to another account), or grant the node's RAM role cr:ListInstance, cr:ListInstanceEndpoint, cr:GetAuthorizationToken and cr:PullRepository`,
       });
-    }
-    if (resolution.kind === 'not-served') {
-      logger.log('debug', `${host.host} is neither an ACR registry nor a configured domain: answering without credentials`);
+    case 'not-served': {
+      input.logger.log('debug', `acr-credential-provider: ${host.host} is neither an ACR registry nor a configured domain: answering without credentials`);
       const decision = { kind: 'not-served' as const, validUntil, notes };
       store.write('decision', input.decisionKey, decision);
       return { ok: true, kind: 'not-served', decision };
     }
-
-    const { target, entry, authHosts } = resolution;
-    const tokenKey = ['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)];
-    const threshold = config.expiringThresholdSeconds;
-    const decision = { kind: 'token' as const, tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
-    const freshToken = () => {
-      const token = store.read('token', tokenKey, isCachedToken);
-      return token && isFresh(token, threshold, now()) ? token : undefined;
-    };
-    let fetched: CachedToken;
-    try {
-      fetched = await singleFlight(store.lockPath('token', tokenKey), {
-        ready: freshToken,
-        produce: async () => {
-          const token = await fetchToken(session, target, entry);
-          const written = store.write('token', tokenKey, token);
-          if (!written.ok) logger.log('warn', `acr-credential-provider: warning: cannot cache the token in ${store.dir} (${written.error.code ?? 'error'}); every pull will fetch a new one`);
-          return token;
-        },
-        onUnavailable: (error) => logger.log('warn', `acr-credential-provider: warning: cannot lock in ${store.dir} (${error.code ?? 'error'}); fetching without coordination`),
-      });
-    } catch (error) {
-      const identity = (await settledIdentity(session, entry)) ?? identityLabel(entry, env);
-      return failedIn(session, failureFrom(error, host.host, describeTarget(target), identity));
-    }
-    if (!isFresh(fetched, threshold, now())) {
-      logger.log('warn', `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`);
-    }
-    store.write('decision', input.decisionKey, decision);
-    return { ok: true, kind: 'token', decision, token: fetched };
+    case 'registry':
+      return answerWithToken(session, resolution, validUntil, notes);
   }
-  return failedIn(session, { exitCode: 1, host: host.host, code: 'InternalError', message: 'the registry resolution did not settle' });
+}
+
+/** The token for a resolved registry: from the cache, or fetched by one process per token key. */
+async function answerWithToken(session: Session, resolution: Extract<Resolution, { kind: 'registry' }>, validUntil: number, notes: string[]): Promise<ColdPathResult> {
+  const { input, config, host, store } = session;
+  const { now, env, logger } = input;
+  const { target, entry, authHosts } = resolution;
+  const tokenKey = ['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)];
+  const threshold = config.expiringThresholdSeconds;
+  let token: CachedToken;
+  try {
+    token = await singleFlight(store.lockPath('token', tokenKey), {
+      ready: () => {
+        const cached = store.read('token', tokenKey, isCachedToken);
+        return cached && isFresh(cached, threshold, now()) ? cached : undefined;
+      },
+      produce: async () => {
+        const fetched = await fetchToken(session, target, entry);
+        const written = store.write('token', tokenKey, fetched);
+        if (!written.ok) logger.log('warn', `acr-credential-provider: warning: cannot cache the token in ${store.dir} (${written.error.code ?? 'error'}); every pull will fetch a new one`);
+        return fetched;
+      },
+      onUnavailable: (error) => logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'}); fetching without coordination`),
+    });
+  } catch (error) {
+    const identity = (await settledIdentity(session, entry)) ?? identityLabel(entry, env);
+    return failedIn(session, failureFrom(error, host.host, describeTarget(target), identity));
+  }
+  if (!isFresh(token, threshold, now())) {
+    logger.log('warn', `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`);
+  }
+  const decision = { kind: 'token' as const, tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
+  store.write('decision', input.decisionKey, decision);
+  return { ok: true, kind: 'token', decision, token };
 }
 
 async function lookupFailure(session: Session, lookup: Lookup, error: unknown): Promise<ProviderFailure> {
@@ -419,7 +437,7 @@ export const coldPath: ColdPath = async (input) => {
     metadata: { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget },
     secrets: new Set(config.registries.flatMap((e) => (e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : []))),
     credentials: new Map(),
-    nodeRegion: input.options.region,
+    facts: { nodeRegion: input.options.region, instanceDomains: new Map(), instanceIds: new Map() },
   };
 
   // A bug must still end in one line naming the registry, not a stack trace.
