@@ -197,6 +197,24 @@ describe('other identities (scenario 4 and RRSA)', () => {
     expect(result.stderr).not.toContain('puller-secret-value-1');
   });
 
+  it('accepts the Traditional Chinese documentation example verbatim (notify-email without a space, // comments, data: wrapper)', async () => {
+    node.writeConfig(`data:
+    service-account: "default"
+    watch-namespace: "all"
+    expiring-threshold: "15m"
+    notify-email:"c*@aliyuncs.com"
+    acr-registry-info: |
+      - instanceId: ""
+        customAccessKey: "LTAI-puller" // 此處填寫已創建的RAM用戶的AccessKey ID。
+        customAccessKeySecret: "puller-secret-value-3" // 此處填寫已創建的RAM用戶的AccessKey Secret。
+`);
+    node.fake.addAccessKey({ accessKeyId: 'LTAI-puller', accessKeySecret: 'puller-secret-value-3', principal: 'user/puller' });
+    node.fake.allowPersonal('cn-hangzhou', ['user/puller']);
+    const result = await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app', { args: ['--region', 'cn-hangzhou'] });
+    expect(parseResponse(result).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
+    expect(node.fake.issuedTokens()[0]?.principal).toBe('user/puller');
+  });
+
   it('reads customAccessKeySecretRef from the mirrored Secret file', async () => {
     node.writeConfig(`acr-registry-info: |
   - instanceId: "cri-acme"
