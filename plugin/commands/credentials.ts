@@ -69,11 +69,11 @@ interface LoadedConfiguration {
 }
 
 /** The cluster's Secret keys as files, as node-setup mirrors them, in a private temporary directory. */
-function materializeSecret(secret: SecretObject | undefined): { dir: string | undefined; values: string[]; cleanup: () => void } {
-  if (!secret?.data) return { dir: undefined, values: [], cleanup: () => undefined };
+function materializeSecret(secret: SecretObject | undefined): { dir: string; values: string[]; cleanup: () => void } {
+  // Always a fresh private directory: a missing key must not be found in a path someone else could create.
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-acr-secrets-'));
   const values: string[] = [];
-  for (const [key, encoded] of Object.entries(secret.data)) {
+  for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
     const value = Buffer.from(encoded, 'base64').toString('utf8');
     values.push(value.trim());
     writeFileAtomic(join(dir, key), value);
@@ -112,8 +112,7 @@ async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promi
   return {
     parsed,
     source,
-    // A missing directory makes the chain report the Secret key as missing, with its fix.
-    secretsDir: files.dir ?? join(tmpdir(), 'kubectl-acr-no-secret'),
+    secretsDir: files.dir,
     inlineSecrets: [...secretValuesIn(configMap?.data ?? {}), ...files.values],
     secretState,
     cleanup: files.cleanup,
