@@ -72,7 +72,7 @@ function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<Load
       if (parsed.ok) return { ok: true, value: { config: parsed.config, notes: [] } };
       return { ok: false, failure: { exitCode: 2, message: `the default configuration is invalid: ${describeProblems(parsed.problems, 'default')}` } };
     }
-    return fallBack(input, store, [`cannot read ${options.configPath} (${code ?? 'error'})`]);
+    return fallBack(input, store, `cannot read ${options.configPath} (${code ?? 'error'})`, `let the provider (root on the node) read ${options.configPath}`);
   }
   const parsed = parseConfigurationFile(text);
   if (parsed.ok) {
@@ -81,23 +81,24 @@ function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<Load
     if (stored?.text !== text) store.write('configuration', lastValidKey(options.configPath), { text } satisfies StoredConfiguration);
     return { ok: true, value: { config: parsed.config, notes: [] } };
   }
-  return fallBack(input, store, [describeProblems(parsed.problems, options.configPath)]);
+  // Each problem carries its own fix.
+  return fallBack(input, store, describeProblems(parsed.problems, options.configPath), undefined);
 }
 
-function fallBack(input: ColdPathInput, store: CacheStore, reasons: string[]): Loaded<LoadedConfiguration> {
+function fallBack(input: ColdPathInput, store: CacheStore, reason: string, fix: string | undefined): Loaded<LoadedConfiguration> {
   const { options } = input;
   const stored = store.read('configuration', lastValidKey(options.configPath), isStoredConfiguration);
   const parsed = stored ? parseConfigurationFile(stored.text) : undefined;
   if (parsed?.ok) {
-    const note = `acr-credential-provider: warning: the configuration ${options.configPath} is invalid, using the last valid one: ${reasons.join('; ')}`;
+    const note = `acr-credential-provider: warning: the configuration ${options.configPath} is invalid, using the last valid one: ${reason}`;
     return { ok: true, value: { config: parsed.config, notes: [note] } };
   }
   return {
     ok: false,
     failure: {
       exitCode: 2,
-      message: `the configuration ${options.configPath} is invalid and there is no last valid one to use: ${reasons.join('; ')}`,
-      fix: 'correct the acr-configuration ConfigMap (kubectl acr status shows each problem with its line)',
+      message: `the configuration ${options.configPath} is invalid and there is no last valid one to use: ${reason}`,
+      fix,
     },
   };
 }
