@@ -95,6 +95,18 @@ describe('concurrent cold invocations', () => {
     expect(readdirSync(node.cacheDir).filter((name) => name.endsWith('.lock'))).toEqual([]);
   }, 120_000);
 
+  it('two hosts of one instance at once (public and VPC): still one GetAuthorizationToken, shared through the token lock', async () => {
+    const vpc = 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com';
+    node.writeConfig(`acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST},${vpc}\n`);
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => node.pull(`${i % 2 ? HOST : vpc}/team/app-${i}`)));
+    expect(node.fake.count('GetAuthorizationToken')).toBe(1);
+    const password = lastIssuedPassword(node.fake);
+    for (const result of results) {
+      const auth = parseResponse(result).auth;
+      expect([auth[HOST]?.password, auth[vpc]?.password]).toEqual([password, password]);
+    }
+  }, 120_000);
+
   it('32 at once while the instance refuses the node: one GetAuthorizationToken, all 32 report its failure', async () => {
     node.fake.addInstance({
       instanceId: 'cri-acme',
