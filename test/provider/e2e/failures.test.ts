@@ -124,6 +124,37 @@ describe('ACR and STS failures', () => {
     expect(line).toMatch(/Fix: .*trust policy/);
   });
 
+  it('a secret-ref whose mirrored file is missing names the file and how to store the secret', async () => {
+    node.writeConfig(`acr-registry-info: |
+  - instanceId: cri-acme
+    regionId: cn-hangzhou
+    domains: acme-registry.cn-hangzhou.cr.aliyuncs.com
+    customAccessKey: LTAI-puller
+    customAccessKeySecretRef: puller
+`);
+    const line = expectFailureLine(await node.pull(ACME_IMAGE));
+    expect(line).toContain('code SecretFileMissing');
+    expect(line).toContain('secrets/puller');
+    expect(line).toContain('LTAI-puller');
+    expect(node.fake.requests).toEqual([]);
+  });
+
+  it('RRSA without its token file names the file', async () => {
+    node.writeConfig(`rrsa: |
+  enable: true
+acr-registry-info: |
+  - instanceId: cri-acme
+    regionId: cn-hangzhou
+    domains: acme-registry.cn-hangzhou.cr.aliyuncs.com
+    rrsaRoleARN: acs:ram::1111:role/a-user-role
+    rrsaOIDCProviderRoleARN: acs:ram::1111:oidc-provider/ack-rrsa-c1
+`);
+    const line = expectFailureLine(await node.pull(ACME_IMAGE));
+    expect(line).toContain('code OidcTokenFileMissing');
+    expect(line).toContain('rrsa/token');
+    expect(line).toContain('acs:ram::1111:role/a-user-role');
+  });
+
   it('Throttling then success: retried inside the budget, answers', async () => {
     node.writeConfig(ACME_CONFIG);
     addAcme([WORKER_PRINCIPAL]);
