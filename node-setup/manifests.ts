@@ -5,7 +5,7 @@
 // The pod needs no Kubernetes API access: the kubelet mounts the ConfigMap,
 // the Secret and the RRSA token for it. So the ServiceAccount has no role
 // bindings and its API token is not mounted; the minimal RBAC is none.
-import { SECRETS_NAME } from './mirror.js';
+import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
 
 export const NODE_SETUP_NAME = 'acr-node-setup';
 export const IMAGE_PLACEHOLDER = 'acr-node-setup';
@@ -89,7 +89,7 @@ export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: M
           volumes: [
             { name: 'host', hostPath: { path: '/', type: 'Directory' } },
             { name: 'acr-configuration', configMap: { name: 'acr-configuration', optional: true } },
-            { name: 'acr-configuration-secrets', secret: { secretName: SECRETS_NAME, optional: true } },
+            { name: 'acr-configuration-secrets', secret: { secretName: CONFIGURATION_SECRETS_NAME, optional: true } },
             { name: 'rrsa-token', projected: { sources: [{ serviceAccountToken: { audience: 'sts.aliyuncs.com', expirationSeconds: 3600, path: 'rrsa' } }] } },
             { name: 'state', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
           ],

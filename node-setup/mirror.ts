@@ -7,13 +7,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfigurationData } from '../provider/acr-configuration.js';
-import type { AcrConfiguration } from '../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration-model.js';
 import type { Problem } from '../provider/problem.js';
 import { classifyHost } from '../provider/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
 import { ACR_CONFIGURATION_FILE, ACR_DIR, ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
 
-export const SECRETS_NAME = 'acr-configuration-secrets';
 
 export interface MirrorSources {
   /** The ConfigMap acr-configuration mounted as a directory of key files. */
@@ -53,7 +52,7 @@ export function renderMirroredConfiguration(data: Record<string, string>): strin
 
 /** Secret keys the configuration references (customAccessKeySecretRef). */
 export function referencedSecretKeys(config: AcrConfiguration): string[] {
-  const keys = config.registries.flatMap((r) => (r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.secretName] : []));
+  const keys = config.registries.flatMap((r) => (r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.key] : []));
   return [...new Set(keys)].sort();
 }
 
@@ -78,7 +77,7 @@ export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources)
   const keys = referencedSecretKeys(parsed.config);
   const missing = keys.filter((key) => secretData[key] === undefined);
   const problems = missing.map((key) =>
-    problem('missing-secret-key', `customAccessKeySecretRef \`${key}\` names a key that Secret kube-system/${SECRETS_NAME} does not have.`, `Add it: \`kubectl acr configure --access-key-id <id> --access-key-secret-stdin\`, or create key \`${key}\` in Secret kube-system/${SECRETS_NAME}.`),
+    problem('missing-secret-key', `customAccessKeySecretRef \`${key}\` names a key that Secret kube-system/${CONFIGURATION_SECRETS_NAME} does not have.`, `Add it: \`kubectl acr configure --access-key-id <id> --access-key-secret-stdin\`, or create key \`${key}\` in Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`),
   );
   const token = parsed.config.rrsaEnabled ? readToken(sources.rrsaTokenFile) : undefined;
   if (parsed.config.rrsaEnabled && token === undefined) {

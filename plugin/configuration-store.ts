@@ -3,7 +3,7 @@
 // on: a concurrent edit is reported, never overwritten.
 
 import { KubeApiError, resourcePath, type KubeClient, type KubeObject } from './kube-client.js';
-import { ACCESS_KEY_SECRET_NAME } from './configure-edit.js';
+import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
 
 export const CONFIGMAP_NAMESPACE = 'kube-system';
 export const CONFIGMAP_NAME = 'acr-configuration';
@@ -61,15 +61,15 @@ export function configMapWithData(current: ConfigMapObject | undefined, data: Re
 /** Adds or replaces keys of the AccessKey Secret; other keys stay. */
 export async function storeSecrets(client: KubeClient, values: Record<string, string>, dryRun: boolean): Promise<void> {
   const encoded = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
-  const path = resourcePath(secretsResource, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME);
+  const path = resourcePath(secretsResource, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME);
   const current = await client.get<SecretObject>(path);
-  await conditional(ACCESS_KEY_SECRET_NAME, () => {
+  await conditional(CONFIGURATION_SECRETS_NAME, () => {
     if (current) return client.update(path, { ...current, data: { ...(current.data ?? {}), ...encoded } }, { dryRun });
     const secret: SecretObject = {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
-      metadata: { name: ACCESS_KEY_SECRET_NAME, namespace: CONFIGMAP_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      metadata: { name: CONFIGURATION_SECRETS_NAME, namespace: CONFIGMAP_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
       data: encoded,
     };
     return client.create(resourcePath(secretsResource, CONFIGMAP_NAMESPACE), secret, { dryRun });

@@ -5,11 +5,8 @@
 // write something the provider rejects.
 
 import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo } from '../provider/acr-configuration.js';
-import type { AcrConfiguration, CredentialSource, RegistryEntry, WebhookConfiguration } from '../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type CredentialSource, type RegistryEntry, type WebhookConfiguration } from '../provider/configuration-model.js';
 import type { Problem } from '../provider/problem.js';
-
-/** The one Secret in kube-system that holds every AccessKey secret configure stores. */
-export const ACCESS_KEY_SECRET_NAME = 'acr-configuration-secrets';
 
 /** Which registry entry a command addresses: an Enterprise instance, or the Personal Edition of a region. */
 export type RegistrySelector =
@@ -54,7 +51,7 @@ export interface ConfigureRequest {
 export interface ConfigureChange {
   /** The complete ConfigMap data to write. */
   data: Record<string, string>;
-  /** Secret key → secret value to store in ACCESS_KEY_SECRET_NAME before the ConfigMap is written. */
+  /** Secret key → secret value to store in CONFIGURATION_SECRETS_NAME before the ConfigMap is written. */
   secrets: Record<string, string>;
   /** Warnings the new data still has (none of them new, for flag edits). */
   warnings: Problem[];
@@ -150,7 +147,7 @@ function editCredentials(entry: RegistryEntry, fields: RegistryFieldEdits, secre
     }
     const key = accessKeySecretKey(selectorOf(entry));
     secrets[key] = fields.accessKeySecret.trim();
-    return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', secretName: key } };
+    return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', key } };
   }
   if (touchesRrsa) {
     const before = current.kind === 'rrsa' ? current : undefined;
@@ -178,7 +175,7 @@ function moveInlineSecrets(entries: RegistryEntry[], secrets: Record<string, str
     if (credentials.kind !== 'access-key' || credentials.secret.kind !== 'inline' || credentials.inlineSecret === undefined) return entry;
     const key = accessKeySecretKey(selectorOf(entry));
     secrets[key] = credentials.inlineSecret;
-    return { ...entry, credentials: { kind: 'access-key', accessKeyId: credentials.accessKeyId, secret: { kind: 'secret-ref', secretName: key } } };
+    return { ...entry, credentials: { kind: 'access-key', accessKeyId: credentials.accessKeyId, secret: { kind: 'secret-ref', key } } };
   });
 }
 
@@ -289,7 +286,7 @@ export function planConfigure(current: Record<string, string>, request: Configur
     if (hasInlineSecret(entries)) {
       registriesEdited = true;
       entries = moveInlineSecrets(entries, secrets);
-      notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${ACCESS_KEY_SECRET_NAME}.`);
+      notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`);
     } else if (request.moveInlineSecrets) {
       notes.push('No plain-text customAccessKeySecret to move.');
     }
@@ -321,7 +318,7 @@ export function planFromFile(text: string): ConfigureResult {
   const fieldsDropped = parsed.problems.some((p) => p.key === 'acr-registry-info' && p.code === 'unknown-field');
   if (!config.registriesDefaulted && !fieldsDropped) {
     const entries = moveInlineSecrets(config.registries, secrets);
-    if (Object.keys(secrets).length > 0) notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${ACCESS_KEY_SECRET_NAME}.`);
+    if (Object.keys(secrets).length > 0) notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`);
     data['acr-registry-info'] = renderRegistryInfo(entries);
   } else if (fieldsDropped) {
     // Rendering would silently drop the unknown fields: keep the user's text and its warnings.

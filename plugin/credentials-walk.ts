@@ -80,7 +80,7 @@ function describeSource(entry: RegistryEntry | undefined): string {
     case 'node':
       return "node's identity (ALIBABA_CLOUD_ACCESS_KEY_* or the ECS RAM role)";
     case 'access-key':
-      return `AccessKey ${c.accessKeyId} (${c.secret.kind === 'secret-ref' ? `secret from Secret key ${c.secret.secretName}` : 'secret in plain text in the ConfigMap'})`;
+      return `AccessKey ${c.accessKeyId} (${c.secret.kind === 'secret-ref' ? `secret from Secret key ${c.secret.key}` : 'secret in plain text in the ConfigMap'})`;
     case 'rrsa':
       return `RRSA: AssumeRoleWithOIDC of ${c.roleArn} via ${c.oidcProviderArn}`;
   }
@@ -200,7 +200,7 @@ async function fetchToken(
     const c = entry?.credentials;
     const missing = error instanceof CloudError && error.failure.code === 'SecretFileMissing' && c?.kind === 'access-key' && c.secret.kind === 'secret-ref';
     if (missing && entry && deps.explainMissingSecret && c.secret.kind === 'secret-ref') {
-      const { detail, fix } = deps.explainMissingSecret(entry, c.secret.secretName);
+      const { detail, fix } = deps.explainMissingSecret(entry, c.secret.key);
       steps.push({ step: sourceStep, outcome: 'failed', detail: `SecretFileMissing: ${detail}`, code: 'SecretFileMissing', fix });
     } else {
       steps.push(failedStep(sourceStep, error));

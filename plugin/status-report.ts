@@ -8,7 +8,7 @@ import type { AcrConfiguration, NameSelection, RegistryEntry } from '../provider
 import { parseImageReference } from '../provider/image-reference.js';
 import type { Problem } from '../provider/problem.js';
 import { classifyHost } from '../provider/registry-host.js';
-import { ACCESS_KEY_SECRET_NAME } from './configure-edit.js';
+import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
 import type { KubeObject } from './kube-client.js';
 import type { NodeSetupState } from './commands/install.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, type ConfigMapObject, type SecretObject } from './configuration-store.js';
@@ -133,7 +133,7 @@ function credentialText(entry: RegistryEntry): string {
       return `RRSA role ${c.roleArn}`;
     case 'access-key':
       return c.secret.kind === 'secret-ref'
-        ? `AccessKey ${c.accessKeyId} (Secret kube-system/${ACCESS_KEY_SECRET_NAME}, key ${c.secret.secretName})`
+        ? `AccessKey ${c.accessKeyId} (Secret kube-system/${CONFIGURATION_SECRETS_NAME}, key ${c.secret.key})`
         : `AccessKey ${c.accessKeyId} (secret in plain text in the ConfigMap)`;
   }
 }
@@ -342,14 +342,14 @@ function clusterProblems(config: AcrConfiguration, snapshot: ClusterSnapshot, no
   for (const entry of config.registries) {
     const c = entry.credentials;
     if (c.kind !== 'access-key' || c.secret.kind !== 'secret-ref') continue;
-    const key = c.secret.secretName;
+    const key = c.secret.key;
     if (snapshot.accessKeySecret?.data?.[key] !== undefined) continue;
     const select = entry.edition === 'enterprise' ? `--instance-id ${entry.instanceId}` : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
     problems.push({
       severity: 'error',
       code: 'access-key-secret-missing',
       key: 'acr-registry-info',
-      message: `Registry entry ${entry.index + 1} refers to key \`${key}\` of the Secret kube-system/${ACCESS_KEY_SECRET_NAME}, which ${snapshot.accessKeySecret ? 'has no such key' : 'does not exist'}.`,
+      message: `Registry entry ${entry.index + 1} refers to key \`${key}\` of the Secret kube-system/${CONFIGURATION_SECRETS_NAME}, which ${snapshot.accessKeySecret ? 'has no such key' : 'does not exist'}.`,
       fix: `Store the secret again: \`kubectl acr configure ${select} --access-key-id ${c.accessKeyId} --access-key-secret-stdin\`.`,
     });
   }

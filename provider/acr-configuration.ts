@@ -12,7 +12,7 @@ import { closestName } from './configuration-suggest.js';
 import { parseGoDuration } from './go-duration.js';
 import { defaultRegistryEntry, parseRegistryInfo } from './registry-info.js';
 
-export { ACCESS_KEY_SECRET_KEY, renderRegistryInfo } from './registry-info.js';
+export { renderRegistryInfo } from './registry-info.js';
 
 export type ParseResult =
   | { ok: true; config: AcrConfiguration; problems: Problem[] } // problems: warnings only

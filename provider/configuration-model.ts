@@ -3,10 +3,18 @@
 // provider, kubectl-acr, node-setup — works from these types, never from the
 // raw strings.
 
-/** Where a secret value lives. `file` is a path the node-setup mirror wrote (0600). */
+/**
+ * The one Secret (in kube-system) that holds AccessKey secrets. A registry
+ * entry's `customAccessKeySecretRef` names a key of it; the DaemonSet mounts
+ * it and node-setup mirrors each key to `<config dir>/secrets/<key>` (0600),
+ * so neither the ConfigMap nor any RBAC rule ever exposes the value.
+ */
+export const CONFIGURATION_SECRETS_NAME = 'acr-configuration-secrets';
+
+/** Where an AccessKey secret lives. */
 export type SecretSource =
   | { kind: 'inline' } // plain text in the ConfigMap: works, but reported as a risk
-  | { kind: 'secret-ref'; secretName: string }; // a Secret in kube-system, key `access-key-secret`
+  | { kind: 'secret-ref'; key: string }; // a key of the Secret CONFIGURATION_SECRETS_NAME
 
 /** How a registry entry obtains Alibaba Cloud credentials before any `assumeRoleARN`. */
 export type CredentialSource =

@@ -53,7 +53,7 @@ async function baseCredentials(entry: RegistryEntry, region: string, ctx: Creden
     case 'access-key': {
       let secret: string;
       if (source.secret.kind === 'secret-ref') {
-        secret = await readSecretFile(join(ctx.secretsDir, source.secret.secretName), 'ReadAccessKeySecret', 'SecretFileMissing', source.accessKeyId);
+        secret = await readSecretFile(join(ctx.secretsDir, source.secret.key), 'ReadAccessKeySecret', 'SecretFileMissing', source.accessKeyId);
       } else if (source.inlineSecret !== undefined && source.inlineSecret !== '') {
         secret = source.inlineSecret;
       } else {

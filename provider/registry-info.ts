@@ -3,7 +3,7 @@
 
 import { isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
 import type { Problem } from './problem.js';
-import type { CredentialSource, RegistryEntry } from './configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME, type CredentialSource, type RegistryEntry } from './configuration-model.js';
 import { parseEntryLine, shownKey, type Position, type SourceLine } from './configuration-lines.js';
 import { parseYaml, scalarText } from './configuration-yaml.js';
 import { closestName } from './configuration-suggest.js';
@@ -24,8 +24,6 @@ export const REGISTRY_FIELDS = [
 ] as const;
 type RegistryField = (typeof REGISTRY_FIELDS)[number];
 
-/** The key, in the kube-system Secret named by `customAccessKeySecretRef`, that holds the AccessKey secret. */
-export const ACCESS_KEY_SECRET_KEY = 'access-key-secret';
 const DEFAULT_EXPIRE_SECONDS = 3600;
 const MIN_EXPIRE_SECONDS = 900;
 const MAX_EXPIRE_SECONDS = 43200;
@@ -153,7 +151,8 @@ const REGION_ID = /^[a-z]{2,}(-[a-z]+)+(-\d+)?$/;
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@-]+$/i;
 const OIDC_PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[\w.@-]+$/i;
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+// What Kubernetes accepts as a Secret data key.
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 // The documentation's own placeholders: the docs must still load, but each one is flagged.
 const PLACEHOLDER_INSTANCE_IDS = new Set(['cri-instanceId']);
 const PLACEHOLDER_ARN = /^(acs:ram::(\.\*|\*|x+|[a-z]+):[\w-]+\/.+|[a-z]User\w*ARN)$/i;
@@ -252,7 +251,7 @@ function credentialSource(
 ): CredentialSource | undefined {
   const accessKeyId = text('customAccessKey');
   const inlineSecret = text('customAccessKeySecret');
-  const secretName = text('customAccessKeySecretRef');
+  const secretKey = text('customAccessKeySecretRef');
   const rrsaRoleArn = text('rrsaRoleARN');
   const oidcProviderArn = text('rrsaOIDCProviderRoleARN');
   const at = (field: RegistryField): Position | undefined => fields.get(field)?.at;
@@ -261,24 +260,24 @@ function credentialSource(
     return undefined;
   };
 
-  const usesAccessKey = accessKeyId !== undefined || inlineSecret !== undefined || secretName !== undefined;
+  const usesAccessKey = accessKeyId !== undefined || inlineSecret !== undefined || secretKey !== undefined;
   const usesRrsa = rrsaRoleArn !== undefined || oidcProviderArn !== undefined;
   if (usesAccessKey && usesRrsa) {
     problems.push(problem('error', 'conflicting-credentials', at(rrsaRoleArn !== undefined ? 'rrsaRoleARN' : 'rrsaOIDCProviderRoleARN'), 'One registry entry sets both an AccessKey and RRSA roles; only one credential source can be used.', 'Keep either `customAccessKey`/`customAccessKeySecret` or `rrsaRoleARN`/`rrsaOIDCProviderRoleARN`.'));
     return undefined;
   }
   if (usesAccessKey) {
-    if (inlineSecret !== undefined && secretName !== undefined) {
+    if (inlineSecret !== undefined && secretKey !== undefined) {
       problems.push(problem('error', 'conflicting-credentials', at('customAccessKeySecretRef'), 'Both `customAccessKeySecret` and `customAccessKeySecretRef` are set.', 'Remove `customAccessKeySecret` and keep the secret only in the referenced Secret.'));
       return undefined;
     }
     if (accessKeyId === undefined) return missing(inlineSecret !== undefined ? 'customAccessKeySecret' : 'customAccessKeySecretRef', 'customAccessKey', 'Add `customAccessKey: "<AccessKey ID>"` to the same entry.');
-    if (secretName !== undefined) {
-      if (!SECRET_NAME.test(secretName)) {
-        problems.push(problem('error', 'invalid-secret-name', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretName}\` is not a valid Secret name.`, `Use the name of a Secret in kube-system holding the key \`${ACCESS_KEY_SECRET_KEY}\`: lower-case letters, digits, \`-\` and \`.\`.`));
+    if (secretKey !== undefined) {
+      if (!SECRET_KEY.test(secretKey) || secretKey === '.' || secretKey === '..') {
+        problems.push(problem('error', 'invalid-secret-key', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretKey}\` is not a valid key of the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`, `Name a key of that Secret (letters, digits, \`-\`, \`_\` and \`.\`), e.g. the one \`kubectl acr configure --access-key-id … --access-key-secret-stdin\` creates.`));
         return undefined;
       }
-      return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', secretName } };
+      return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', key: secretKey } };
     }
     if (inlineSecret === undefined) return missing('customAccessKey', 'customAccessKeySecret', 'Store the secret with `kubectl acr configure --access-key-id <id> --access-key-secret-stdin`, or add `customAccessKeySecretRef`.');
     problems.push(
@@ -325,7 +324,7 @@ export function renderRegistryInfo(entries: RegistryEntry[]): string {
       const credentials = entry.credentials;
       if (credentials.kind === 'access-key') {
         field('customAccessKey', credentials.accessKeyId);
-        if (credentials.secret.kind === 'secret-ref') field('customAccessKeySecretRef', credentials.secret.secretName);
+        if (credentials.secret.kind === 'secret-ref') field('customAccessKeySecretRef', credentials.secret.key);
         else field('customAccessKeySecret', credentials.inlineSecret);
       } else if (credentials.kind === 'rrsa') {
         field('rrsaRoleARN', credentials.roleArn);

@@ -4,7 +4,8 @@
 import type { Argv } from 'yargs';
 import { formatProblem, type Problem } from '../../provider/problem.js';
 import { connect } from '../kube-client.js';
-import { ACCESS_KEY_SECRET_NAME, planConfigure, planFromFile, type ConfigureRequest, type RegistryEdit, type RegistrySelector } from '../configure-edit.js';
+import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration-model.js';
+import { planConfigure, planFromFile, type ConfigureRequest, type RegistryEdit, type RegistrySelector } from '../configure-edit.js';
 import { CONFIGMAP_NAME, ConflictError, configMapWithData, readConfigMap, storeSecrets, writeConfigMap } from '../configuration-store.js';
 import { render } from '../output.js';
 import { redactingRuntime, secretValuesIn } from '../redaction.js';
@@ -220,7 +221,7 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   if (args.output === 'json' || args.output === 'yaml') {
     runtime.stdout(render(args.output, result, () => ''));
   } else {
-    if (hasSecrets) runtime.stdout(`secret/${ACCESS_KEY_SECRET_NAME} configured${suffix}\n`);
+    if (hasSecrets) runtime.stdout(`secret/${CONFIGURATION_SECRETS_NAME} configured${suffix}\n`);
     const verb = !changed ? 'unchanged' : current ? 'configured' : 'created';
     runtime.stdout(`configmap/${CONFIGMAP_NAME} ${verb}${suffix}\n`);
   }

@@ -16,7 +16,7 @@ import type { AcrToken } from '../../provider/cloud/cr-client.js';
 import type { CredentialContext } from '../../provider/credential-chain.js';
 import type { RegistryEntry } from '../../provider/configuration-model.js';
 import { formatProblem } from '../../provider/problem.js';
-import { ACCESS_KEY_SECRET_NAME } from '../configure-edit.js';
+import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration-model.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { walkCredentials, type Walk } from '../credentials-walk.js';
 import { connect, resourcePath, KubeApiError } from '../kube-client.js';
@@ -100,7 +100,7 @@ async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promi
   let secretState: LoadedConfiguration['secretState'];
   if (usesSecret) {
     try {
-      secret = await client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME));
+      secret = await client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME));
       secretState = secret ? 'read' : 'absent';
     } catch (error) {
       if (!(error instanceof KubeApiError && error.status === 403)) throw error;
@@ -131,7 +131,7 @@ function registryChecker(env: Record<string, string | undefined>) {
 }
 
 function explainMissingSecret(state: 'read' | 'absent' | 'forbidden', entry: RegistryEntry, key: string): { detail: string; fix: string } {
-  const where = `Secret ${CONFIGMAP_NAMESPACE}/${ACCESS_KEY_SECRET_NAME}`;
+  const where = `Secret ${CONFIGMAP_NAMESPACE}/${CONFIGURATION_SECRETS_NAME}`;
   const detail = { read: `${where} has no key ${key}`, absent: `${where} does not exist`, forbidden: `${where} cannot be read with your credentials` }[state];
   if (state === 'forbidden') return { detail, fix: 'Run this with a user that may get Secrets in kube-system, or on a node with --config.' };
   const select = entry.edition === 'enterprise' ? `--instance-id ${entry.instanceId}` : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;

@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { formatProblem } from '../../provider/problem.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
-import { ACCESS_KEY_SECRET_NAME } from '../configure-edit.js';
+import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration-model.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../redaction.js';
@@ -41,7 +41,7 @@ async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Pro
   const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
   const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods] = await Promise.all([
     readConfigMap(client),
-    client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, ACCESS_KEY_SECRET_NAME)).catch((error: unknown) => {
+    client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME)).catch((error: unknown) => {
       if (error instanceof KubeApiError && error.status === 403) return undefined;
       throw error;
     }),

@@ -99,7 +99,7 @@ describe('credentialsForEntry', () => {
   it('reads a secret-ref AccessKey secret from the mirrored file, trimmed', async () => {
     writeSecret(join(dir, 'secrets', 'acr-access-key'), 'custom-secret-value\n');
     const credentials = await credentialsForEntry(
-      entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }, { roleArn: ROLE_ARN, durationSeconds: 3600 }),
+      entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }, { roleArn: ROLE_ARN, durationSeconds: 3600 }),
       context(),
     );
     expect(credentials.identity).toBe(`assumed-role ${ROLE_ARN}`);
@@ -110,7 +110,7 @@ describe('credentialsForEntry', () => {
   it('names the missing secret file and the kubectl acr configure fix', async () => {
     const path = join(dir, 'secrets', 'acr-access-key');
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }), context()),
+      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }), context()),
     );
     expect(f).toMatchObject({ action: 'ReadAccessKeySecret', code: 'SecretFileMissing', retryable: false });
     expect(f.message).toContain(`ReadAccessKeySecret for ${path}: the file does not exist`);
@@ -121,7 +121,7 @@ describe('credentialsForEntry', () => {
   it('refuses an empty secret file', async () => {
     writeSecret(join(dir, 'secrets', 'acr-access-key'), '  \n');
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }), context()),
+      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }), context()),
     );
     expect(f.message).toMatch(/is empty/);
   });
@@ -144,7 +144,7 @@ describe('credentialsForEntry', () => {
   it('reports a secret path it cannot read as a file', async () => {
     mkdirSync(join(dir, 'secrets', 'a-directory'), { recursive: true });
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', secretName: 'a-directory' } }), context()),
+      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'a-directory' } }), context()),
     );
     expect(f.message).toMatch(/a-directory: the file cannot be read \(EISDIR\)/);
   });

@@ -33,7 +33,7 @@ describe('accepted with a warning', () => {
       lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: "LTAIexample" // 此處填寫已創建的RAM用戶的AccessKey ID。', '    customAccessKeySecretRef: acr-key'),
       ['slash-comment', 3, 36, '#'],
       (r) => r.config.registries[0]?.credentials,
-      { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', secretName: 'acr-key' } },
+      { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', key: 'acr-key' } },
     ],
     [
       'a // comment after an unquoted value (YAML would have kept it in the value)',
@@ -180,7 +180,7 @@ describe('refused with an error', () => {
     ['customAccessKeySecret without its key', lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKeySecret: hunter2'), ['incomplete-pair', 3, 28, 'customAccessKey']],
     ['rrsaRoleARN without the provider ARN', lines('rrsa: |', '  enable: true', 'acr-registry-info: |', '  - instanceId: ""', '    rrsaRoleARN: acs:ram::1234567890123456:role/a'), ['incomplete-pair', 5, 18, 'rrsaOIDCProviderRoleARN']],
     ['an AccessKey and RRSA in one entry', lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: k', '    customAccessKeySecretRef: s', '    rrsaRoleARN: acs:ram::1:role/a', '    rrsaOIDCProviderRoleARN: acs:ram::1:oidc-provider/p'), ['conflicting-credentials', 5, 18]],
-    ['a customAccessKeySecretRef that is no Secret name', lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', '    customAccessKeySecretRef: My_Secret'), ['invalid-secret-name', 4, 31, '`access-key-secret`']],
+    ['a customAccessKeySecretRef that is no Secret key', lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', '    customAccessKeySecretRef: my/secret'), ['invalid-secret-key', 4, 31, 'letters, digits']],
     ['both an inline secret and a Secret reference', lines('acr-registry-info: |', '  - instanceId: ""', '    customAccessKey: LTAIexample', '    customAccessKeySecret: hunter2', '    customAccessKeySecretRef: acr-key'), ['conflicting-credentials', 5, 31, 'Remove `customAccessKeySecret`']],
     ['a malformed ARN', lines('acr-registry-info: |', '  - instanceId: ""', '    assumeRoleARN: arn:aws:iam::123:role/x'), ['invalid-arn', 3, 20, 'acs:ram::<account-id>:role/<role-name>']],
     ['a domain with a scheme', lines('acr-registry-info: |', '  - instanceId: ""', '    domains: https://a.example.com'), ['invalid-domain', 3, 14, 'Remove `https://`']],

@@ -85,7 +85,7 @@ describe('registry fields valid as written', () => {
     ['- instanceId: ""\n  assumeRoleARN: acs:ram::1234567890123456:role/acr-puller\n  expireDuration: "7200"', { assumeRole: { roleArn: 'acs:ram::1234567890123456:role/acr-puller', durationSeconds: 7200 } }],
     ['- instanceId: ""\n  assumeRoleARN: acs:ram::1234567890123456:role/acr-puller\n  expireDuration: 900', { assumeRole: { roleArn: 'acs:ram::1234567890123456:role/acr-puller', durationSeconds: 900 } }],
     ['- instanceId: ""\n  assumeRoleARN: acs:ram::1234567890123456:role/acr-puller\n  expireDuration: 43200', { assumeRole: { roleArn: 'acs:ram::1234567890123456:role/acr-puller', durationSeconds: 43200 } }],
-    ['- instanceId: ""\n  customAccessKey: LTAIexample\n  customAccessKeySecretRef: acr-access-key', { credentials: { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } } }],
+    ['- instanceId: ""\n  customAccessKey: LTAIexample\n  customAccessKeySecretRef: acr-access-key', { credentials: { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', key: 'acr-access-key' } } }],
     [
       '- instanceId: cri-abc\n  rrsaRoleARN: acs:ram::1234567890123456:role/a\n  rrsaOIDCProviderRoleARN: acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee',
       { credentials: { kind: 'rrsa', roleArn: 'acs:ram::1234567890123456:role/a', oidcProviderArn: 'acs:ram::1234567890123456:oidc-provider/ack-rrsa-c0ffee' } },
@@ -99,7 +99,7 @@ describe('renderRegistryInfo', () => {
   const entries: RegistryEntry[] = [
     { edition: 'personal', index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined },
     { edition: 'enterprise', index: 1, instanceId: 'cri-abc123', regionId: 'cn-hangzhou', domains: ['a.example.com', 'b.example.com:5000'], credentials: { kind: 'node' }, assumeRole: { roleArn: 'acs:ram::1234567890123456:role/puller', durationSeconds: 7200 } },
-    { edition: 'personal', index: 2, regionId: 'ap-southeast-1', domains: undefined, credentials: { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', secretName: 'acr-access-key' } }, assumeRole: undefined },
+    { edition: 'personal', index: 2, regionId: 'ap-southeast-1', domains: undefined, credentials: { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'secret-ref', key: 'acr-access-key' } }, assumeRole: undefined },
     { edition: 'personal', index: 3, regionId: 'cn-beijing', domains: undefined, credentials: { kind: 'access-key', accessKeyId: 'LTAIexample', secret: { kind: 'inline' }, inlineSecret: 'we"ird: #secret' }, assumeRole: undefined },
     { edition: 'enterprise', index: 4, instanceId: 'cri-x', regionId: undefined, domains: undefined, credentials: { kind: 'rrsa', roleArn: 'acs:ram::1:role/a', oidcProviderArn: 'acs:ram::1:oidc-provider/p' }, assumeRole: { roleArn: 'acs:ram::2:role/b', durationSeconds: 3600 } },
   ];
