@@ -105,7 +105,7 @@ function breakLock(path: string, judged: LockHolder | undefined): void {
     return; // someone else broke it first
   }
   const moved = readHolder(aside);
-  if (judged !== undefined && moved?.nonce !== judged.nonce) {
+  if (moved?.nonce !== judged?.nonce) {
     try {
       linkSync(aside, path); // fails if yet another holder took the name: then both proceed
     } catch {
