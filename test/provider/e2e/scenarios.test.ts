@@ -32,7 +32,10 @@ function expectAuthFor(hosts: string[], response: ReturnType<typeof parseRespons
 describe('Personal Edition', () => {
   it('without a configuration file serves the Personal Edition of the node region with the node RAM role, then from the cache', async () => {
     node.fake.allowPersonal('cn-hangzhou', [WORKER_PRINCIPAL]);
-    const cold = parseResponse(await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app'));
+    const coldRun = await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app');
+    // Success is silent at the default log level: stderr is for what an operator must act on.
+    expect(coldRun.stderr).toBe('');
+    const cold = parseResponse(coldRun);
     expect(cold).toMatchObject({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Registry' });
     // 1 h token minus the default 15 min threshold, give or take the run time.
     expect(Number(cold.cacheDuration!.replace('s', ''))).toBeGreaterThan(2650);
