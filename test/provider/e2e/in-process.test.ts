@@ -102,6 +102,26 @@ describe('provideCredentials', () => {
     expect(after.response?.cacheDuration).toBe('1800s');
   });
 
+  it('NoPrivilege: exit 1 with one line naming code, request ID and identity; the next request asks again', async () => {
+    fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [] });
+    const first = await pull();
+    expect(first.exitCode).toBe(1);
+    expect(first.response).toBeUndefined();
+    expect(first.stderr).toHaveLength(1);
+    expect(first.stderr[0]).toMatch(/code NoPrivilege, request ID [0-9A-F-]{36}\]/);
+    expect(first.stderr[0]).toContain('identity role/KubernetesWorkerRole');
+    await pull();
+    expect(fake.count('GetAuthorizationToken')).toBe(2);
+  });
+
+  it('Throttling twice, then success: one answer, three attempts', async () => {
+    fake.fault('GetAuthorizationToken', { code: 'Throttling.User', times: 2 });
+    const result = await pull();
+    expect(result.exitCode).toBe(0);
+    expect(result.response?.auth[HOST]?.password).toBe(fake.issuedTokens()[0]?.password);
+    expect(fake.count('GetAuthorizationToken')).toBe(3);
+  });
+
   it('a bad image reference is exit 2 without touching the cache or the cloud', async () => {
     const result = await pull('Registry.Example.com/UPPER/case');
     expect(result.exitCode).toBe(2);
