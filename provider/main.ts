@@ -2,7 +2,7 @@
 // a CredentialProviderRequest on stdin. Kept small on purpose: a cache hit
 // must start and answer about as fast as an empty executable, so the cold
 // path (YAML, cloud clients) is loaded only on a miss.
-import { readFileSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseCli } from './provider-cli.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
@@ -54,6 +54,34 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/**
+ * Reads stdin to its end. Synchronous (no stream objects on the hot path);
+ * a descriptor someone made non-blocking answers EAGAIN until data comes:
+ * then wait a millisecond and read again.
+ */
+function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let read: number;
+    try {
+      read = readSync(0, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, read)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.kind === 'version') {
@@ -66,7 +94,7 @@ async function main(): Promise<number> {
   }
   let stdin: string;
   try {
-    stdin = readFileSync(0, 'utf8');
+    stdin = readStdin();
   } catch (error) {
     writeAll(2, `${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`);
     return 2;
