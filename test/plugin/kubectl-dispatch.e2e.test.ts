@@ -1,12 +1,12 @@
 // The real kubectl finding `kubectl-acr` on PATH: `kubectl acr …` runs the
 // built binary, with kubectl's KUBECONFIG, and its completion convention.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { binaryPath, type RunResult } from '../support/binaries.js';
+import { binaryPath, runProcess, type RunResult } from '../support/binaries.js';
 import { configMap, startHarness, type PluginHarness } from './plugin-harness.js';
 import { node, providerPod } from './cluster-objects.js';
 
@@ -26,15 +26,7 @@ afterEach(async () => {
 });
 
 function kubectl(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess('kubectl', args, { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir, ...env } });
 }
 
 test('kubectl is installed for this test', () => {

@@ -28,14 +28,15 @@ export interface RunOptions {
 }
 
 /**
- * Runs a built executable with a minimal environment: nothing from the
- * developer's shell (credentials, endpoints, KUBECONFIG) leaks into a test.
+ * Runs any program and collects its output. The environment is exactly
+ * `PATH`, `HOME` and what `options.env` adds: nothing from the developer's
+ * shell (credentials, endpoints, KUBECONFIG) leaks into a test.
  */
-export function runBinary(name: BinaryName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+export function runProcess(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(binaryPath(name), args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -48,4 +49,9 @@ export function runBinary(name: BinaryName, args: string[], options: RunOptions 
     });
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** Runs a built executable (see runProcess for the environment it gets). */
+export function runBinary(name: BinaryName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runProcess(binaryPath(name), args, options);
 }

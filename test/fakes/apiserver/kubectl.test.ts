@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runProcess, type RunResult } from '../../support/binaries.js';
 import { startFakeApiserver, type FakeApiserver } from './index.js';
 
 const kubectlBinary = process.env.KUBECTL ?? 'kubectl';
@@ -11,31 +11,14 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('fake apiserver driven by the real kubectl', () => {
   let api: FakeApiserver;
   let dir: string;
   let kubeconfig: string;
 
   /** kubectl with nothing from the developer's environment: its own HOME, cache and kubeconfig. */
-  const kubectl = (...args: string[]): Promise<Result> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(kubectlBinary, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const kubectl = (...args: string[]): Promise<RunResult> =>
+    runProcess(kubectlBinary, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env: { HOME: dir } });
 
   const manifest = (name: string, text: string): string => {
     const path = join(dir, name);
