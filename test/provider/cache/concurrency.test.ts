@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryPath, type RunResult } from '../../support/binaries.js';
+import { binaryPath, runProcess, type RunResult } from '../../support/binaries.js';
 import { lastIssuedPassword, parseResponse, requestFor, startNode, WORKER_PRINCIPAL, type Node } from '../e2e/harness.js';
 
 let node: Node;
@@ -71,16 +71,7 @@ async function readOnlyCache(dir: string): Promise<ReadOnly> {
 
 function runReadOnly(readOnly: ReadOnly, stdin: string): Promise<RunResult> {
   const { file, args } = readOnly.wrap(['--config', node.configPath, '--cache-dir', node.cacheDir]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...node.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+  return runProcess(file, args, { stdin, env: node.env });
 }
 
 describe('concurrent cold invocations', () => {
