@@ -14,7 +14,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const nodeBinary = join(root, 'node_modules', 'node', 'bin', 'node');
 const nodeVersion = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
 const dist = join(root, 'dist');
-const work = join(dist, '.build');
+const work = join(dist, `.build-${process.pid}`);
 
 export const entries = [
   // The provider's cold path is a separate bundle loaded on a cache miss, so a
