@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseConfigurationData, parseConfigurationFile } from '../../provider/acr-configuration.js';
 import type { AcrConfiguration, RegistryEntry } from '../../provider/configuration-model.js';
+import { loadableReferenceExamples, referenceExamplesDir } from '../support/reference-examples.js';
 import { accessKeySecretKey, planConfigure, planFromFile, type ConfigureRequest, type RegistryFieldEdits } from '../../plugin/configure-edit.js';
 
 const enterprise = (instanceId: string, regionId?: string) => ({ edition: 'enterprise' as const, instanceId, regionId });
@@ -203,15 +204,14 @@ function meaning(config: AcrConfiguration) {
   return { ...rest, registries: config.registries.map(entry) };
 }
 
-const referenceDir = join(import.meta.dirname, 'fixtures', 'reference');
-const referenceFiles = readdirSync(referenceDir).filter((file) => file.endsWith('.yaml'));
+const referenceFiles = loadableReferenceExamples();
 
 describe('planFromFile keeps every published configuration', () => {
   test('there is a fixture for each published example', () => {
     expect(referenceFiles.length).toBe(24);
   });
   test.each(referenceFiles)('%s', (file) => {
-    const text = readFileSync(join(referenceDir, file), 'utf8');
+    const text = readFileSync(join(referenceExamplesDir, file), 'utf8');
     const original = parseConfigurationFile(text);
     if (!original.ok) throw new Error(`${file} no longer parses`);
     const result = planFromFile(text);

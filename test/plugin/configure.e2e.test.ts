@@ -1,10 +1,11 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfigurationData, parseConfigurationFile } from '../../provider/acr-configuration.js';
+import { loadableReferenceExamples, referenceExamplesDir } from '../support/reference-examples.js';
 import { configMap, startHarness, storedConfigMap, type PluginHarness } from './plugin-harness.js';
 
 let h: PluginHarness;
@@ -249,11 +250,9 @@ test('a concurrent edit is reported, never overwritten', async () => {
   }
 });
 
-const referenceDir = join(import.meta.dirname, 'fixtures', 'reference');
-
 describe('every published configuration round-trips configure → ConfigMap → status', () => {
-  test.each(readdirSync(referenceDir).filter((f) => f.endsWith('.yaml')))('%s', async (file) => {
-    const path = join(referenceDir, file);
+  test.each(loadableReferenceExamples())('%s', async (file) => {
+    const path = join(referenceExamplesDir, file);
     const original = parseConfigurationFile(readFileSync(path, 'utf8'));
     if (!original.ok) throw new Error(`${file} does not parse`);
     const applied = await h.run(['configure', '--from-file', path]);
