@@ -71,7 +71,7 @@ async function readOnlyCache(dir: string): Promise<ReadOnly> {
 
 function runReadOnly(readOnly: ReadOnly, stdin: string): Promise<RunResult> {
   const { file, args } = readOnly.wrap(['--config', node.configPath, '--cache-dir', node.cacheDir]);
-  return runProcess(file, args, { stdin, env: node.env });
+  return runProcess(file, args, { env: node.env, stdin });
 }
 
 describe('concurrent cold invocations', () => {
