@@ -293,17 +293,6 @@ function normalize(type: ResourceType, object: KubeObject): KubeObject {
     object.spec.revisionHistoryLimit ??= 10;
     object.spec.progressDeadlineSeconds ??= 600;
   }
-  // The defaults kubectl rollout status and controllers rely on; pod template defaults are left out.
-  if (type.plural === 'daemonsets' && isObject(object.spec)) {
-    object.spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
-    object.spec.revisionHistoryLimit ??= 10;
-  }
-  if (type.plural === 'deployments' && isObject(object.spec)) {
-    object.spec.replicas ??= 1;
-    object.spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
-    object.spec.revisionHistoryLimit ??= 10;
-    object.spec.progressDeadlineSeconds ??= 600;
-  }
   if (type.plural === 'namespaces') {
     object.metadata.labels = { ...object.metadata.labels, 'kubernetes.io/metadata.name': object.metadata.name ?? '' };
     object.spec = { finalizers: ['kubernetes'], ...(isObject(object.spec) ? object.spec : {}) };
