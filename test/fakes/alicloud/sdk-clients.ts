@@ -45,9 +45,9 @@ export interface ApiResponse {
   body: Record<string, unknown>;
 }
 
-/** A CR 2018-12-01 RPC call the way a generated client would make it (parameters in the query). */
-export async function callCr(client: InstanceType<OpenApiClass>, action: string, query: Record<string, string>): Promise<ApiResponse> {
-  const params = new core.$OpenApiUtil.Params({
+/** The API description a generated CR 2018-12-01 client passes to callApi for `action`. */
+export function crParams(action: string): InstanceType<typeof core.$OpenApiUtil.Params> {
+  return new core.$OpenApiUtil.Params({
     action,
     version: '2018-12-01',
     protocol: 'HTTPS',
@@ -58,7 +58,11 @@ export async function callCr(client: InstanceType<OpenApiClass>, action: string,
     reqBodyType: 'formData',
     bodyType: 'json',
   });
-  return (await client.callApi(params, new core.$OpenApiUtil.OpenApiRequest({ query }), new RuntimeOptions({}))) as ApiResponse;
+}
+
+/** A CR 2018-12-01 RPC call the way a generated client would make it (parameters in the query). */
+export async function callCr(client: InstanceType<OpenApiClass>, action: string, query: Record<string, string>): Promise<ApiResponse> {
+  return (await client.callApi(crParams(action), new core.$OpenApiUtil.OpenApiRequest({ query }), new RuntimeOptions({}))) as ApiResponse;
 }
 
 /** CR 2016-06-07 GET /tokens (ROA), as the generated cr20160607 client made it. */

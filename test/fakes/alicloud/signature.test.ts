@@ -2,7 +2,7 @@ import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from './index.js';
-import { openApiClient, type SigningStyle } from './sdk-clients.js';
+import { crParams, openApiClient, type SigningStyle } from './sdk-clients.js';
 import { percentEncode } from './signature.js';
 import * as core from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
@@ -47,17 +47,7 @@ async function captureSigned(style: SigningStyle, placement: 'query' | 'form'): 
   try {
     const client = openApiClient(`127.0.0.1:${(recorder.address() as AddressInfo).port}`, PULLER, style);
     const parameters = { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' };
-    const params = new core.$OpenApiUtil.Params({
-      action: 'GetAuthorizationToken',
-      version: '2018-12-01',
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
+    const params = crParams('GetAuthorizationToken');
     const openApiRequest = new core.$OpenApiUtil.OpenApiRequest(placement === 'query' ? { query: parameters } : { body: parameters });
     await client.callApi(params, openApiRequest, new RuntimeOptions({}));
   } finally {
