@@ -4,11 +4,11 @@
 // value ever enters the report.
 
 import { parseConfigurationData } from '../provider/acr-configuration.js';
-import type { AcrConfiguration, NameSelection, RegistryEntry } from '../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type NameSelection, type RegistryEntry } from '../provider/configuration-model.js';
+import { formatHumanDuration } from '../provider/go-duration.js';
 import { parseImageReference } from '../provider/image-reference.js';
 import type { Problem } from '../provider/problem.js';
 import { classifyHost } from '../provider/registry-host.js';
-import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
 import type { KubeObject } from './kube-client.js';
 import type { NodeSetupState } from './commands/install.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, type ConfigMapObject, type SecretObject } from './configuration-store.js';
@@ -151,12 +151,6 @@ function registrySummary(entry: RegistryEntry): RegistrySummary {
   };
 }
 
-function formatSeconds(seconds: number): string {
-  if (seconds % 3600 === 0 && seconds > 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0 && seconds > 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
-
 function summarize(configMap: ConfigMapObject | undefined, config: AcrConfiguration | undefined): ConfigurationSummary {
   if (!config) {
     return { present: configMap !== undefined, valid: false, registries: [], watchNamespaces: [], serviceAccounts: [], expiringThreshold: '', rrsa: false, webhook: '', ignoredKeys: [] };
@@ -168,7 +162,7 @@ function summarize(configMap: ConfigMapObject | undefined, config: AcrConfigurat
     registries: config.registries.map(registrySummary),
     watchNamespaces: selectionText(config.watchNamespaces, 'all'),
     serviceAccounts: selectionText(config.serviceAccounts, '*'),
-    expiringThreshold: formatSeconds(config.expiringThresholdSeconds),
+    expiringThreshold: formatHumanDuration(config.expiringThresholdSeconds),
     rrsa: config.rrsaEnabled,
     webhook,
     ignoredKeys: config.ignoredKeys,
