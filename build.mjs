@@ -19,7 +19,7 @@ const work = join(dist, `.build-${process.pid}`);
 export const entries = [
   // The provider's cold path is a separate bundle loaded on a cache miss, so a
   // cache hit does not parse the YAML library and the cloud clients.
-  { name: 'acr-credential-provider', entry: 'provider/main.ts', assets: { 'cold-path.cjs': 'provider/cold-path.ts' } },
+  { name: 'acr-credential-provider', entry: 'provider/kubelet/main.ts', assets: { 'cold-path.cjs': 'provider/kubelet/cold-path.ts' } },
   { name: 'kubectl-acr', entry: 'plugin/main.ts' },
   { name: 'acr-node-setup', entry: 'node-setup/main.ts' },
 ];

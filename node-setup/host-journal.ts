@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeFileAtomic } from '../provider/atomic-file.js';
+import { writeFileAtomic } from '../provider/cache/atomic-file.js';
 import { onHost, STATE_DIR } from './host-paths.js';
 
 /** What a file is to us: decides how uninstall undoes it when someone changed it after us. */

@@ -4,9 +4,9 @@
 // does not come back healthy.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { parseConfigurationFile } from '../provider/acr-configuration.js';
-import { matchImagesFor } from '../provider/image-match.js';
-import { formatProblem, type Problem } from '../provider/problem.js';
+import { parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
+import { matchImagesFor } from '../provider/registry/image-match.js';
+import { formatProblem, type Problem } from '../provider/common/problem.js';
 import { acrProviderEntry, findProvider, mergeProvider, providerNames, removeProvider, renderOwnConfig } from './credential-provider-config.js';
 import { appendWords, removeWords, variableValue, words } from './environment-file.js';
 import { runCommand, waitHealthy, type HealthOptions } from './host-commands.js';

@@ -4,8 +4,8 @@
 import { dirname, join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { formatProblem } from '../provider/problem.js';
-import { versionLine } from '../provider/version.js';
+import { formatProblem } from '../provider/common/problem.js';
+import { versionLine } from '../provider/common/version.js';
 import { DEFAULT_HEALTH_COMMAND, DEFAULT_HEALTHZ_URL, DEFAULT_RESTART_COMMAND, DEFAULT_VERSION_COMMAND } from './host-commands.js';
 import { HostTransaction } from './host-journal.js';
 import { parseKubeletVersion } from './host-checks.js';

@@ -5,7 +5,7 @@
 // The pod needs no Kubernetes API access: the kubelet mounts the ConfigMap,
 // the Secret and the RRSA token for it. So the ServiceAccount has no role
 // bindings and its API token is not mounted; the minimal RBAC is none.
-import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration/model.js';
 
 export const NODE_SETUP_NAME = 'acr-node-setup';
 export const IMAGE_PLACEHOLDER = 'acr-node-setup';

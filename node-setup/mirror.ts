@@ -6,10 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parseConfigurationData } from '../provider/acr-configuration.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration-model.js';
-import type { Problem } from '../provider/problem.js';
-import { classifyHost } from '../provider/registry-host.js';
+import { parseConfigurationData } from '../provider/configuration/parse-configuration.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration/model.js';
+import type { Problem } from '../provider/common/problem.js';
+import { classifyHost } from '../provider/registry/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
 import { ACR_CONFIGURATION_FILE, ACR_DIR, ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
 

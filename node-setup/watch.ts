@@ -4,7 +4,7 @@
 // says "installed and configuration current". A failed install is not
 // retried in a tight loop: each failure doubles the wait, up to an hour.
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { writeFileAtomic } from '../provider/atomic-file.js';
+import { writeFileAtomic } from '../provider/cache/atomic-file.js';
 import { install, type InstallOptions } from './install.js';
 
 export interface WatchOptions {

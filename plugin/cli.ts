@@ -2,7 +2,7 @@
 // one yargs command per subcommand, exit codes 0/1/2.
 
 import yargs, { type Argv, type CommandModule } from 'yargs';
-import { versionLine } from '../provider/version.js';
+import { versionLine } from '../provider/common/version.js';
 import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
 import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';

@@ -3,7 +3,7 @@
 // on: a concurrent edit is reported, never overwritten.
 
 import { KubeApiError, resourcePath, type KubeClient, type KubeObject } from './kube-client.js';
-import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration/model.js';
 
 export const CONFIGMAP_NAMESPACE = 'kube-system';
 export const CONFIGMAP_NAME = 'acr-configuration';

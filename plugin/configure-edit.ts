@@ -4,9 +4,9 @@
 // result is validated by the provider's own parser, so configure can never
 // write something the provider rejects.
 
-import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo } from '../provider/acr-configuration.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type CredentialSource, type RegistryEntry, type WebhookConfiguration } from '../provider/configuration-model.js';
-import type { Problem } from '../provider/problem.js';
+import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo } from '../provider/configuration/parse-configuration.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type CredentialSource, type RegistryEntry, type WebhookConfiguration } from '../provider/configuration/model.js';
+import type { Problem } from '../provider/common/problem.js';
 
 /** Which registry entry a command addresses: an Enterprise instance, or the Personal Edition of a region. */
 export type RegistrySelector =

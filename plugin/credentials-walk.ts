@@ -9,11 +9,11 @@ import { CloudError } from '../provider/cloud/cloud-error.js';
 import { getAuthorizationToken, getPersonalToken, listInstanceDomains, listInstances, type AcrToken } from '../provider/cloud/cr-client.js';
 import type { CloudContext } from '../provider/cloud/openapi-call.js';
 import { assumeRole } from '../provider/cloud/sts-client.js';
-import type { AcrConfiguration, RegistryEntry } from '../provider/configuration-model.js';
-import { credentialsForEntry, defaultRoleSessionName, type CredentialContext } from '../provider/credential-chain.js';
-import { parseImageReference } from '../provider/image-reference.js';
-import { classifyHost, type AcrHost } from '../provider/registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type TokenTarget } from '../provider/registry-resolution.js';
+import type { AcrConfiguration, RegistryEntry } from '../provider/configuration/model.js';
+import { credentialsForEntry, defaultRoleSessionName, type CredentialContext } from '../provider/credentials/credential-chain.js';
+import { parseImageReference } from '../provider/registry/image-reference.js';
+import { classifyHost, type AcrHost } from '../provider/registry/registry-host.js';
+import { instanceKey, resolveRegistry, type Facts, type TokenTarget } from '../provider/registry/resolution.js';
 
 export type StepOutcome = 'ok' | 'failed' | 'skipped';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { delimiter, join } from 'node:path';
-import { parseGoDuration } from '../provider/go-duration.js';
+import { parseGoDuration } from '../provider/common/go-duration.js';
 
 export interface ConnectionFlags {
   kubeconfig?: string | undefined;

@@ -3,12 +3,12 @@
 // the provider, the state of the Secret sync, and the verdict. No secret
 // value ever enters the report.
 
-import { parseConfigurationData } from '../provider/acr-configuration.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type NameSelection, type RegistryEntry } from '../provider/configuration-model.js';
-import { formatHumanDuration } from '../provider/go-duration.js';
-import { parseImageReference } from '../provider/image-reference.js';
-import type { Problem } from '../provider/problem.js';
-import { classifyHost } from '../provider/registry-host.js';
+import { parseConfigurationData } from '../provider/configuration/parse-configuration.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type NameSelection, type RegistryEntry } from '../provider/configuration/model.js';
+import { formatHumanDuration } from '../provider/common/go-duration.js';
+import { parseImageReference } from '../provider/registry/image-reference.js';
+import type { Problem } from '../provider/common/problem.js';
+import { classifyHost } from '../provider/registry/registry-host.js';
 import type { KubeObject } from './kube-client.js';
 import type { NodeSetupState } from './commands/install.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, type ConfigMapObject, type SecretObject } from './configuration-store.js';

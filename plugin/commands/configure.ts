@@ -2,13 +2,13 @@
 // acr-configuration written with the resourceVersion it was based on.
 
 import type { Argv } from 'yargs';
-import { formatProblem, type Problem } from '../../provider/problem.js';
+import { formatProblem, type Problem } from '../../provider/common/problem.js';
 import { connect } from '../kube-client.js';
-import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
 import { planConfigure, planFromFile, type ConfigureRequest, type RegistryEdit, type RegistrySelector } from '../configure-edit.js';
 import { CONFIGMAP_NAME, ConflictError, configMapWithData, readConfigMap, storeSecrets, writeConfigMap } from '../configuration-store.js';
 import { render } from '../output.js';
-import { redactingRuntime, secretValuesIn } from '../redaction.js';
+import { redactingRuntime, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
 
 export interface ConfigureArgs extends GlobalArgs {

@@ -6,21 +6,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../provider/acr-configuration.js';
-import { writeFileAtomic } from '../../provider/atomic-file.js';
+import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../provider/configuration/parse-configuration.js';
+import { writeFileAtomic } from '../../provider/cache/atomic-file.js';
 import { endpointsFromEnvironment } from '../../provider/cloud/endpoints.js';
 import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/metadata-client.js';
 import { nodeIdentity } from '../../provider/cloud/node-identity.js';
 import { startBudget } from '../../provider/cloud/retry.js';
 import type { AcrToken } from '../../provider/cloud/cr-client.js';
-import type { CredentialContext } from '../../provider/credential-chain.js';
-import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration-model.js';
-import { formatProblem } from '../../provider/problem.js';
+import type { CredentialContext } from '../../provider/credentials/credential-chain.js';
+import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration/model.js';
+import { formatProblem } from '../../provider/common/problem.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { walkCredentials, type Walk } from '../credentials-walk.js';
 import { connect, resourcePath, KubeApiError } from '../kube-client.js';
 import { render, type OutputFormat } from '../output.js';
-import { REDACTED, redactSecrets, secretValuesIn } from '../redaction.js';
+import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
 
 export interface CredentialsArgs extends GlobalArgs {

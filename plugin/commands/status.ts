@@ -2,12 +2,12 @@
 // print it. Exit 0 healthy, 1 problems found, 2 invalid configuration.
 
 import type { Argv } from 'yargs';
-import { formatProblem } from '../../provider/problem.js';
+import { formatProblem } from '../../provider/common/problem.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
-import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration-model.js';
+import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { render, renderTable, type OutputFormat } from '../output.js';
-import { redactSecrets, secretValuesIn } from '../redaction.js';
+import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
 import { readNodeSetupState } from './install.js';
 import { buildStatusReport, exitCodeFor, NODE_SETUP_LABEL, type ClusterSnapshot, type StatusReport } from '../status-report.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { acrProviderEntry, findProvider, mergeProvider, providerNames, removeProvider, renderOwnConfig } from '../../node-setup/credential-provider-config.js';
-import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../provider/image-match.js';
+import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../provider/registry/image-match.js';
 
 const entry = acrProviderEntry(matchImagesFor(['registry.example.com', 'harbor.example.org:8443']));
 

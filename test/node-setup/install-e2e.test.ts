@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACR_MATCH_IMAGES } from '../../provider/image-match.js';
+import { ACR_MATCH_IMAGES } from '../../provider/registry/image-match.js';
 import { runBinary } from '../support/binaries.js';
 import { makeHost, type Host, type HostOptions } from './host-fixture.js';
 

@@ -5,8 +5,8 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfigurationFile } from '../../provider/acr-configuration.js';
-import { kubeletImageMatches } from '../../provider/image-match.js';
+import { parseConfigurationFile } from '../../provider/configuration/parse-configuration.js';
+import { kubeletImageMatches } from '../../provider/registry/image-match.js';
 import { runBinary } from '../support/binaries.js';
 import { makeHost, type Host } from './host-fixture.js';
 

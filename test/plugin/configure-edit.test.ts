@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseConfigurationData, parseConfigurationFile } from '../../provider/acr-configuration.js';
-import type { AcrConfiguration, RegistryEntry } from '../../provider/configuration-model.js';
+import { parseConfigurationData, parseConfigurationFile } from '../../provider/configuration/parse-configuration.js';
+import type { AcrConfiguration, RegistryEntry } from '../../provider/configuration/model.js';
 import { loadableReferenceExamples, referenceExamplesDir } from '../support/reference-examples.js';
 import { accessKeySecretKey, planConfigure, planFromFile, type ConfigureRequest, type RegistryFieldEdits } from '../../plugin/configure-edit.js';
 

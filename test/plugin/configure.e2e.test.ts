@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfigurationData, parseConfigurationFile } from '../../provider/acr-configuration.js';
+import { parseConfigurationData, parseConfigurationFile } from '../../provider/configuration/parse-configuration.js';
 import { loadableReferenceExamples, referenceExamplesDir } from '../support/reference-examples.js';
 import { configMap, startHarness, storedConfigMap, type PluginHarness } from './plugin-harness.js';
 

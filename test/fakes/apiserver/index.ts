@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { writeFileAtomic } from '../../../provider/atomic-file.js';
+import { writeFileAtomic } from '../../../provider/cache/atomic-file.js';
 import { kubeconfigYaml, type KubeconfigOptions } from './kubeconfig.js';
 import { resourceByName, resourceForObject, resourceTypes, type ResourceType } from './resources.js';
 import { requestVerbs } from './routes.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultLockOptions, singleFlight, type LockOptions } from '../../../provider/file-lock.js';
+import { defaultLockOptions, singleFlight, type LockOptions } from '../../../provider/cache/file-lock.js';
 
 let dir: string;
 let lock: string;

@@ -3,8 +3,8 @@
 // always with the line and column of the file and a fix.
 
 import { describe, expect, it } from 'vitest';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/acr-configuration.js';
-import type { Problem } from '../../../provider/problem.js';
+import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
+import type { Problem } from '../../../provider/common/problem.js';
 
 /** [code, line, column, a fragment of the fix] */
 type Expected = [string, number, number, string?];

@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/acr-configuration.js';
-import type { AcrConfiguration, CredentialSource, RegistryEntry } from '../../../provider/configuration-model.js';
-import type { Problem } from '../../../provider/problem.js';
+import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
+import type { AcrConfiguration, CredentialSource, RegistryEntry } from '../../../provider/configuration/model.js';
+import type { Problem } from '../../../provider/common/problem.js';
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 

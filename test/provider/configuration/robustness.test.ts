@@ -3,7 +3,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/acr-configuration.js';
+import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
 
 const fixturesDir = new URL('fixtures/', import.meta.url);
 const fixtures = readdirSync(fixturesDir).map((name) => readFileSync(new URL(name, fixturesDir), 'utf8'));

@@ -2,8 +2,8 @@
 // and renderRegistryInfo round-trips.
 
 import { describe, expect, it } from 'vitest';
-import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo, type ParseResult } from '../../../provider/acr-configuration.js';
-import type { AcrConfiguration, RegistryEntry } from '../../../provider/configuration-model.js';
+import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
+import type { AcrConfiguration, RegistryEntry } from '../../../provider/configuration/model.js';
 
 function config(result: ParseResult): AcrConfiguration {
   if (!result.ok) throw new Error(JSON.stringify(result.problems));

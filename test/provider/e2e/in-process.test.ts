@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { coldPath } from '../../../provider/cold-path.js';
-import { provideCredentials, type ProvideDeps } from '../../../provider/provide-credentials.js';
-import { parseCli, type ProviderOptions } from '../../../provider/provider-cli.js';
+import { coldPath } from '../../../provider/kubelet/cold-path.js';
+import { provideCredentials, type ProvideDeps } from '../../../provider/kubelet/provide-credentials.js';
+import { parseCli, type ProviderOptions } from '../../../provider/kubelet/provider-cli.js';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import { requestFor, WORKER_PRINCIPAL, type ProviderResponse } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatFailure } from '../../../provider/provider-error.js';
+import { formatFailure } from '../../../provider/kubelet/provider-error.js';
 
 describe('formatFailure', () => {
   it('one line with registry, instance, identity, code, request ID and fix', () => {

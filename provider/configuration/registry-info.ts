@@ -2,11 +2,11 @@
 // entries, parsed and validated into RegistryEntry values, and rendered back.
 
 import { isMap, isSeq, isScalar, type Node, type Pair } from 'yaml';
-import type { Problem } from './problem.js';
-import { CONFIGURATION_SECRETS_NAME, type CredentialSource, type RegistryEntry } from './configuration-model.js';
-import { parseEntryLine, shownKey, type Position, type SourceLine } from './configuration-lines.js';
-import { parseYaml, scalarText } from './configuration-yaml.js';
-import { closestName } from './configuration-suggest.js';
+import type { Problem } from '../common/problem.js';
+import { CONFIGURATION_SECRETS_NAME, type CredentialSource, type RegistryEntry } from './model.js';
+import { parseEntryLine, shownKey, type Position, type SourceLine } from './lines.js';
+import { parseYaml, scalarText } from './yaml.js';
+import { closestName } from './suggest.js';
 
 const KEY = 'acr-registry-info';
 

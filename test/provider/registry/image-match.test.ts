@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../../provider/image-match.js';
-import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry-host.js';
+import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../../provider/registry/image-match.js';
+import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry/registry-host.js';
 import { ACR_HOSTS, LOOK_ALIKE_HOSTS } from './acr-host-table.js';
 
 function matchedByAcr(image: string): boolean {

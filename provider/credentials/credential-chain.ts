@@ -5,11 +5,11 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CloudCredentials } from './cloud/cloud-credentials.js';
-import { cloudError, type CloudAction, type LocalFailureCode } from './cloud/cloud-error.js';
-import type { CloudContext } from './cloud/openapi-call.js';
-import { assumeRole, assumeRoleWithOidc } from './cloud/sts-client.js';
-import type { RegistryEntry } from './configuration-model.js';
+import type { CloudCredentials } from '../cloud/cloud-credentials.js';
+import { cloudError, type CloudAction, type LocalFailureCode } from '../cloud/cloud-error.js';
+import type { CloudContext } from '../cloud/openapi-call.js';
+import { assumeRole, assumeRoleWithOidc } from '../cloud/sts-client.js';
+import type { RegistryEntry } from '../configuration/model.js';
 
 export interface CredentialContext {
   cloud: CloudContext;

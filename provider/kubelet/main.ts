@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { parseCli } from './provider-cli.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
-import { versionLine } from './version.js';
+import { versionLine } from '../common/version.js';
 
 /** The name of the cold-path bundle among the executable's SEA assets (build.mjs). */
 const COLD_PATH_ASSET = 'cold-path.cjs';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, formatHumanDuration, parseGoDuration } from '../../../provider/go-duration.js';
+import { formatGoDuration, formatHumanDuration, parseGoDuration } from '../../../provider/common/go-duration.js';
 
 describe('parseGoDuration', () => {
   it.each([

@@ -2,8 +2,8 @@
 // back to the user's text.
 
 import { LineCounter, parseDocument, isScalar, type Document, type Node } from 'yaml';
-import type { Problem } from './problem.js';
-import { originalPosition, repairText, type Position, type SourceLine } from './configuration-lines.js';
+import type { Problem } from '../common/problem.js';
+import { originalPosition, repairText, type Position, type SourceLine } from './lines.js';
 
 export interface ParsedYaml {
   /** Undefined when the text could not be interpreted (the problems say why). */

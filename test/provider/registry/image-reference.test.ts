@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseImageReference, type ImageReference } from '../../../provider/image-reference.js';
-import { classifyHost } from '../../../provider/registry-host.js';
+import { parseImageReference, type ImageReference } from '../../../provider/registry/image-reference.js';
+import { classifyHost } from '../../../provider/registry/registry-host.js';
 import { ACR_HOSTS } from './acr-host-table.js';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;

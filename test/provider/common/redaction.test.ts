@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { render, renderTable } from '../../plugin/output.js';
-import { REDACTED, redactSecrets, secretValuesIn } from '../../plugin/redaction.js';
+import { render, renderTable } from '../../../plugin/output.js';
+import { REDACTED, redactSecrets, secretValuesIn } from '../../../provider/common/redaction.js';
 
 describe('renderTable', () => {
   test('upper-case headers, columns three spaces apart, no trailing spaces', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSIONS, formatCacheDuration, formatResponse, parseRequest, type ApiVersion } from '../../../provider/kubelet-protocol.js';
+import { API_VERSIONS, formatCacheDuration, formatResponse, parseRequest, type ApiVersion } from '../../../provider/kubelet/kubelet-protocol.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
 

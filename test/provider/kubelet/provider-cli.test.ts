@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logs, parseCli } from '../../../provider/provider-cli.js';
+import { logs, parseCli } from '../../../provider/kubelet/provider-cli.js';
 
 describe('parseCli', () => {
   it('defaults: documented paths, warn level, public endpoints, IMDSv2 only, RRSA token beside the configuration', () => {

@@ -3,7 +3,7 @@
 // (the node's region, an instance's domains, an instance's id from its name)
 // comes back as the one look-up to do next; the caller does it, adds the
 // answer to the facts and asks again.
-import type { RegistryEntry } from './configuration-model.js';
+import type { RegistryEntry } from '../configuration/model.js';
 import { sameRegistryHosts, type AcrHost, type AcrRegistryHost } from './registry-host.js';
 
 /** What an ACR token is requested for. */

@@ -4,12 +4,12 @@
 // strict otherwise (an error with line, column and fix); never throws.
 
 import { isMap, isScalar, type Node, type Pair, type Scalar } from 'yaml';
-import type { Problem } from './problem.js';
-import type { AcrConfiguration, NameSelection, WebhookConfiguration } from './configuration-model.js';
-import { parseEntryLine, type Position, type SourceLine } from './configuration-lines.js';
-import { hasError, parseYaml, scalarText, type ParsedYaml } from './configuration-yaml.js';
-import { closestName } from './configuration-suggest.js';
-import { parseGoDuration } from './go-duration.js';
+import type { Problem } from '../common/problem.js';
+import type { AcrConfiguration, NameSelection, WebhookConfiguration } from './model.js';
+import { parseEntryLine, type Position, type SourceLine } from './lines.js';
+import { hasError, parseYaml, scalarText, type ParsedYaml } from './yaml.js';
+import { closestName } from './suggest.js';
+import { parseGoDuration } from '../common/go-duration.js';
 import { defaultRegistryEntry, parseRegistryInfo } from './registry-info.js';
 
 export { renderRegistryInfo } from './registry-info.js';

@@ -6,9 +6,9 @@ import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
 import { getAuthorizationToken } from '../../../provider/cloud/cr-client.js';
 import { fetchNodeCredentials } from '../../../provider/cloud/metadata-client.js';
-import type { CredentialSource, RegistryEntry } from '../../../provider/configuration-model.js';
-import { credentialsForEntry, type CredentialContext } from '../../../provider/credential-chain.js';
-import { fakeContext, failureOf } from './cloud-test-support.js';
+import type { CredentialSource, RegistryEntry } from '../../../provider/configuration/model.js';
+import { credentialsForEntry, type CredentialContext } from '../../../provider/credentials/credential-chain.js';
+import { fakeContext, failureOf } from '../cloud/cloud-test-support.js';
 
 const INSTANCE = 'cri-abc123';
 const ROLE_ARN = 'acs:ram::1234:role/acr-reader';

@@ -3,7 +3,7 @@
 // otherwise reject or misread, reports a warning saying where and how to fix
 // it, and keeps a column map so later problems still point at the user's text.
 
-import type { Problem } from './problem.js';
+import type { Problem } from '../common/problem.js';
 
 export interface SourceLine {
   text: string;

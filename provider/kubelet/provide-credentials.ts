@@ -4,9 +4,9 @@
 // behind `loadColdPath`, loaded only on a miss.
 import { mkdirSync, statSync } from 'node:fs';
 import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
-import { parseImageReference, type ImageReference } from './image-reference.js';
-import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from './token-cache.js';
-import { singleFlight } from './file-lock.js';
+import { parseImageReference, type ImageReference } from '../registry/image-reference.js';
+import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from '../cache/cache-store.js';
+import { singleFlight } from '../cache/file-lock.js';
 import { formatFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry-host.js';
+import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry/registry-host.js';
 import { ACR_HOSTS, LOOK_ALIKE_HOSTS } from './acr-host-table.js';
 
 describe('classifyHost', () => {

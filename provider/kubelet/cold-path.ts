@@ -5,25 +5,25 @@
 // path never pays for the YAML parser or the cloud SDK.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfigurationData, parseConfigurationFile } from './acr-configuration.js';
-import type { AcrConfiguration, RegistryEntry } from './configuration-model.js';
-import { credentialsForEntry, type CredentialContext } from './credential-chain.js';
-import { secretsOf, type CloudCredentials } from './cloud/cloud-credentials.js';
-import { CloudError } from './cloud/cloud-error.js';
-import { getAuthorizationToken, getPersonalToken, listInstanceDomains, listInstances } from './cloud/cr-client.js';
-import { EndpointOverrideError, endpointsFromEnvironment } from './cloud/endpoints.js';
-import { fetchNodeCredentials, fetchNodeRegion, type MetadataOptions } from './cloud/metadata-client.js';
-import { environmentCredentials } from './cloud/node-identity.js';
-import type { CloudContext } from './cloud/openapi-call.js';
-import { startBudget } from './cloud/retry.js';
-import { singleFlight } from './file-lock.js';
-import { formatProblem, type Problem } from './problem.js';
+import { parseConfigurationData, parseConfigurationFile } from '../configuration/parse-configuration.js';
+import type { AcrConfiguration, RegistryEntry } from '../configuration/model.js';
+import { credentialsForEntry, type CredentialContext } from '../credentials/credential-chain.js';
+import { secretsOf, type CloudCredentials } from '../cloud/cloud-credentials.js';
+import { CloudError } from '../cloud/cloud-error.js';
+import { getAuthorizationToken, getPersonalToken, listInstanceDomains, listInstances } from '../cloud/cr-client.js';
+import { EndpointOverrideError, endpointsFromEnvironment } from '../cloud/endpoints.js';
+import { fetchNodeCredentials, fetchNodeRegion, type MetadataOptions } from '../cloud/metadata-client.js';
+import { environmentCredentials } from '../cloud/node-identity.js';
+import type { CloudContext } from '../cloud/openapi-call.js';
+import { startBudget } from '../cloud/retry.js';
+import { singleFlight } from '../cache/file-lock.js';
+import { formatProblem, type Problem } from '../common/problem.js';
 import type { ColdPath, ColdPathInput, ColdPathResult, Failed } from './provide-credentials.js';
 import { formatFailure, type ProviderFailure } from './provider-error.js';
-import { classifyHost, type AcrHost } from './registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type Lookup, type Resolution, type TokenTarget } from './registry-resolution.js';
-import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from './token-cache.js';
-import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
+import { classifyHost, type AcrHost } from '../registry/registry-host.js';
+import { instanceKey, resolveRegistry, type Facts, type Lookup, type Resolution, type TokenTarget } from '../registry/resolution.js';
+import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from '../cache/cache-store.js';
+import { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Node credentials are reused while they outlive the token threshold by this much. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RegistryEntry } from '../../../provider/configuration-model.js';
-import { classifyHost } from '../../../provider/registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type Resolution } from '../../../provider/registry-resolution.js';
+import type { RegistryEntry } from '../../../provider/configuration/model.js';
+import { classifyHost } from '../../../provider/registry/registry-host.js';
+import { instanceKey, resolveRegistry, type Facts, type Resolution } from '../../../provider/registry/resolution.js';
 
 function personal(overrides: Partial<RegistryEntry> = {}): RegistryEntry {
   return { edition: 'personal', index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined, ...overrides } as RegistryEntry;

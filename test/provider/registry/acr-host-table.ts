@@ -1,6 +1,6 @@
 // Real ACR host shapes and their look-alikes, shared by the classification
 // and the matchImages tests so both prove the same set.
-import type { AcrHost } from '../../../provider/registry-host.js';
+import type { AcrHost } from '../../../provider/registry/registry-host.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai-finance-1', 'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'us-west-1', 'eu-central-1', 'me-east-1', 'na-south-1'];
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureDirectory, writeFileAtomic } from '../../../provider/atomic-file.js';
-import { isCachedToken, isFresh, keyFileName, openCacheReader, openCacheStore, type CachedToken } from '../../../provider/token-cache.js';
+import { ensureDirectory, writeFileAtomic } from '../../../provider/cache/atomic-file.js';
+import { isCachedToken, isFresh, keyFileName, openCacheReader, openCacheStore, type CachedToken } from '../../../provider/cache/cache-store.js';
 
 let root: string;
 
