@@ -19,7 +19,11 @@ const work = join(dist, `.build-${process.pid}`);
 export const entries = [
   // The provider's cold path is a separate bundle loaded on a cache miss, so a
   // cache hit does not parse the YAML library and the cloud clients.
-  { name: 'acr-credential-provider', entry: 'provider/kubelet/main.ts', assets: { 'cold-path.cjs': 'provider/kubelet/cold-path.ts' } },
+  {
+    name: 'acr-credential-provider',
+    entry: 'provider/kubelet/main.ts',
+    assets: { 'cold-path.cjs': 'provider/kubelet/cold-path.ts' },
+  },
   { name: 'kubectl-acr', entry: 'plugin/main.ts' },
   { name: 'acr-node-setup', entry: 'node-setup/main.ts' },
 ];
@@ -68,19 +72,28 @@ function quiet(command, args) {
 function makeExecutable(name, script, base, assets = {}) {
   const blob = join(work, `${name}.blob`);
   const config = join(work, `${name}.sea.json`);
-  writeFileSync(config, JSON.stringify({
-    main: script,
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-    assets,
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: script,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useCodeCache: true,
+      assets,
+    }),
+  );
   quiet(nodeBinary, ['--experimental-sea-config', config]);
   const tmp = join(dist, `.${name}.tmp`);
   copyFileSync(base, tmp);
   const postject = join(dirname(require.resolve('postject/package.json')), 'dist', 'cli.js');
-  quiet(nodeBinary, [postject, tmp, 'NODE_SEA_BLOB', blob,
-    '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2']);
+  quiet(nodeBinary, [
+    postject,
+    tmp,
+    'NODE_SEA_BLOB',
+    blob,
+    '--sentinel-fuse',
+    'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
+  ]);
   chmodSync(tmp, 0o755);
   renameSync(tmp, join(dist, name));
 }

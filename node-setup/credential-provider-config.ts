@@ -46,23 +46,31 @@ function providerName(item: unknown): unknown {
 
 /** Puts our entry into someone else's config: replaces an earlier entry of ours, appends otherwise. */
 export function mergeProvider(text: string, entry: ProviderEntry): ConfigEdit {
-  return editProviders(text, (providers) => {
-    const index = providers.findIndex((p) => p.name === entry.name);
-    if (index === -1) return [...providers, entry];
-    return providers.map((p, i) => (i === index ? entry : p));
-  }, (seq, doc) => {
-    const index = seq.items.findIndex((item) => providerName(item) === entry.name);
-    const node = doc.createNode(entry);
-    if (index === -1) seq.items.push(node);
-    else seq.items[index] = node;
-  });
+  return editProviders(
+    text,
+    (providers) => {
+      const index = providers.findIndex((p) => p.name === entry.name);
+      if (index === -1) return [...providers, entry];
+      return providers.map((p, i) => (i === index ? entry : p));
+    },
+    (seq, doc) => {
+      const index = seq.items.findIndex((item) => providerName(item) === entry.name);
+      const node = doc.createNode(entry);
+      if (index === -1) seq.items.push(node);
+      else seq.items[index] = node;
+    },
+  );
 }
 
 /** Takes our entry out of a config that has others' entries. */
 export function removeProvider(text: string, name: string = PROVIDER_NAME): ConfigEdit {
-  return editProviders(text, (providers) => providers.filter((p) => p.name !== name), (seq) => {
-    seq.items = seq.items.filter((item) => providerName(item) !== name);
-  });
+  return editProviders(
+    text,
+    (providers) => providers.filter((p) => p.name !== name),
+    (seq) => {
+      seq.items = seq.items.filter((item) => providerName(item) !== name);
+    },
+  );
 }
 
 type JsonProvider = { name?: unknown } & Record<string, unknown>;
@@ -97,8 +105,10 @@ function editProviders(
 function checkConfigObject(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not a CredentialProviderConfig (not a mapping)';
   const config = value as Record<string, unknown>;
-  if (config.kind !== 'CredentialProviderConfig') return `kind is ${JSON.stringify(config.kind)}, not CredentialProviderConfig`;
-  if (typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('kubelet.config.k8s.io/')) return `apiVersion ${JSON.stringify(config.apiVersion)} is not kubelet.config.k8s.io/*`;
+  if (config.kind !== 'CredentialProviderConfig')
+    return `kind is ${JSON.stringify(config.kind)}, not CredentialProviderConfig`;
+  if (typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('kubelet.config.k8s.io/'))
+    return `apiVersion ${JSON.stringify(config.apiVersion)} is not kubelet.config.k8s.io/*`;
   if (!Array.isArray(config.providers)) return '`providers` is not a list';
   return undefined;
 }
@@ -108,7 +118,9 @@ export function providerNames(text: string): string[] {
   try {
     const value = isJson(text) ? JSON.parse(text) : parseDocument(text).toJS();
     if (checkConfigObject(value)) return [];
-    return (value as { providers: JsonProvider[] }).providers.map((p) => p.name).filter((n): n is string => typeof n === 'string');
+    return (value as { providers: JsonProvider[] }).providers
+      .map((p) => p.name)
+      .filter((n): n is string => typeof n === 'string');
   } catch {
     return [];
   }

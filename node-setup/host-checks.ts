@@ -64,7 +64,10 @@ export function hostGlibc(hostRoot: string): HostGlibc {
     const version = glibcVersionIn(bytes);
     if (version) return { ok: true, version, path };
   }
-  return { ok: false, message: `No glibc found on the host (looked for ${LIBC_PATHS.join(', ')}): acr-credential-provider needs glibc ${formatVersion(MIN_GLIBC)} or newer and cannot run on this node.` };
+  return {
+    ok: false,
+    message: `No glibc found on the host (looked for ${LIBC_PATHS.join(', ')}): acr-credential-provider needs glibc ${formatVersion(MIN_GLIBC)} or newer and cannot run on this node.`,
+  };
 }
 
 /** Refusal message when the host's glibc is too old for our executables, undefined when it is fine. */

@@ -14,7 +14,9 @@ export const DEFAULT_HEALTHZ_URL = 'http://127.0.0.1:10248/healthz';
 export function commandWords(command: string): string[] {
   const result: string[] = [];
   for (const match of command.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:[^\s"'\\]|\\.)+)/g)) {
-    result.push(match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? match[3]!.replace(/\\(.)/g, '$1')));
+    result.push(
+      match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? match[3]!.replace(/\\(.)/g, '$1')),
+    );
   }
   return result;
 }
@@ -60,14 +62,22 @@ async function healthzPasses(url: string): Promise<boolean> {
 export type Health = { ok: true } | { ok: false; lastOutput: string };
 
 /** Polls until the kubelet passes CONSECUTIVE_PASSES checks in a row, or the timeout. */
-export async function waitHealthy(options: HealthOptions, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<Health> {
+export async function waitHealthy(
+  options: HealthOptions,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<Health> {
   const deadline = Date.now() + options.timeoutMs;
   let passes = 0;
   let lastOutput = '';
   for (;;) {
     const result = await runCommand(options.command, Math.max(1000, deadline - Date.now()));
     const healthy = result.code === 0 && (options.healthzUrl === '' || (await healthzPasses(options.healthzUrl)));
-    lastOutput = result.code === 0 ? (healthy ? '' : `${options.healthzUrl} did not answer 200`) : `\`${options.command}\` exited ${result.code}${result.output ? `: ${result.output}` : ''}`;
+    lastOutput =
+      result.code === 0
+        ? healthy
+          ? ''
+          : `${options.healthzUrl} did not answer 200`
+        : `\`${options.command}\` exited ${result.code}${result.output ? `: ${result.output}` : ''}`;
     passes = healthy ? passes + 1 : 0;
     if (passes >= CONSECUTIVE_PASSES) return { ok: true };
     if (Date.now() >= deadline) return { ok: false, lastOutput };

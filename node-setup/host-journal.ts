@@ -4,7 +4,18 @@
 // run, so a failed kubelet restart can be rolled back to exactly that, and
 // uninstall can put the node back to how it was before the first install.
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../provider/cache/atomic-file.js';
 import { onHost, STATE_DIR } from './host-paths.js';
@@ -73,7 +84,12 @@ function exists(path: string): boolean {
 }
 
 /** Writes bytes with exactly this mode (the umask would otherwise narrow it) and, as root, this owner. */
-export function writeExact(path: string, data: string | Uint8Array, mode: number, owner?: { uid: number; gid: number }): void {
+export function writeExact(
+  path: string,
+  data: string | Uint8Array,
+  mode: number,
+  owner?: { uid: number; gid: number },
+): void {
   // Owner-only until the final mode is set, so a secret is never readable by others in between.
   writeFileAtomic(path, data, 0o600);
   chmodSync(path, mode);
@@ -240,7 +256,9 @@ export class HostTransaction {
 
 /** The original bytes of a journaled file (undefined when it did not exist). */
 export function originalBytes(hostRoot: string, entry: JournalFile): Buffer | undefined {
-  return entry.original.kind === 'file' ? readFileSync(onHost(hostRoot, `${ORIGINALS}/${entry.original.backup}`)) : undefined;
+  return entry.original.kind === 'file'
+    ? readFileSync(onHost(hostRoot, `${ORIGINALS}/${entry.original.backup}`))
+    : undefined;
 }
 
 /** Restores a journaled file to its original bytes, mode and owner, or removes it when it did not exist. */

@@ -7,12 +7,37 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
 import { matchImagesFor } from '../provider/registry/image-match.js';
 import { formatProblem, type Problem } from '../provider/common/problem.js';
-import { acrProviderEntry, findProvider, mergeProvider, providerNames, removeProvider, renderOwnConfig } from './credential-provider-config.js';
+import {
+  acrProviderEntry,
+  findProvider,
+  mergeProvider,
+  providerNames,
+  removeProvider,
+  renderOwnConfig,
+} from './credential-provider-config.js';
 import { appendWords, removeWords, variableValue, words } from './environment-file.js';
 import { runCommand, waitHealthy, type HealthOptions } from './host-commands.js';
-import { atLeast, formatVersion, glibcRefusal, hostGlibc, KUBELET_CONFIG_DIRECTORY, MIN_KUBELET, parseKubeletVersion, type Version } from './host-checks.js';
+import {
+  atLeast,
+  formatVersion,
+  glibcRefusal,
+  hostGlibc,
+  KUBELET_CONFIG_DIRECTORY,
+  MIN_KUBELET,
+  parseKubeletVersion,
+  type Version,
+} from './host-checks.js';
 import { HostTransaction, readJournal } from './host-journal.js';
-import { ACR_CONFIGURATION_FILE, DEFAULT_BIN_DIR, OWN_PROVIDER_CONFIG_DIR, OWN_PROVIDER_CONFIG_FILE, onHost, PROVIDER_CACHE_DIR, PROVIDER_CONFIG_FILE_IN_DIR, PROVIDER_NAME } from './host-paths.js';
+import {
+  ACR_CONFIGURATION_FILE,
+  DEFAULT_BIN_DIR,
+  OWN_PROVIDER_CONFIG_DIR,
+  OWN_PROVIDER_CONFIG_FILE,
+  onHost,
+  PROVIDER_CACHE_DIR,
+  PROVIDER_CONFIG_FILE_IN_DIR,
+  PROVIDER_NAME,
+} from './host-paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
 import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
 
@@ -40,7 +65,14 @@ export interface InstallOptions {
 
 export type InstallResult =
   /** mirrored: false when the configuration was invalid and the last valid one was kept. */
-  | { ok: true; changed: string[]; restarted: boolean; restartPending: boolean; mirrored: boolean | undefined; warnings: Problem[] }
+  | {
+      ok: true;
+      changed: string[];
+      restarted: boolean;
+      restartPending: boolean;
+      mirrored: boolean | undefined;
+      warnings: Problem[];
+    }
   | { ok: false; exitCode: 1 | 2; message: string };
 
 export function hostFiles(hostRoot: string): HostFiles {
@@ -77,7 +109,12 @@ function isDirectory(path: string): boolean | undefined {
 /** Where our provider entry goes and which flags (if any) we add. */
 type ConfigTarget = { kind: 'own-file'; path: string; flags: string[] } | { kind: 'merge'; path: string; flags: [] };
 
-function configTarget(hostRoot: string, layout: KubeletLayout, version: Version, binDir: string): ConfigTarget | string {
+function configTarget(
+  hostRoot: string,
+  layout: KubeletLayout,
+  version: Version,
+  binDir: string,
+): ConfigTarget | string {
   const existing = layout.existing.config;
   if (existing === undefined) {
     const directory = atLeast(version, KUBELET_CONFIG_DIRECTORY);
@@ -95,7 +132,8 @@ function configTarget(hostRoot: string, layout: KubeletLayout, version: Version,
       .list(existing)
       .filter((name) => name !== PROVIDER_CONFIG_FILE_IN_DIR && /\.(ya?ml|json)$/.test(name))
       .find((name) => providerNames(files.read(`${existing}/${name}`) ?? '').includes(PROVIDER_NAME));
-    if (clash) return `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`;
+    if (clash)
+      return `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`;
     return { kind: 'own-file', path: `${existing}/${PROVIDER_CONFIG_FILE_IN_DIR}`, flags: [] };
   }
   if (dir === false) return { kind: 'merge', path: existing, flags: [] };
@@ -106,7 +144,8 @@ async function kubeletVersion(options: InstallOptions): Promise<Version | string
   if (options.kubeletVersion) return options.kubeletVersion;
   const result = await runCommand(options.versionCommand, 30_000);
   const version = result.code === 0 ? parseKubeletVersion(result.output) : undefined;
-  if (!version) return `Cannot tell the kubelet's version: \`${options.versionCommand}\` ${result.code === 0 ? `printed ${JSON.stringify(result.output)}` : `exited ${result.code}: ${result.output}`}. Pass --kubelet-version.`;
+  if (!version)
+    return `Cannot tell the kubelet's version: \`${options.versionCommand}\` ${result.code === 0 ? `printed ${JSON.stringify(result.output)}` : `exited ${result.code}: ${result.output}`}. Pass --kubelet-version.`;
   return version;
 }
 
@@ -119,7 +158,12 @@ function binaryUpToDate(source: string, target: string): boolean {
     const st = statSync(target);
     const key = `${source}\0${target}\0${st.size}\0${st.mtimeMs}\0${st.ino}\0${st.mode}`;
     if (knownEqual.has(key)) return true;
-    if ((st.mode & 0o7777) !== 0o755 || st.size !== statSync(source).size || !readFileSync(source).equals(readFileSync(target))) return false;
+    if (
+      (st.mode & 0o7777) !== 0o755 ||
+      st.size !== statSync(source).size ||
+      !readFileSync(source).equals(readFileSync(target))
+    )
+      return false;
     knownEqual.add(key);
     return true;
   } catch {
@@ -138,11 +182,16 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const layout = detection.layout;
   const { config: existingConfig, binDir: existingBinDir } = layout.existing;
   if ((existingConfig === undefined) !== (existingBinDir === undefined)) {
-    return fail(`The kubelet has ${existingConfig ? CONFIG_FLAG : BIN_DIR_FLAG} but not ${existingConfig ? BIN_DIR_FLAG : CONFIG_FLAG}: a half-configured credential provider setup. Fix the kubelet flags (${layout.unitFiles.join(', ')}), then run install again.`);
+    return fail(
+      `The kubelet has ${existingConfig ? CONFIG_FLAG : BIN_DIR_FLAG} but not ${existingConfig ? BIN_DIR_FLAG : CONFIG_FLAG}: a half-configured credential provider setup. Fix the kubelet flags (${layout.unitFiles.join(', ')}), then run install again.`,
+    );
   }
   const version = await kubeletVersion(options);
   if (typeof version === 'string') return fail(version);
-  if (!atLeast(version, MIN_KUBELET)) return fail(`The kubelet is ${formatVersion(version)}; credential provider config v1 needs ${formatVersion(MIN_KUBELET)} or newer. Nothing was changed.`);
+  if (!atLeast(version, MIN_KUBELET))
+    return fail(
+      `The kubelet is ${formatVersion(version)}; credential provider config v1 needs ${formatVersion(MIN_KUBELET)} or newer. Nothing was changed.`,
+    );
 
   const binDir = existingBinDir ?? DEFAULT_BIN_DIR;
   const target = configTarget(hostRoot, layout, version, binDir);
@@ -157,7 +206,9 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
     mirrored = mirror.ok;
     if (!mirror.ok) {
       for (const p of mirror.problems) log(formatProblem(p, 'acr-configuration'));
-      log('The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.');
+      log(
+        'The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.',
+      );
       domains = hostDomains(hostRoot);
     } else {
       warnings = mirror.warnings;
@@ -176,11 +227,17 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
     const merged = mergeProvider(current ?? '', entry);
     if (!merged.ok) {
       tx.rollback();
-      return fail(`The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`);
+      return fail(
+        `The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`,
+      );
     }
     const theirs = removeProvider(current ?? '');
     if (theirs.ok) tx.rebaseOriginal(target.path, theirs.text);
-    config = { text: merged.text, mode: statSync(onHost(hostRoot, target.path)).mode & 0o7777, role: 'provider-config-merged' };
+    config = {
+      text: merged.text,
+      mode: statSync(onHost(hostRoot, target.path)).mode & 0o7777,
+      role: 'provider-config-merged',
+    };
   }
 
   // The binary before the config that names it: a kubelet restarted by someone else in between must find it.
@@ -194,7 +251,15 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
 
   const changed = tx.changed.map((c) => c.path);
-  if (options.check) return { ok: true, changed, restarted: false, restartPending: kubeletInputsChanged || (journal?.restartPending ?? false), mirrored, warnings };
+  if (options.check)
+    return {
+      ok: true,
+      changed,
+      restarted: false,
+      restartPending: kubeletInputsChanged || (journal?.restartPending ?? false),
+      mirrored,
+      warnings,
+    };
 
   const restartPending = kubeletInputsChanged || tx.journal.restartPending;
   if (!restartPending) {
@@ -204,7 +269,9 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   if (!options.restart) {
     tx.journal.restartPending = true;
     tx.saveJournal();
-    log(`The kubelet must be restarted to use the credential provider (--no-restart given): run \`systemctl restart kubelet\` on the node.`);
+    log(
+      `The kubelet must be restarted to use the credential provider (--no-restart given): run \`systemctl restart kubelet\` on the node.`,
+    );
     return { ok: true, changed, restarted: false, restartPending: true, mirrored, warnings };
   }
 
@@ -212,7 +279,9 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const health = await restartAndWait(options.kubelet);
   if (!health.ok) {
     tx.rollback();
-    log(`The kubelet did not come back healthy (${health.message}); rolled back ${changed.length} change(s), restarting it again.`);
+    log(
+      `The kubelet did not come back healthy (${health.message}); rolled back ${changed.length} change(s), restarting it again.`,
+    );
     const again = await restartAndWait(options.kubelet);
     return fail(
       `The kubelet did not come back healthy after the credential provider was configured: ${health.message}. Every change was rolled back (${changed.join(', ')}); the kubelet ${again.ok ? 'is healthy again' : `is still not healthy (${again.message}): check it now`}.`,
@@ -225,9 +294,15 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
 
 export async function restartAndWait(kubelet: KubeletControl): Promise<{ ok: true } | { ok: false; message: string }> {
   const restart = await runCommand(kubelet.restartCommand);
-  if (restart.code !== 0) return { ok: false, message: `\`${kubelet.restartCommand}\` exited ${restart.code}${restart.output ? `: ${restart.output}` : ''}` };
+  if (restart.code !== 0)
+    return {
+      ok: false,
+      message: `\`${kubelet.restartCommand}\` exited ${restart.code}${restart.output ? `: ${restart.output}` : ''}`,
+    };
   const health = await waitHealthy(kubelet.health);
-  return health.ok ? health : { ok: false, message: `not healthy within ${kubelet.health.timeoutMs / 1000}s (${health.lastOutput})` };
+  return health.ok
+    ? health
+    : { ok: false, message: `not healthy within ${kubelet.health.timeoutMs / 1000}s (${health.lastOutput})` };
 }
 
 /** Appends our flags to the layout's variable; a previous install's different words are taken out first. */
@@ -236,7 +311,8 @@ function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]):
   const file = layout.environmentFile;
   const text = tx.current(file)?.toString('utf8');
   const have = words(text === undefined ? '' : (variableValue(text, layout.variable) ?? ''));
-  if (flags.length > 0 && flags.every((f) => have.includes(f)) && isDeepStrictEqual(previous?.words, flags)) return false;
+  if (flags.length > 0 && flags.every((f) => have.includes(f)) && isDeepStrictEqual(previous?.words, flags))
+    return false;
   if (flags.length === 0 && !previous) return false;
   const oursPresent = previous !== undefined && previous.words.some((w) => have.includes(w));
   const baseline = text !== undefined && oursPresent ? removeWords(text, previous.variable, previous.words) : text;

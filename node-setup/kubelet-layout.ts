@@ -36,8 +36,16 @@ interface LayoutRule {
 
 // ACK first: its drop-in is also named 10-kubeadm.conf, and its documented place for custom flags is its own file.
 const RULES: readonly LayoutRule[] = [
-  { kind: 'ack', variable: 'KUBELET_CUSTOMIZED_ARGS', environmentFiles: ['/etc/kubernetes/kubelet-customized-args.conf'] },
-  { kind: 'kubeadm', variable: 'KUBELET_EXTRA_ARGS', environmentFiles: ['/etc/default/kubelet', '/etc/sysconfig/kubelet'] },
+  {
+    kind: 'ack',
+    variable: 'KUBELET_CUSTOMIZED_ARGS',
+    environmentFiles: ['/etc/kubernetes/kubelet-customized-args.conf'],
+  },
+  {
+    kind: 'kubeadm',
+    variable: 'KUBELET_EXTRA_ARGS',
+    environmentFiles: ['/etc/default/kubelet', '/etc/sysconfig/kubelet'],
+  },
 ];
 
 export const CONFIG_FLAG = '--image-credential-provider-config';
@@ -102,7 +110,8 @@ function unitFiles(files: HostFiles): string[] {
   const main = UNIT_DIRS.map((dir) => `${dir}/kubelet.service`).find((path) => files.read(path) !== undefined);
   const dropIns = new Map<string, string>();
   for (const dir of [...UNIT_DIRS].reverse()) {
-    for (const name of files.list(`${dir}/kubelet.service.d`)) if (name.endsWith('.conf')) dropIns.set(name, `${dir}/kubelet.service.d/${name}`);
+    for (const name of files.list(`${dir}/kubelet.service.d`))
+      if (name.endsWith('.conf')) dropIns.set(name, `${dir}/kubelet.service.d/${name}`);
   }
   const ordered = [...dropIns.keys()].sort().map((name) => dropIns.get(name)!);
   return main ? [main, ...ordered] : ordered;
@@ -129,17 +138,29 @@ export function flagValue(list: string[], flag: string): string | undefined {
 export function detectLayout(files: HostFiles, ownWords: readonly string[] = []): LayoutDetection {
   const units = unitFiles(files);
   if (units.length === 0) {
-    return { ok: false, message: `No kubelet systemd unit found (looked for kubelet.service and kubelet.service.d/*.conf in ${UNIT_DIRS.join(', ')}). Only systemd-managed kubelets (kubeadm, ACK) are supported; add ${CONFIG_FLAG} and ${BIN_DIR_FLAG} to the kubelet yourself.` };
+    return {
+      ok: false,
+      message: `No kubelet systemd unit found (looked for kubelet.service and kubelet.service.d/*.conf in ${UNIT_DIRS.join(', ')}). Only systemd-managed kubelets (kubeadm, ACK) are supported; add ${CONFIG_FLAG} and ${BIN_DIR_FLAG} to the kubelet yourself.`,
+    };
   }
   const settings: UnitSettings = { environment: [], environmentFiles: [], execStart: undefined };
   for (const unit of units) applyUnit(settings, files.read(unit)!);
   const execStart = settings.execStart;
-  if (execStart === undefined) return { ok: false, message: `The kubelet unit (${units.join(', ')}) has no ExecStart: cannot tell how the kubelet is started.` };
+  if (execStart === undefined)
+    return {
+      ok: false,
+      message: `The kubelet unit (${units.join(', ')}) has no ExecStart: cannot tell how the kubelet is started.`,
+    };
 
-  const rule = RULES.find((r) => references(execStart, r.variable) && r.environmentFiles.some((f) => settings.environmentFiles.includes(f)));
+  const rule = RULES.find(
+    (r) => references(execStart, r.variable) && r.environmentFiles.some((f) => settings.environmentFiles.includes(f)),
+  );
   if (!rule) {
     const known = RULES.map((r) => `$${r.variable} from ${r.environmentFiles.join(' or ')}`).join('; ');
-    return { ok: false, message: `Unknown kubelet layout: the kubelet unit (${units.join(', ')}) passes none of: ${known}. Refusing to guess where kubelet flags go; add ${CONFIG_FLAG} and ${BIN_DIR_FLAG} to the kubelet yourself.` };
+    return {
+      ok: false,
+      message: `Unknown kubelet layout: the kubelet unit (${units.join(', ')}) passes none of: ${known}. Refusing to guess where kubelet flags go; add ${CONFIG_FLAG} and ${BIN_DIR_FLAG} to the kubelet yourself.`,
+    };
   }
   const environmentFile = settings.environmentFiles.findLast((f) => rule.environmentFiles.includes(f))!;
 
@@ -151,7 +172,12 @@ export function detectLayout(files: HostFiles, ownWords: readonly string[] = [])
   }
   const own = words(variables.get(rule.variable) ?? '');
   variables.set(rule.variable, own.filter((word) => !ownWords.includes(word)).join(' '));
-  const commandLine = words(execStart.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => variables.get((a ?? b)!) ?? ''));
+  const commandLine = words(
+    execStart.replace(
+      /\$\{(\w+)\}|\$(\w+)/g,
+      (_, a: string | undefined, b: string | undefined) => variables.get((a ?? b)!) ?? '',
+    ),
+  );
   return {
     ok: true,
     layout: {

@@ -6,7 +6,12 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { formatProblem } from '../provider/common/problem.js';
 import { versionLine } from '../provider/common/version.js';
-import { DEFAULT_HEALTH_COMMAND, DEFAULT_HEALTHZ_URL, DEFAULT_RESTART_COMMAND, DEFAULT_VERSION_COMMAND } from './host-commands.js';
+import {
+  DEFAULT_HEALTH_COMMAND,
+  DEFAULT_HEALTHZ_URL,
+  DEFAULT_RESTART_COMMAND,
+  DEFAULT_VERSION_COMMAND,
+} from './host-commands.js';
 import { HostTransaction } from './host-journal.js';
 import { parseKubeletVersion } from './host-checks.js';
 import { install, type KubeletControl } from './install.js';
@@ -47,49 +52,111 @@ interface InstallArgs extends KubeletArgs, SourceArgs {
 
 function kubeletOptions(y: Argv): Argv<KubeletArgs> {
   return y
-    .option('host-root', { type: 'string', demandOption: true, describe: "Where the host's / is mounted; every path is under it" })
-    .option('restart', { type: 'boolean', default: true, describe: 'Restart the kubelet when its inputs changed (--no-restart: only say it is needed)' })
-    .option('restart-command', { type: 'string', default: DEFAULT_RESTART_COMMAND, describe: 'Command that restarts the kubelet (run without a shell)' })
-    .option('health-command', { type: 'string', default: DEFAULT_HEALTH_COMMAND, describe: 'Command that exits 0 while the kubelet runs' })
-    .option('healthz-url', { type: 'string', default: DEFAULT_HEALTHZ_URL, describe: "The kubelet's healthz endpoint ('' = do not ask)" })
-    .option('health-timeout', { type: 'number', default: 120, describe: 'Seconds the kubelet has to come back healthy before everything is rolled back' })
+    .option('host-root', {
+      type: 'string',
+      demandOption: true,
+      describe: "Where the host's / is mounted; every path is under it",
+    })
+    .option('restart', {
+      type: 'boolean',
+      default: true,
+      describe: 'Restart the kubelet when its inputs changed (--no-restart: only say it is needed)',
+    })
+    .option('restart-command', {
+      type: 'string',
+      default: DEFAULT_RESTART_COMMAND,
+      describe: 'Command that restarts the kubelet (run without a shell)',
+    })
+    .option('health-command', {
+      type: 'string',
+      default: DEFAULT_HEALTH_COMMAND,
+      describe: 'Command that exits 0 while the kubelet runs',
+    })
+    .option('healthz-url', {
+      type: 'string',
+      default: DEFAULT_HEALTHZ_URL,
+      describe: "The kubelet's healthz endpoint ('' = do not ask)",
+    })
+    .option('health-timeout', {
+      type: 'number',
+      default: 120,
+      describe: 'Seconds the kubelet has to come back healthy before everything is rolled back',
+    })
     .option('health-interval', { type: 'number', default: 2, describe: 'Seconds between health checks' })
-    .group(['restart', 'restart-command', 'health-command', 'healthz-url', 'health-timeout', 'health-interval'], 'Kubelet restart:') as Argv<KubeletArgs>;
+    .group(
+      ['restart', 'restart-command', 'health-command', 'healthz-url', 'health-timeout', 'health-interval'],
+      'Kubelet restart:',
+    ) as Argv<KubeletArgs>;
 }
 
 function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
   return y
-    .option('configmap-dir', { type: 'string', describe: 'ConfigMap kube-system/acr-configuration mounted as a directory' })
-    .option('secrets-dir', { type: 'string', describe: 'Secret kube-system/acr-configuration-secrets mounted as a directory' })
-    .option('rrsa-token-file', { type: 'string', describe: 'Projected ServiceAccount token (audience sts.aliyuncs.com) for RRSA' }) as Argv<T & SourceArgs>;
+    .option('configmap-dir', {
+      type: 'string',
+      describe: 'ConfigMap kube-system/acr-configuration mounted as a directory',
+    })
+    .option('secrets-dir', {
+      type: 'string',
+      describe: 'Secret kube-system/acr-configuration-secrets mounted as a directory',
+    })
+    .option('rrsa-token-file', {
+      type: 'string',
+      describe: 'Projected ServiceAccount token (audience sts.aliyuncs.com) for RRSA',
+    }) as Argv<T & SourceArgs>;
 }
 
 function installOptions<T>(y: Argv<T>): Argv<T & InstallArgs> {
   return sourceOptions(kubeletOptions(y as Argv))
-    .option('provider-binary', { type: 'string', default: join(dirname(process.execPath), 'acr-credential-provider'), describe: 'The acr-credential-provider executable to install' })
-    .option('kubelet-version', { type: 'string', describe: "The kubelet's version (e.g. 1.34.1); asked with --kubelet-version-command otherwise" })
-    .option('kubelet-version-command', { type: 'string', default: DEFAULT_VERSION_COMMAND, describe: "Command printing the kubelet's version" })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'Only print what would change' }) as unknown as Argv<T & InstallArgs>;
+    .option('provider-binary', {
+      type: 'string',
+      default: join(dirname(process.execPath), 'acr-credential-provider'),
+      describe: 'The acr-credential-provider executable to install',
+    })
+    .option('kubelet-version', {
+      type: 'string',
+      describe: "The kubelet's version (e.g. 1.34.1); asked with --kubelet-version-command otherwise",
+    })
+    .option('kubelet-version-command', {
+      type: 'string',
+      default: DEFAULT_VERSION_COMMAND,
+      describe: "Command printing the kubelet's version",
+    })
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'Only print what would change',
+    }) as unknown as Argv<T & InstallArgs>;
 }
 
 function kubeletControl(args: KubeletArgs): KubeletControl {
-  if (!(args['health-timeout'] > 0) || !(args['health-interval'] > 0)) throw new UsageError('--health-timeout and --health-interval must be positive numbers of seconds.');
+  if (!(args['health-timeout'] > 0) || !(args['health-interval'] > 0))
+    throw new UsageError('--health-timeout and --health-interval must be positive numbers of seconds.');
   return {
     restartCommand: args['restart-command'],
-    health: { command: args['health-command'], healthzUrl: args['healthz-url'], timeoutMs: args['health-timeout'] * 1000, intervalMs: args['health-interval'] * 1000 },
+    health: {
+      command: args['health-command'],
+      healthzUrl: args['healthz-url'],
+      timeoutMs: args['health-timeout'] * 1000,
+      intervalMs: args['health-interval'] * 1000,
+    },
   };
 }
 
 function sources(args: SourceArgs): MirrorSources | undefined {
   if (args['configmap-dir'] === undefined) return undefined;
-  return { configmapDir: args['configmap-dir'], secretsDir: args['secrets-dir'], rrsaTokenFile: args['rrsa-token-file'] };
+  return {
+    configmapDir: args['configmap-dir'],
+    secretsDir: args['secrets-dir'],
+    rrsaTokenFile: args['rrsa-token-file'],
+  };
 }
 
 function installInput(args: InstallArgs) {
   let kubeletVersion;
   if (args['kubelet-version'] !== undefined) {
     kubeletVersion = parseKubeletVersion(args['kubelet-version']);
-    if (!kubeletVersion) throw new UsageError(`--kubelet-version ${args['kubelet-version']}: not a version like 1.34.1.`);
+    if (!kubeletVersion)
+      throw new UsageError(`--kubelet-version ${args['kubelet-version']}: not a version like 1.34.1.`);
   }
   return {
     hostRoot: args['host-root'],
@@ -112,19 +179,31 @@ async function runInstall(args: InstallArgs): Promise<number> {
   }
   for (const w of result.warnings) log(formatProblem(w, 'acr-configuration'));
   const verb = args['dry-run'] ? 'Would change' : 'Changed';
-  say(result.changed.length === 0 ? 'Everything is already installed; nothing changed.' : `${verb}: ${result.changed.join(', ')}`);
+  say(
+    result.changed.length === 0
+      ? 'Everything is already installed; nothing changed.'
+      : `${verb}: ${result.changed.join(', ')}`,
+  );
   if (result.restarted) say('The kubelet was restarted and is healthy.');
   else if (result.restartPending) say('A kubelet restart is needed.');
   return result.mirrored === false ? EXIT.usage : EXIT.ok;
 }
 
 async function runUninstall(args: KubeletArgs): Promise<number> {
-  const result = await uninstall({ hostRoot: args['host-root'], restart: args.restart, kubelet: kubeletControl(args), log });
+  const result = await uninstall({
+    hostRoot: args['host-root'],
+    restart: args.restart,
+    kubelet: kubeletControl(args),
+    log,
+  });
   if (!result.ok) {
     log(`error: ${result.message}`);
     return EXIT.failure;
   }
-  if (result.restored.length > 0) say(`Restored: ${result.restored.join(', ')}${result.restarted ? '; the kubelet was restarted and is healthy.' : ''}`);
+  if (result.restored.length > 0)
+    say(
+      `Restored: ${result.restored.join(', ')}${result.restarted ? '; the kubelet was restarted and is healthy.' : ''}`,
+    );
   return EXIT.ok;
 }
 
@@ -138,7 +217,11 @@ async function runMirror(args: MirrorArgs): Promise<number> {
   const mirror = sources(args)!;
   if (args.watch) {
     if (!(args.interval > 0)) throw new UsageError('--interval must be a positive number of seconds.');
-    await watch({ install: { ...installInput(args), mirror }, intervalMs: args.interval * 1000, readyFile: args['ready-file'] });
+    await watch({
+      install: { ...installInput(args), mirror },
+      intervalMs: args.interval * 1000,
+      readyFile: args['ready-file'],
+    });
     return EXIT.ok;
   }
   const tx = new HostTransaction(args['host-root']);
@@ -149,7 +232,11 @@ async function runMirror(args: MirrorArgs): Promise<number> {
     return EXIT.usage;
   }
   for (const w of result.warnings) log(formatProblem(w, 'acr-configuration'));
-  say(tx.changed.length === 0 ? 'The mirrored configuration is current.' : `Mirrored: ${tx.changed.map((c) => c.path).join(', ')}`);
+  say(
+    tx.changed.length === 0
+      ? 'The mirrored configuration is current.'
+      : `Mirrored: ${tx.changed.map((c) => c.path).join(', ')}`,
+  );
   return EXIT.ok;
 }
 
@@ -163,27 +250,49 @@ async function main(argv: string[]): Promise<number> {
   try {
     await yargs(argv)
       .scriptName('acr-node-setup')
-      .usage('$0 <command> --host-root DIR [options]\n\nInstalls the ACR kubelet credential provider on this node and keeps its configuration current.')
-      .command<InstallArgs>('install', 'Install the provider, its CredentialProviderConfig entry and the kubelet flags; restart the kubelet if needed', (y) => installOptions(y), run(runInstall))
-      .command<KubeletArgs>('uninstall', 'Put every file back as it was before install', (y) => kubeletOptions(y), run(runUninstall))
+      .usage(
+        '$0 <command> --host-root DIR [options]\n\nInstalls the ACR kubelet credential provider on this node and keeps its configuration current.',
+      )
+      .command<InstallArgs>(
+        'install',
+        'Install the provider, its CredentialProviderConfig entry and the kubelet flags; restart the kubelet if needed',
+        (y) => installOptions(y),
+        run(runInstall),
+      )
+      .command<KubeletArgs>(
+        'uninstall',
+        'Put every file back as it was before install',
+        (y) => kubeletOptions(y),
+        run(runUninstall),
+      )
       .command<MirrorArgs>(
         'mirror',
         'Mirror the mounted ConfigMap (and Secret keys, RRSA token) to the host; --watch keeps everything current',
         (y) =>
           installOptions(y)
             .demandOption('configmap-dir')
-            .option('watch', { type: 'boolean', default: false, describe: 'Keep mirroring and installing; maintain the readiness marker' })
+            .option('watch', {
+              type: 'boolean',
+              default: false,
+              describe: 'Keep mirroring and installing; maintain the readiness marker',
+            })
             .option('interval', { type: 'number', default: 5, describe: 'Seconds between rounds of --watch' })
-            .option('ready-file', { type: 'string', default: DEFAULT_READY_FILE, describe: 'Readiness marker written by --watch' }) as unknown as Argv<MirrorArgs>,
+            .option('ready-file', {
+              type: 'string',
+              default: DEFAULT_READY_FILE,
+              describe: 'Readiness marker written by --watch',
+            }) as unknown as Argv<MirrorArgs>,
         run(runMirror),
       )
       .command<{ 'ready-file': string; 'max-age': number }>(
         'ready',
         'Exit 0 when installed and the configuration is current (the readiness probe)',
         (y) =>
-          y
-            .option('ready-file', { type: 'string', default: DEFAULT_READY_FILE })
-            .option('max-age', { type: 'number', default: 60, describe: 'Seconds after which the marker is stale' }) as Argv<{ 'ready-file': string; 'max-age': number }>,
+          y.option('ready-file', { type: 'string', default: DEFAULT_READY_FILE }).option('max-age', {
+            type: 'number',
+            default: 60,
+            describe: 'Seconds after which the marker is stale',
+          }) as Argv<{ 'ready-file': string; 'max-age': number }>,
         run(async (args) => {
           const state = isReady(args['ready-file'], args['max-age'] * 1000);
           (state.ready ? say : log)(state.reason);

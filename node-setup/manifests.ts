@@ -50,7 +50,9 @@ export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: M
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [{ matchExpressions: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] }],
+                nodeSelectorTerms: [
+                  { matchExpressions: [{ key: 'type', operator: 'NotIn', values: ['virtual-kubelet'] }] },
+                ],
               },
             },
           },
@@ -90,7 +92,14 @@ export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: M
             { name: 'host', hostPath: { path: '/', type: 'Directory' } },
             { name: 'acr-configuration', configMap: { name: 'acr-configuration', optional: true } },
             { name: 'acr-configuration-secrets', secret: { secretName: CONFIGURATION_SECRETS_NAME, optional: true } },
-            { name: 'rrsa-token', projected: { sources: [{ serviceAccountToken: { audience: 'sts.aliyuncs.com', expirationSeconds: 3600, path: 'rrsa' } }] } },
+            {
+              name: 'rrsa-token',
+              projected: {
+                sources: [
+                  { serviceAccountToken: { audience: 'sts.aliyuncs.com', expirationSeconds: 3600, path: 'rrsa' } },
+                ],
+              },
+            },
             { name: 'state', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
           ],
         },

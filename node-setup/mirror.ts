@@ -13,7 +13,6 @@ import { classifyHost } from '../provider/registry/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
 import { ACR_CONFIGURATION_FILE, ACR_DIR, ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
 
-
 export interface MirrorSources {
   /** The ConfigMap acr-configuration mounted as a directory of key files. */
   configmapDir: string;
@@ -23,7 +22,8 @@ export interface MirrorSources {
   rrsaTokenFile: string | undefined;
 }
 
-export type MirrorResult = { ok: true; config: AcrConfiguration; warnings: Problem[] } | { ok: false; problems: Problem[] };
+export type MirrorResult =
+  { ok: true; config: AcrConfiguration; warnings: Problem[] } | { ok: false; problems: Problem[] };
 
 /** A mounted ConfigMap or Secret: one file per key; `..data` and the other dot entries are the kubelet's bookkeeping. */
 export function readMountedData(dir: string): Record<string, string> | undefined {
@@ -52,7 +52,9 @@ export function renderMirroredConfiguration(data: Record<string, string>): strin
 
 /** Secret keys the configuration references (customAccessKeySecretRef). */
 export function referencedSecretKeys(config: AcrConfiguration): string[] {
-  const keys = config.registries.flatMap((r) => (r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.key] : []));
+  const keys = config.registries.flatMap((r) =>
+    r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.key] : [],
+  );
   return [...new Set(keys)].sort();
 }
 
@@ -68,7 +70,16 @@ function problem(code: string, message: string, fix: string): Problem {
 export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources): MirrorResult {
   const data = readMountedData(sources.configmapDir);
   if (data === undefined) {
-    return { ok: false, problems: [problem('configmap-not-mounted', `${sources.configmapDir} does not exist.`, 'Mount ConfigMap kube-system/acr-configuration there (optional: true), or pass the right --configmap-dir.')] };
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'configmap-not-mounted',
+          `${sources.configmapDir} does not exist.`,
+          'Mount ConfigMap kube-system/acr-configuration there (optional: true), or pass the right --configmap-dir.',
+        ),
+      ],
+    };
   }
   const parsed = parseConfigurationData(data);
   if (!parsed.ok) return parsed;
@@ -77,11 +88,21 @@ export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources)
   const keys = referencedSecretKeys(parsed.config);
   const missing = keys.filter((key) => secretData[key] === undefined);
   const problems = missing.map((key) =>
-    problem('missing-secret-key', `customAccessKeySecretRef \`${key}\` names a key that Secret kube-system/${CONFIGURATION_SECRETS_NAME} does not have.`, `Add it: \`kubectl acr configure --access-key-id <id> --access-key-secret-stdin\`, or create key \`${key}\` in Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`),
+    problem(
+      'missing-secret-key',
+      `customAccessKeySecretRef \`${key}\` names a key that Secret kube-system/${CONFIGURATION_SECRETS_NAME} does not have.`,
+      `Add it: \`kubectl acr configure --access-key-id <id> --access-key-secret-stdin\`, or create key \`${key}\` in Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`,
+    ),
   );
   const token = parsed.config.rrsaEnabled ? readToken(sources.rrsaTokenFile) : undefined;
   if (parsed.config.rrsaEnabled && token === undefined) {
-    problems.push(problem('missing-rrsa-token', `rrsa is enabled but there is no projected ServiceAccount token at ${sources.rrsaTokenFile ?? '(no --rrsa-token-file)'}.`, 'Deploy the DaemonSet from `kubectl acr install` (it projects a token with audience sts.aliyuncs.com), or pass --rrsa-token-file.'));
+    problems.push(
+      problem(
+        'missing-rrsa-token',
+        `rrsa is enabled but there is no projected ServiceAccount token at ${sources.rrsaTokenFile ?? '(no --rrsa-token-file)'}.`,
+        'Deploy the DaemonSet from `kubectl acr install` (it projects a token with audience sts.aliyuncs.com), or pass --rrsa-token-file.',
+      ),
+    );
   }
   if (problems.length > 0) return { ok: false, problems };
 
@@ -90,7 +111,8 @@ export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources)
   tx.writeFile(ACR_CONFIGURATION_FILE, renderMirroredConfiguration(data), 0o600, 'mirror');
   tx.ensureDirectory(ACR_SECRETS_DIR, 0o700);
   for (const key of keys) tx.writeFile(`${ACR_SECRETS_DIR}/${key}`, secretData[key]!, 0o600, 'mirror');
-  for (const stale of tx.list(ACR_SECRETS_DIR).filter((name) => !keys.includes(name))) tx.removeFile(`${ACR_SECRETS_DIR}/${stale}`, 'mirror');
+  for (const stale of tx.list(ACR_SECRETS_DIR).filter((name) => !keys.includes(name)))
+    tx.removeFile(`${ACR_SECRETS_DIR}/${stale}`, 'mirror');
   if (token !== undefined) {
     tx.ensureDirectory(ACR_RRSA_TOKEN_FILE.slice(0, ACR_RRSA_TOKEN_FILE.lastIndexOf('/')), 0o700);
     tx.writeFile(ACR_RRSA_TOKEN_FILE, token, 0o600, 'mirror');

@@ -30,7 +30,13 @@ function readCurrent(path: string): Buffer | undefined {
 function undo(hostRoot: string, entry: JournalFile, flagWords: string[], flagVariable: string): string | undefined {
   const path = onHost(hostRoot, entry.path);
   const current = readCurrent(path);
-  if (current === undefined || sha256(current) === entry.written || entry.role === 'binary' || entry.role === 'provider-config' || entry.role === 'mirror') {
+  if (
+    current === undefined ||
+    sha256(current) === entry.written ||
+    entry.role === 'binary' ||
+    entry.role === 'provider-config' ||
+    entry.role === 'mirror'
+  ) {
     restoreOriginal(hostRoot, entry);
     return undefined;
   }
@@ -55,7 +61,9 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallRes
     log('Nothing to uninstall: no record of an install on this node.');
     return { ok: true, restored: [], restarted: false };
   }
-  const kubeletInputs = journal.files.some((f) => f.role === 'kubelet-flags' || f.role === 'provider-config' || f.role === 'provider-config-merged');
+  const kubeletInputs = journal.files.some(
+    (f) => f.role === 'kubelet-flags' || f.role === 'provider-config' || f.role === 'provider-config-merged',
+  );
   for (const entry of [...journal.files].reverse()) {
     const note = undo(hostRoot, entry, journal.flags?.words ?? [], journal.flags?.variable ?? '');
     if (note) log(note);
@@ -77,11 +85,17 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallRes
   const restored = journal.files.map((f) => f.path);
   if (!kubeletInputs) return { ok: true, restored, restarted: false };
   if (!options.restart) {
-    log('The kubelet must be restarted to stop using the credential provider (--no-restart given): run `systemctl restart kubelet` on the node.');
+    log(
+      'The kubelet must be restarted to stop using the credential provider (--no-restart given): run `systemctl restart kubelet` on the node.',
+    );
     return { ok: true, restored, restarted: false };
   }
   log(`Restarting the kubelet: ${options.kubelet.restartCommand}`);
   const health = await restartAndWait(options.kubelet);
-  if (!health.ok) return { ok: false, message: `Every file was restored, but the kubelet did not come back healthy: ${health.message}. Check the kubelet now.` };
+  if (!health.ok)
+    return {
+      ok: false,
+      message: `Every file was restored, but the kubelet did not come back healthy: ${health.message}. Check the kubelet now.`,
+    };
   return { ok: true, restored, restarted: true };
 }

@@ -39,9 +39,11 @@ export async function watch(options: WatchOptions): Promise<void> {
       }
     } else if (attempt) {
       backoffMs = 0;
-      if (result.changed.length > 0) lines.push(`Updated: ${result.changed.join(', ')}${result.restarted ? ' (kubelet restarted)' : ''}.`);
+      if (result.changed.length > 0)
+        lines.push(`Updated: ${result.changed.join(', ')}${result.restarted ? ' (kubelet restarted)' : ''}.`);
     }
-    const ready = result.ok && result.mirrored !== false && !result.restartPending && (attempt || result.changed.length === 0);
+    const ready =
+      result.ok && result.mirrored !== false && !result.restartPending && (attempt || result.changed.length === 0);
     markReady(options.readyFile, ready);
     const log = lines.join('\n');
     // Repeating the same problem every few seconds would drown the log.
@@ -60,9 +62,13 @@ export function isReady(file: string, maxAgeMs: number, now = Date.now()): { rea
   try {
     const age = now - statSync(file).mtimeMs;
     readFileSync(file);
-    if (age > maxAgeMs) return { ready: false, reason: `${file} is ${Math.round(age / 1000)}s old: the watcher has stopped checking.` };
+    if (age > maxAgeMs)
+      return { ready: false, reason: `${file} is ${Math.round(age / 1000)}s old: the watcher has stopped checking.` };
     return { ready: true, reason: 'installed and configuration current' };
   } catch {
-    return { ready: false, reason: `${file} is missing: not installed, configuration not current, or a restart pending (see the pod's log).` };
+    return {
+      ready: false,
+      reason: `${file} is missing: not installed, configuration not current, or a restart pending (see the pod's log).`,
+    };
   }
 }

@@ -14,7 +14,11 @@ import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime
 export class UsageReported extends Error {}
 
 /** Runs a command body; whatever it throws becomes a message and an exit code. */
-function handle<A>(runtime: Runtime, setExit: (code: ExitCode) => void, body: (args: A, runtime: Runtime) => Promise<ExitCode>) {
+function handle<A>(
+  runtime: Runtime,
+  setExit: (code: ExitCode) => void,
+  body: (args: A, runtime: Runtime) => Promise<ExitCode>,
+) {
   return async (args: A): Promise<void> => {
     try {
       setExit(await body(args, runtime));
@@ -27,10 +31,20 @@ function handle<A>(runtime: Runtime, setExit: (code: ExitCode) => void, body: (a
 export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitCode) => void): Argv {
   return yargs(argv)
     .scriptName('kubectl acr')
-    .usage('$0 <command> [options]\n\nManage and diagnose the kube-system/acr-configuration ConfigMap: ACR credentials for Kubernetes nodes.')
-    .option('kubeconfig', { type: 'string', global: true, describe: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' })
+    .usage(
+      '$0 <command> [options]\n\nManage and diagnose the kube-system/acr-configuration ConfigMap: ACR credentials for Kubernetes nodes.',
+    )
+    .option('kubeconfig', {
+      type: 'string',
+      global: true,
+      describe: 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)',
+    })
     .option('context', { type: 'string', global: true, describe: 'The kubeconfig context to use' })
-    .option('request-timeout', { type: 'string', global: true, describe: 'How long to wait for each API request (e.g. 30s, 1m; 0 = no limit)' })
+    .option('request-timeout', {
+      type: 'string',
+      global: true,
+      describe: 'How long to wait for each API request (e.g. 30s, 1m; 0 = no limit)',
+    })
     .group(['kubeconfig', 'context', 'request-timeout'], 'Cluster connection:')
     .command<ConfigureArgs>(
       'configure',
@@ -57,8 +71,13 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       (y) =>
         y
           .positional('shell', { choices: completionShells, demandOption: true })
-          .example('$0 completion kubectl > ~/.local/bin/kubectl_complete-acr && chmod +x ~/.local/bin/kubectl_complete-acr', 'Let kubectl complete `kubectl acr …`')
-          .example('source <(kubectl-acr completion bash)', 'Complete kubectl-acr itself in bash') as Argv<{ shell: CompletionShell }>,
+          .example(
+            '$0 completion kubectl > ~/.local/bin/kubectl_complete-acr && chmod +x ~/.local/bin/kubectl_complete-acr',
+            'Let kubectl complete `kubectl acr …`',
+          )
+          .example('source <(kubectl-acr completion bash)', 'Complete kubectl-acr itself in bash') as Argv<{
+          shell: CompletionShell;
+        }>,
       (args) => {
         runtime.stdout(completionScript(args.shell));
         setExit(exitCodes.ok);
@@ -66,7 +85,10 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
     )
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
     .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou', 'Pull from an Enterprise Edition instance')
-    .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check', 'Explain how a pull of this image gets credentials')
+    .example(
+      '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check',
+      'Explain how a pull of this image gets credentials',
+    )
     .demandCommand(1, 'Name a command: configure, status, credentials or install.')
     .recommendCommands()
     .strict()

@@ -30,13 +30,19 @@ export async function completeForKubectl(args: string[], runtime: Runtime): Prom
   const log = console.log;
   console.log = (...parts: unknown[]) => void candidates.push(parts.map(String).join(' '));
   try {
-    const cli = buildCli(['--get-yargs-completions', 'kubectl-acr', ...(words.length > 0 ? words : [''])], runtime, () => undefined).exitProcess(false);
+    const cli = buildCli(
+      ['--get-yargs-completions', 'kubectl-acr', ...(words.length > 0 ? words : [''])],
+      runtime,
+      () => undefined,
+    ).exitProcess(false);
     await cli.parseAsync();
   } finally {
     console.log = log;
     for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   }
-  const matching = [...new Set(candidates.flatMap((line) => line.split('\n')))].filter((candidate) => candidate !== '' && candidate.startsWith(current));
+  const matching = [...new Set(candidates.flatMap((line) => line.split('\n')))].filter(
+    (candidate) => candidate !== '' && candidate.startsWith(current),
+  );
   return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
 }
 

@@ -25,7 +25,9 @@ const secretsResource = { plural: 'secrets' };
 /** Someone else changed the object between our read and our write. */
 export class ConflictError extends Error {
   constructor(readonly objectName: string) {
-    super(`${objectName} was changed by someone else since it was read; re-run the command to apply your change to the new version.`);
+    super(
+      `${objectName} was changed by someone else since it was read; re-run the command to apply your change to the new version.`,
+    );
     this.name = 'ConflictError';
   }
 }
@@ -45,22 +47,36 @@ async function conditional<T>(objectName: string, write: () => Promise<T>): Prom
 }
 
 /** Creates the ConfigMap when `current` is absent, else replaces its data at `current`'s resourceVersion. */
-export function writeConfigMap(client: KubeClient, current: ConfigMapObject | undefined, data: Record<string, string>, dryRun: boolean): Promise<ConfigMapObject> {
+export function writeConfigMap(
+  client: KubeClient,
+  current: ConfigMapObject | undefined,
+  data: Record<string, string>,
+  dryRun: boolean,
+): Promise<ConfigMapObject> {
   const object = configMapWithData(current, data);
   return conditional(CONFIGMAP_NAME, () =>
-    current ? client.update(resourcePath(configMaps, CONFIGMAP_NAMESPACE, CONFIGMAP_NAME), object, { dryRun }) : client.create(resourcePath(configMaps, CONFIGMAP_NAMESPACE), object, { dryRun }),
+    current
+      ? client.update(resourcePath(configMaps, CONFIGMAP_NAMESPACE, CONFIGMAP_NAME), object, { dryRun })
+      : client.create(resourcePath(configMaps, CONFIGMAP_NAMESPACE), object, { dryRun }),
   );
 }
 
 /** The object that would be written: the current one (labels, annotations, resourceVersion) with new data. */
 export function configMapWithData(current: ConfigMapObject | undefined, data: Record<string, string>): ConfigMapObject {
   if (current) return { ...current, data };
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CONFIGMAP_NAME, namespace: CONFIGMAP_NAMESPACE }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: CONFIGMAP_NAME, namespace: CONFIGMAP_NAMESPACE },
+    data,
+  };
 }
 
 /** Adds or replaces keys of the AccessKey Secret; other keys stay. */
 export async function storeSecrets(client: KubeClient, values: Record<string, string>, dryRun: boolean): Promise<void> {
-  const encoded = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
+  const encoded = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]),
+  );
   const path = resourcePath(secretsResource, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME);
   const current = await client.get<SecretObject>(path);
   await conditional(CONFIGURATION_SECRETS_NAME, () => {
@@ -69,7 +85,11 @@ export async function storeSecrets(client: KubeClient, values: Record<string, st
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
-      metadata: { name: CONFIGURATION_SECRETS_NAME, namespace: CONFIGMAP_NAMESPACE, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
+      metadata: {
+        name: CONFIGURATION_SECRETS_NAME,
+        namespace: CONFIGMAP_NAMESPACE,
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
+      },
       data: encoded,
     };
     return client.create(resourcePath(secretsResource, CONFIGMAP_NAMESPACE), secret, { dryRun });

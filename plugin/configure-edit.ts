@@ -4,8 +4,18 @@
 // result is validated by the provider's own parser, so configure can never
 // write something the provider rejects.
 
-import { parseConfigurationData, parseConfigurationFile, renderRegistryInfo } from '../provider/configuration/parse-configuration.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type CredentialSource, type RegistryEntry, type WebhookConfiguration } from '../provider/configuration/model.js';
+import {
+  parseConfigurationData,
+  parseConfigurationFile,
+  renderRegistryInfo,
+} from '../provider/configuration/parse-configuration.js';
+import {
+  CONFIGURATION_SECRETS_NAME,
+  type AcrConfiguration,
+  type CredentialSource,
+  type RegistryEntry,
+  type WebhookConfiguration,
+} from '../provider/configuration/model.js';
 import type { Problem } from '../provider/common/problem.js';
 
 /** Which registry entry a command addresses: an Enterprise instance, or the Personal Edition of a region. */
@@ -68,7 +78,9 @@ export function accessKeySecretKey(select: RegistrySelector): string {
 }
 
 function selectorOf(entry: RegistryEntry): RegistrySelector {
-  return entry.edition === 'enterprise' ? { edition: 'enterprise', instanceId: entry.instanceId, regionId: entry.regionId } : { edition: 'personal', regionId: entry.regionId };
+  return entry.edition === 'enterprise'
+    ? { edition: 'enterprise', instanceId: entry.instanceId, regionId: entry.regionId }
+    : { edition: 'personal', regionId: entry.regionId };
 }
 
 /** Enterprise instance IDs are global, so the region does not take part; Personal Edition is one per region. */
@@ -78,7 +90,7 @@ function matches(entry: RegistryEntry, select: RegistrySelector): boolean {
 }
 
 function describe(select: RegistrySelector): string {
-  const region = select.regionId ? ` in ${select.regionId}` : ' in the node\'s region';
+  const region = select.regionId ? ` in ${select.regionId}` : " in the node's region";
   return select.edition === 'enterprise' ? `instance ${select.instanceId}` : `Personal Edition${region}`;
 }
 
@@ -91,7 +103,12 @@ function emptyToUndefined(value: string): string | undefined {
 }
 
 /** Applies the field edits to one entry; the parser validates the values afterwards. */
-function editEntry(entry: RegistryEntry, fields: RegistryFieldEdits, secrets: Record<string, string>, problems: Problem[]): RegistryEntry {
+function editEntry(
+  entry: RegistryEntry,
+  fields: RegistryFieldEdits,
+  secrets: Record<string, string>,
+  problems: Problem[],
+): RegistryEntry {
   const next: RegistryEntry = { ...entry };
   if (fields.domains !== undefined) {
     const domains = fields.domains
@@ -104,15 +121,26 @@ function editEntry(entry: RegistryEntry, fields: RegistryFieldEdits, secrets: Re
   let durationSeconds = entry.assumeRole?.durationSeconds;
   if (fields.expireDuration !== undefined) {
     if (!/^\d+$/.test(fields.expireDuration.trim())) {
-      problems.push(usage(`--expire-duration ${JSON.stringify(fields.expireDuration)} is not a whole number of seconds.`, 'Give the role session length in seconds, from 900 to 43200, e.g. --expire-duration 3600.'));
+      problems.push(
+        usage(
+          `--expire-duration ${JSON.stringify(fields.expireDuration)} is not a whole number of seconds.`,
+          'Give the role session length in seconds, from 900 to 43200, e.g. --expire-duration 3600.',
+        ),
+      );
     } else {
       durationSeconds = Number(fields.expireDuration.trim());
     }
   }
-  const roleArn = fields.assumeRoleArn !== undefined ? emptyToUndefined(fields.assumeRoleArn) : entry.assumeRole?.roleArn;
+  const roleArn =
+    fields.assumeRoleArn !== undefined ? emptyToUndefined(fields.assumeRoleArn) : entry.assumeRole?.roleArn;
   if (roleArn === undefined) {
     if (fields.expireDuration !== undefined) {
-      problems.push(usage('--expire-duration sets the session length of the assumed role, but the entry has no assumeRoleARN.', 'Add --assume-role-arn acs:ram::<account-id>:role/<role-name>.'));
+      problems.push(
+        usage(
+          '--expire-duration sets the session length of the assumed role, but the entry has no assumeRoleARN.',
+          'Add --assume-role-arn acs:ram::<account-id>:role/<role-name>.',
+        ),
+      );
     }
     next.assumeRole = undefined;
   } else {
@@ -123,26 +151,48 @@ function editEntry(entry: RegistryEntry, fields: RegistryFieldEdits, secrets: Re
   return next;
 }
 
-function editCredentials(entry: RegistryEntry, fields: RegistryFieldEdits, secrets: Record<string, string>, problems: Problem[]): CredentialSource {
+function editCredentials(
+  entry: RegistryEntry,
+  fields: RegistryFieldEdits,
+  secrets: Record<string, string>,
+  problems: Problem[],
+): CredentialSource {
   const current = entry.credentials;
   const touchesRrsa = fields.rrsaRoleArn !== undefined || fields.rrsaOidcProviderArn !== undefined;
   if (fields.accessKeySecret !== undefined && (fields.accessKeyId === undefined || fields.accessKeyId.trim() === '')) {
-    problems.push(usage('An AccessKey secret was given without --access-key-id.', 'Add --access-key-id <AccessKey ID>.'));
+    problems.push(
+      usage('An AccessKey secret was given without --access-key-id.', 'Add --access-key-id <AccessKey ID>.'),
+    );
     return current;
   }
   if (fields.accessKeyId !== undefined && touchesRrsa) {
-    problems.push(usage('--access-key-id and --rrsa-* flags were given together; an entry uses one credential source.', 'Choose either the AccessKey or the RRSA roles.'));
+    problems.push(
+      usage(
+        '--access-key-id and --rrsa-* flags were given together; an entry uses one credential source.',
+        'Choose either the AccessKey or the RRSA roles.',
+      ),
+    );
     return current;
   }
   if (fields.accessKeyId !== undefined) {
     const accessKeyId = fields.accessKeyId.trim();
     if (accessKeyId === '') return current.kind === 'access-key' ? { kind: 'node' } : current;
     if (fields.accessKeySecret === undefined) {
-      problems.push(usage('--access-key-id needs the AccessKey secret.', 'Pipe it in with --access-key-secret-stdin, or give --access-key-secret-file PATH.'));
+      problems.push(
+        usage(
+          '--access-key-id needs the AccessKey secret.',
+          'Pipe it in with --access-key-secret-stdin, or give --access-key-secret-file PATH.',
+        ),
+      );
       return current;
     }
     if (fields.accessKeySecret.trim() === '') {
-      problems.push(usage('The AccessKey secret read from stdin or the file is empty.', 'Provide the AccessKey secret of the RAM user.'));
+      problems.push(
+        usage(
+          'The AccessKey secret read from stdin or the file is empty.',
+          'Provide the AccessKey secret of the RAM user.',
+        ),
+      );
       return current;
     }
     const key = accessKeySecretKey(selectorOf(entry));
@@ -152,10 +202,16 @@ function editCredentials(entry: RegistryEntry, fields: RegistryFieldEdits, secre
   if (touchesRrsa) {
     const before = current.kind === 'rrsa' ? current : undefined;
     const roleArn = fields.rrsaRoleArn !== undefined ? emptyToUndefined(fields.rrsaRoleArn) : before?.roleArn;
-    const oidcProviderArn = fields.rrsaOidcProviderArn !== undefined ? emptyToUndefined(fields.rrsaOidcProviderArn) : before?.oidcProviderArn;
+    const oidcProviderArn =
+      fields.rrsaOidcProviderArn !== undefined ? emptyToUndefined(fields.rrsaOidcProviderArn) : before?.oidcProviderArn;
     if (roleArn === undefined && oidcProviderArn === undefined) return { kind: 'node' };
     if (roleArn === undefined || oidcProviderArn === undefined) {
-      problems.push(usage('RRSA needs both --rrsa-role-arn and --rrsa-oidc-provider-arn.', 'Give both flags (or clear both with "").'));
+      problems.push(
+        usage(
+          'RRSA needs both --rrsa-role-arn and --rrsa-oidc-provider-arn.',
+          'Give both flags (or clear both with "").',
+        ),
+      );
       return current;
     }
     return { kind: 'rrsa', roleArn, oidcProviderArn };
@@ -164,18 +220,34 @@ function editCredentials(entry: RegistryEntry, fields: RegistryFieldEdits, secre
 }
 
 function newEntry(select: RegistrySelector): RegistryEntry {
-  const common = { index: 0, regionId: select.regionId, domains: undefined, credentials: { kind: 'node' } as const, assumeRole: undefined };
-  return select.edition === 'enterprise' ? { edition: 'enterprise', instanceId: select.instanceId, ...common } : { edition: 'personal', ...common };
+  const common = {
+    index: 0,
+    regionId: select.regionId,
+    domains: undefined,
+    credentials: { kind: 'node' } as const,
+    assumeRole: undefined,
+  };
+  return select.edition === 'enterprise'
+    ? { edition: 'enterprise', instanceId: select.instanceId, ...common }
+    : { edition: 'personal', ...common };
 }
 
 /** Moves plain-text secrets into `secrets`, leaving references behind. */
 function moveInlineSecrets(entries: RegistryEntry[], secrets: Record<string, string>): RegistryEntry[] {
   return entries.map((entry) => {
     const credentials = entry.credentials;
-    if (credentials.kind !== 'access-key' || credentials.secret.kind !== 'inline' || credentials.inlineSecret === undefined) return entry;
+    if (
+      credentials.kind !== 'access-key' ||
+      credentials.secret.kind !== 'inline' ||
+      credentials.inlineSecret === undefined
+    )
+      return entry;
     const key = accessKeySecretKey(selectorOf(entry));
     secrets[key] = credentials.inlineSecret;
-    return { ...entry, credentials: { kind: 'access-key', accessKeyId: credentials.accessKeyId, secret: { kind: 'secret-ref', key } } };
+    return {
+      ...entry,
+      credentials: { kind: 'access-key', accessKeyId: credentials.accessKeyId, secret: { kind: 'secret-ref', key } },
+    };
   });
 }
 
@@ -190,22 +262,41 @@ function renderFlagMap(fields: Record<string, string | number | boolean>): strin
 }
 
 function renderWebhook(webhook: WebhookConfiguration): string {
-  return renderFlagMap({ enable: webhook.enabled, 'failure-policy': webhook.failurePolicy, 'timeout-seconds': webhook.timeoutSeconds });
+  return renderFlagMap({
+    enable: webhook.enabled,
+    'failure-policy': webhook.failurePolicy,
+    'timeout-seconds': webhook.timeoutSeconds,
+  });
 }
 
 function editWebhook(current: WebhookConfiguration, edits: WebhookEdits, problems: Problem[]): WebhookConfiguration {
   const next = { ...current };
   if (edits.enabled !== undefined) next.enabled = edits.enabled;
   if (edits.failurePolicy !== undefined) {
-    const policy = (['Ignore', 'Fail'] as const).find((name) => name.toLowerCase() === edits.failurePolicy?.trim().toLowerCase());
+    const policy = (['Ignore', 'Fail'] as const).find(
+      (name) => name.toLowerCase() === edits.failurePolicy?.trim().toLowerCase(),
+    );
     if (policy) next.failurePolicy = policy;
-    else problems.push(usage(`--webhook-failure-policy ${JSON.stringify(edits.failurePolicy)} is neither Ignore nor Fail.`, 'Use --webhook-failure-policy Ignore (recommended) or Fail.', 'webhook-configuration'));
+    else
+      problems.push(
+        usage(
+          `--webhook-failure-policy ${JSON.stringify(edits.failurePolicy)} is neither Ignore nor Fail.`,
+          'Use --webhook-failure-policy Ignore (recommended) or Fail.',
+          'webhook-configuration',
+        ),
+      );
   }
   if (edits.timeoutSeconds !== undefined) {
     const text = edits.timeoutSeconds.trim();
     const seconds = /^\d+$/.test(text) ? Number(text) : Number.NaN;
     if (!(seconds >= 1 && seconds <= 30)) {
-      problems.push(usage(`--webhook-timeout-seconds ${JSON.stringify(edits.timeoutSeconds)} is not a whole number from 1 to 30.`, 'Use e.g. --webhook-timeout-seconds 10.', 'webhook-configuration'));
+      problems.push(
+        usage(
+          `--webhook-timeout-seconds ${JSON.stringify(edits.timeoutSeconds)} is not a whole number from 1 to 30.`,
+          'Use e.g. --webhook-timeout-seconds 10.',
+          'webhook-configuration',
+        ),
+      );
     } else {
       next.timeoutSeconds = seconds;
     }
@@ -224,14 +315,18 @@ function withoutPositions(problem: Problem): Problem {
 }
 
 /** The parser's verdict on data configure generated: positions would point into text the user never saw. */
-function validateGenerated(data: Record<string, string>, before: Problem[]): { config: AcrConfiguration; warnings: Problem[] } | { problems: Problem[] } {
+function validateGenerated(
+  data: Record<string, string>,
+  before: Problem[],
+): { config: AcrConfiguration; warnings: Problem[] } | { problems: Problem[] } {
   const parsed = parseConfigurationData(data);
   if (!parsed.ok) return { problems: parsed.problems.filter((p) => p.severity === 'error').map(withoutPositions) };
   const known = new Set(before.map(problemIdentity));
   // A flag edit must not make the configuration worse: a warning it introduces
   // (a placeholder ARN, expireDuration without a role) is refused like an error.
   const introduced = parsed.problems.filter((p) => !known.has(problemIdentity(p)));
-  if (introduced.length > 0) return { problems: introduced.map((p) => ({ ...withoutPositions(p), severity: 'error' })) };
+  if (introduced.length > 0)
+    return { problems: introduced.map((p) => ({ ...withoutPositions(p), severity: 'error' })) };
   return { config: parsed.config, warnings: parsed.problems };
 }
 
@@ -269,11 +364,22 @@ export function planConfigure(current: Record<string, string>, request: Configur
     registriesEdited = true;
     const index = entries.findIndex((entry) => matches(entry, edit.select));
     if (edit.action === 'remove') {
-      if (index < 0) problems.push(usage(`There is no registry entry for ${describe(edit.select)} to remove.`, 'Run `kubectl acr status` to see the configured registries.'));
+      if (index < 0)
+        problems.push(
+          usage(
+            `There is no registry entry for ${describe(edit.select)} to remove.`,
+            'Run `kubectl acr status` to see the configured registries.',
+          ),
+        );
       entries = entries.filter((_, i) => i !== index);
     } else {
       const base = index >= 0 ? entries[index]! : newEntry(edit.select);
-      const edited = editEntry(edit.select.regionId !== undefined ? { ...base, regionId: edit.select.regionId } : base, edit.fields, secrets, problems);
+      const edited = editEntry(
+        edit.select.regionId !== undefined ? { ...base, regionId: edit.select.regionId } : base,
+        edit.fields,
+        secrets,
+        problems,
+      );
       entries = index >= 0 ? entries.map((entry, i) => (i === index ? edited : entry)) : [...entries, edited];
       if (edited.credentials.kind === 'rrsa' && !rrsaEnabled && request.rrsa === undefined) {
         rrsaEnabled = true;
@@ -291,8 +397,10 @@ export function planConfigure(current: Record<string, string>, request: Configur
       notes.push('No plain-text customAccessKeySecret to move.');
     }
   }
-  if (registriesEdited) data['acr-registry-info'] = renderRegistryInfo(entries.map((entry, index) => ({ ...entry, index })));
-  if (request.rrsa !== undefined || rrsaEnabled !== config.rrsaEnabled) data.rrsa = renderFlagMap({ enable: rrsaEnabled });
+  if (registriesEdited)
+    data['acr-registry-info'] = renderRegistryInfo(entries.map((entry, index) => ({ ...entry, index })));
+  if (request.rrsa !== undefined || rrsaEnabled !== config.rrsaEnabled)
+    data.rrsa = renderFlagMap({ enable: rrsaEnabled });
   if (request.webhook && Object.values(request.webhook).some((value) => value !== undefined)) {
     data['webhook-configuration'] = renderWebhook(editWebhook(config.webhook, request.webhook, problems));
   }
@@ -318,7 +426,8 @@ export function planFromFile(text: string): ConfigureResult {
   const fieldsDropped = parsed.problems.some((p) => p.key === 'acr-registry-info' && p.code === 'unknown-field');
   if (!config.registriesDefaulted && !fieldsDropped) {
     const entries = moveInlineSecrets(config.registries, secrets);
-    if (Object.keys(secrets).length > 0) notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`);
+    if (Object.keys(secrets).length > 0)
+      notes.push(`Plain-text AccessKey secrets moved into the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`);
     data['acr-registry-info'] = renderRegistryInfo(entries);
   } else if (fieldsDropped) {
     // Rendering would silently drop the unknown fields: keep the user's text and its warnings.

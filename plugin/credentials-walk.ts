@@ -6,11 +6,21 @@
 import type { CloudCredentials } from '../provider/cloud/cloud-credentials.js';
 import { secretsOf } from '../provider/cloud/cloud-credentials.js';
 import { CloudError } from '../provider/cloud/cloud-error.js';
-import { getAuthorizationToken, getPersonalToken, listInstanceDomains, listInstances, type AcrToken } from '../provider/cloud/cr-client.js';
+import {
+  getAuthorizationToken,
+  getPersonalToken,
+  listInstanceDomains,
+  listInstances,
+  type AcrToken,
+} from '../provider/cloud/cr-client.js';
 import type { CloudContext } from '../provider/cloud/openapi-call.js';
 import { assumeRole } from '../provider/cloud/sts-client.js';
 import type { AcrConfiguration, RegistryEntry } from '../provider/configuration/model.js';
-import { credentialsForEntry, defaultRoleSessionName, type CredentialContext } from '../provider/credentials/credential-chain.js';
+import {
+  credentialsForEntry,
+  defaultRoleSessionName,
+  type CredentialContext,
+} from '../provider/credentials/credential-chain.js';
 import { parseImageReference } from '../provider/registry/image-reference.js';
 import { classifyHost, type AcrHost } from '../provider/registry/registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type TokenTarget } from '../provider/registry/resolution.js';
@@ -87,18 +97,33 @@ function describeSource(entry: RegistryEntry | undefined): string {
 }
 
 function describeTarget(target: TokenTarget): string {
-  return target.edition === 'enterprise' ? `GetAuthorizationToken of ${target.instanceId} in ${target.region}` : `Personal Edition token of ${target.region}`;
+  return target.edition === 'enterprise'
+    ? `GetAuthorizationToken of ${target.instanceId} in ${target.region}`
+    : `Personal Edition token of ${target.region}`;
 }
 
 function failedStep(step: string, error: unknown): Step {
   if (error instanceof CloudError) {
     const f = error.failure;
-    return { step, outcome: 'failed', detail: `${f.action} failed: ${f.code}${f.httpStatus !== undefined ? ` (HTTP ${f.httpStatus})` : ''}: ${f.message}`, code: f.code, ...(f.requestId ? { requestId: f.requestId } : {}), fix: f.fix };
+    return {
+      step,
+      outcome: 'failed',
+      detail: `${f.action} failed: ${f.code}${f.httpStatus !== undefined ? ` (HTTP ${f.httpStatus})` : ''}: ${f.message}`,
+      code: f.code,
+      ...(f.requestId ? { requestId: f.requestId } : {}),
+      fix: f.fix,
+    };
   }
-  return { step, outcome: 'failed', detail: error instanceof Error ? error.message : String(error), fix: 'See the message; this failure is not an Alibaba Cloud API error.' };
+  return {
+    step,
+    outcome: 'failed',
+    detail: error instanceof Error ? error.message : String(error),
+    fix: 'See the message; this failure is not an Alibaba Cloud API error.',
+  };
 }
 
-const expiresText = (epochMs: number | undefined): string => (epochMs === undefined ? 'does not expire' : `expires ${new Date(epochMs).toISOString()}`);
+const expiresText = (epochMs: number | undefined): string =>
+  epochMs === undefined ? 'does not expire' : `expires ${new Date(epochMs).toISOString()}`;
 
 /** Entries with their assumed role taken off: the base credentials before STS. */
 function withoutAssumeRole(entry: RegistryEntry): RegistryEntry {
@@ -109,21 +134,40 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
   const steps: Step[] = [];
   const secrets = new Set<string>();
   const remember = (credentials: CloudCredentials) => secretsOf(credentials).forEach((s) => secrets.add(s));
-  const done = (result: Walk['result'], token?: Walk['token']): Walk => ({ image, steps, result, ...(token ? { token } : {}), secrets: [...secrets] });
+  const done = (result: Walk['result'], token?: Walk['token']): Walk => ({
+    image,
+    steps,
+    result,
+    ...(token ? { token } : {}),
+    secrets: [...secrets],
+  });
 
   const parsed = parseImageReference(image);
   if (!parsed.ok) {
-    steps.push({ step: 'image', outcome: 'failed', detail: parsed.message, fix: 'Give the image as the pod spec names it, e.g. registry.cn-hangzhou.aliyuncs.com/team/app:1.0.' });
+    steps.push({
+      step: 'image',
+      outcome: 'failed',
+      detail: parsed.message,
+      fix: 'Give the image as the pod spec names it, e.g. registry.cn-hangzhou.aliyuncs.com/team/app:1.0.',
+    });
     return done('invalid-image');
   }
   const ref = parsed.ref;
   steps.push({ step: 'image', outcome: 'ok', detail: `registry host ${ref.host}, repository ${ref.path}` });
-  steps.push({ step: 'configuration', outcome: 'ok', detail: `${deps.configSource}: ${deps.config.registries.length} registry entr${deps.config.registries.length === 1 ? 'y' : 'ies'}${deps.config.registriesDefaulted ? ' (default: Personal Edition of the node region)' : ''}` });
+  steps.push({
+    step: 'configuration',
+    outcome: 'ok',
+    detail: `${deps.configSource}: ${deps.config.registries.length} registry entr${deps.config.registries.length === 1 ? 'y' : 'ies'}${deps.config.registriesDefaulted ? ' (default: Personal Edition of the node region)' : ''}`,
+  });
   const host = classifyHost(ref.host);
   steps.push({ step: 'host classification', outcome: 'ok', detail: describeHost(host) });
 
   // Resolution asks for look-ups one at a time, as the provider does.
-  const facts: { nodeRegion?: string; instanceDomains: Map<string, readonly string[]>; instanceIds: Map<string, string | null> } = { instanceDomains: new Map(), instanceIds: new Map() };
+  const facts: {
+    nodeRegion?: string;
+    instanceDomains: Map<string, readonly string[]>;
+    instanceIds: Map<string, string | null>;
+  } = { instanceDomains: new Map(), instanceIds: new Map() };
   let nodeCredentials: CloudCredentials | undefined;
   const node = async () => {
     nodeCredentials ??= await deps.credentials.nodeCredentials();
@@ -134,7 +178,12 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
     const resolution = resolveRegistry(host, deps.config.registries, facts as Facts);
     if (resolution.kind === 'lookup') {
       const lookup = resolution.lookup;
-      const step = lookup.kind === 'node-region' ? 'node region' : lookup.kind === 'instance-domains' ? `domains of instance ${lookup.instanceId}` : `instance named ${lookup.instanceName}`;
+      const step =
+        lookup.kind === 'node-region'
+          ? 'node region'
+          : lookup.kind === 'instance-domains'
+            ? `domains of instance ${lookup.instanceId}`
+            : `instance named ${lookup.instanceName}`;
       try {
         if (lookup.kind === 'node-region') {
           const { region, source } = await deps.nodeRegion();
@@ -143,14 +192,26 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
         } else if (lookup.kind === 'instance-domains') {
           const credentials = lookup.entry ? await credentialsForEntry(lookup.entry, deps.credentials) : await node();
           remember(credentials);
-          const domains = (await listInstanceDomains(credentials, lookup.instanceId, lookup.region, deps.cloud)).map((d) => d.domain);
+          const domains = (await listInstanceDomains(credentials, lookup.instanceId, lookup.region, deps.cloud)).map(
+            (d) => d.domain,
+          );
           facts.instanceDomains.set(instanceKey(lookup.region, lookup.instanceId), domains);
-          steps.push({ step, outcome: 'ok', detail: `ListInstanceEndpoint as ${credentials.identity}: ${domains.join(', ') || 'none'}` });
+          steps.push({
+            step,
+            outcome: 'ok',
+            detail: `ListInstanceEndpoint as ${credentials.identity}: ${domains.join(', ') || 'none'}`,
+          });
         } else {
           const credentials = await node();
           const found = await listInstances(credentials, lookup.region, deps.cloud, lookup.instanceName);
           facts.instanceIds.set(instanceKey(lookup.region, lookup.instanceName), found[0]?.instanceId ?? null);
-          steps.push({ step, outcome: 'ok', detail: found[0] ? `${found[0].instanceId} (ListInstance as ${credentials.identity})` : `none visible to ${credentials.identity}` });
+          steps.push({
+            step,
+            outcome: 'ok',
+            detail: found[0]
+              ? `${found[0].instanceId} (ListInstance as ${credentials.identity})`
+              : `none visible to ${credentials.identity}`,
+          });
         }
       } catch (error) {
         steps.push(failedStep(step, error));
@@ -159,7 +220,12 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
       continue;
     }
     if (resolution.kind === 'not-served') {
-      steps.push({ step: 'configuration entry', outcome: 'skipped', detail: 'no entry claims this host and it is not an ACR registry: the provider answers with no credentials and the kubelet pulls anonymously (or with the pod\'s imagePullSecrets)' });
+      steps.push({
+        step: 'configuration entry',
+        outcome: 'skipped',
+        detail:
+          "no entry claims this host and it is not an ACR registry: the provider answers with no credentials and the kubelet pulls anonymously (or with the pod's imagePullSecrets)",
+      });
       return done('not-served');
     }
     if (resolution.kind === 'unknown-instance') {
@@ -172,10 +238,19 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
       return done('failed');
     }
     const { target, entry, authHosts } = resolution;
-    steps.push({ step: 'configuration entry', outcome: 'ok', detail: `${describeEntry(entry)} → ${describeTarget(target)}` });
+    steps.push({
+      step: 'configuration entry',
+      outcome: 'ok',
+      detail: `${describeEntry(entry)} → ${describeTarget(target)}`,
+    });
     return fetchToken(target, entry, authHosts, ref.host, deps, steps, remember, node, done);
   }
-  steps.push({ step: 'configuration entry', outcome: 'failed', detail: 'resolution did not settle', fix: 'Report this as a bug with the output of kubectl acr status -o yaml.' });
+  steps.push({
+    step: 'configuration entry',
+    outcome: 'failed',
+    detail: 'resolution did not settle',
+    fix: 'Report this as a bug with the output of kubectl acr status -o yaml.',
+  });
   return done('failed');
 }
 
@@ -195,13 +270,27 @@ async function fetchToken(
   try {
     credentials = entry ? await credentialsForEntry(withoutAssumeRole(entry), deps.credentials) : await node();
     remember(credentials);
-    steps.push({ step: sourceStep, outcome: 'ok', detail: `signed in as ${credentials.identity}, ${expiresText(credentials.expiresAt)}` });
+    steps.push({
+      step: sourceStep,
+      outcome: 'ok',
+      detail: `signed in as ${credentials.identity}, ${expiresText(credentials.expiresAt)}`,
+    });
   } catch (error) {
     const c = entry?.credentials;
-    const missing = error instanceof CloudError && error.failure.code === 'SecretFileMissing' && c?.kind === 'access-key' && c.secret.kind === 'secret-ref';
+    const missing =
+      error instanceof CloudError &&
+      error.failure.code === 'SecretFileMissing' &&
+      c?.kind === 'access-key' &&
+      c.secret.kind === 'secret-ref';
     if (missing && entry && deps.explainMissingSecret && c.secret.kind === 'secret-ref') {
       const { detail, fix } = deps.explainMissingSecret(entry, c.secret.key);
-      steps.push({ step: sourceStep, outcome: 'failed', detail: `SecretFileMissing: ${detail}`, code: 'SecretFileMissing', fix });
+      steps.push({
+        step: sourceStep,
+        outcome: 'failed',
+        detail: `SecretFileMissing: ${detail}`,
+        code: 'SecretFileMissing',
+        fix,
+      });
     } else {
       steps.push(failedStep(sourceStep, error));
     }
@@ -211,7 +300,16 @@ async function fetchToken(
   if (entry?.assumeRole) {
     const step = `STS AssumeRole ${entry.assumeRole.roleArn}`;
     try {
-      credentials = await assumeRole(credentials, { roleArn: entry.assumeRole.roleArn, roleSessionName: deps.credentials.roleSessionName ?? defaultRoleSessionName, durationSeconds: entry.assumeRole.durationSeconds }, target.region, deps.cloud);
+      credentials = await assumeRole(
+        credentials,
+        {
+          roleArn: entry.assumeRole.roleArn,
+          roleSessionName: deps.credentials.roleSessionName ?? defaultRoleSessionName,
+          durationSeconds: entry.assumeRole.durationSeconds,
+        },
+        target.region,
+        deps.cloud,
+      );
       remember(credentials);
       steps.push({ step, outcome: 'ok', detail: `now ${credentials.identity}, ${expiresText(credentials.expiresAt)}` });
     } catch (error) {
@@ -225,15 +323,26 @@ async function fetchToken(
   const tokenStep = `token: ${describeTarget(target)}`;
   let token: AcrToken;
   try {
-    token = target.edition === 'enterprise' ? await getAuthorizationToken(credentials, target.instanceId, target.region, deps.cloud) : await getPersonalToken(credentials, target.region, deps.cloud);
-    steps.push({ step: tokenStep, outcome: 'ok', detail: `username ${token.username}, ${expiresText(token.expiresAt)}, for ${authHosts.join(', ')}` });
+    token =
+      target.edition === 'enterprise'
+        ? await getAuthorizationToken(credentials, target.instanceId, target.region, deps.cloud)
+        : await getPersonalToken(credentials, target.region, deps.cloud);
+    steps.push({
+      step: tokenStep,
+      outcome: 'ok',
+      detail: `username ${token.username}, ${expiresText(token.expiresAt)}, for ${authHosts.join(', ')}`,
+    });
   } catch (error) {
     steps.push(failedStep(tokenStep, error));
     return done('failed');
   }
 
   if (!deps.checkRegistry) {
-    steps.push({ step: 'registry login', outcome: 'skipped', detail: 'add --check to log in to the registry with the token' });
+    steps.push({
+      step: 'registry login',
+      outcome: 'skipped',
+      detail: 'add --check to log in to the registry with the token',
+    });
     return done('credentials', { ...token, authHosts });
   }
   const checkStep = `registry login: GET https://${host}/v2/`;
@@ -247,7 +356,10 @@ async function fetchToken(
       step: checkStep,
       outcome: 'failed',
       detail: `HTTP ${status}: the registry ${status === 401 ? 'rejected the token' : 'did not accept the login'}`,
-      fix: status === 401 ? 'The token belongs to another registry or account than this host: check the entry\'s instanceId/region, or list this host in the right entry\'s domains.' : 'Check that this host is an ACR registry endpoint reachable from here.',
+      fix:
+        status === 401
+          ? "The token belongs to another registry or account than this host: check the entry's instanceId/region, or list this host in the right entry's domains."
+          : 'Check that this host is an ACR registry endpoint reachable from here.',
     });
   } catch (error) {
     steps.push(failedStep(checkStep, error));

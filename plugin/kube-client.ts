@@ -93,7 +93,10 @@ export function loadKubeConfig(flags: ConnectionFlags, env: Record<string, strin
   if (currentContext === '') throw new KubeConfigError('The kubeconfig sets no current-context: pass --context NAME.');
   const context = merged.getContextObject(currentContext);
   if (!context) throw new KubeConfigError(`Context "${currentContext}" is not in the kubeconfig.`);
-  if (!merged.getCluster(context.cluster)) throw new KubeConfigError(`Context "${currentContext}" names cluster "${context.cluster}", which is not in the kubeconfig.`);
+  if (!merged.getCluster(context.cluster))
+    throw new KubeConfigError(
+      `Context "${currentContext}" names cluster "${context.cluster}", which is not in the kubeconfig.`,
+    );
   return merged;
 }
 
@@ -102,7 +105,9 @@ export function parseRequestTimeout(text: string | undefined): number | undefine
   if (text === undefined || text === '') return undefined;
   const seconds = /^\d+$/.test(text) ? Number(text) : parseGoDuration(text);
   if (seconds === undefined || seconds < 0) {
-    throw new KubeConfigError(`--request-timeout ${JSON.stringify(text)} is not a duration; use e.g. 30s, 1m or 0 for none.`);
+    throw new KubeConfigError(
+      `--request-timeout ${JSON.stringify(text)} is not a duration; use e.g. 30s, 1m or 0 for none.`,
+    );
   }
   return seconds === 0 ? undefined : Math.ceil(seconds * 1000);
 }
@@ -146,8 +151,14 @@ export interface KubeClient {
 }
 
 /** `/api/v1/namespaces/<ns>/<resource>[/<name>]` and the group equivalents. */
-export function resourcePath(resource: { group?: string; version?: string; plural: string }, namespace?: string, name?: string): string {
-  const base = resource.group ? `/apis/${resource.group}/${resource.version ?? 'v1'}` : `/api/${resource.version ?? 'v1'}`;
+export function resourcePath(
+  resource: { group?: string; version?: string; plural: string },
+  namespace?: string,
+  name?: string,
+): string {
+  const base = resource.group
+    ? `/apis/${resource.group}/${resource.version ?? 'v1'}`
+    : `/api/${resource.version ?? 'v1'}`;
   const ns = namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   const item = name !== undefined ? `/${encodeURIComponent(name)}` : '';
   return `${base}${ns}/${resource.plural}${item}`;
@@ -206,7 +217,11 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
         res.on('error', reject);
       });
       if (timeoutMs !== undefined) {
-        req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer from ${server} within the request timeout (${timeoutMs / 1000}s)`)));
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(
+            new Error(`${method} ${path}: no answer from ${server} within the request timeout (${timeoutMs / 1000}s)`),
+          ),
+        );
       }
       req.on('error', (error) => reject(new Error(`${method} ${server}${path}: ${error.message}`)));
       req.end(payload);
@@ -241,7 +256,8 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
     async list<T extends KubeObject>(path: string, query: Record<string, string> = {}) {
       return (await call<KubeList<T>>('GET', withQuery(path, query))).items ?? [];
     },
-    create: <T extends KubeObject>(path: string, body: T, options?: WriteOptions) => call<T>('POST', withQuery(path, dryRunQuery(options)), body),
+    create: <T extends KubeObject>(path: string, body: T, options?: WriteOptions) =>
+      call<T>('POST', withQuery(path, dryRunQuery(options)), body),
     update: <T extends KubeObject>(path: string, body: T, options?: WriteOptions) =>
       call<T>('PUT', withQuery(path, dryRunQuery(options)), body),
   };

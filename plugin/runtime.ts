@@ -61,7 +61,9 @@ export function reportFailure(error: unknown, runtime: Runtime): ExitCode {
     return exitCodes.usage;
   }
   if (error instanceof KubeApiError) {
-    runtime.stderr(`error: ${error.method} ${error.path}: ${error.status} ${error.reason}: ${error.message}.${apiFailureHint(error)}\n`);
+    runtime.stderr(
+      `error: ${error.method} ${error.path}: ${error.status} ${error.reason}: ${error.message}.${apiFailureHint(error)}\n`,
+    );
     return exitCodes.failure;
   }
   runtime.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -4,7 +4,12 @@
 // value ever enters the report.
 
 import { parseConfigurationData } from '../provider/configuration/parse-configuration.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration, type NameSelection, type RegistryEntry } from '../provider/configuration/model.js';
+import {
+  CONFIGURATION_SECRETS_NAME,
+  type AcrConfiguration,
+  type NameSelection,
+  type RegistryEntry,
+} from '../provider/configuration/model.js';
 import { formatHumanDuration } from '../provider/common/go-duration.js';
 import { parseImageReference } from '../provider/registry/image-reference.js';
 import type { Problem } from '../provider/common/problem.js';
@@ -116,7 +121,10 @@ function podSpecOf(object: KubeObject): Record<string, any> | undefined {
 }
 
 function isConditionTrue(object: KubeObject, type: string): boolean {
-  const conditions = ((object.status as Record<string, any> | undefined)?.conditions ?? []) as { type: string; status: string }[];
+  const conditions = ((object.status as Record<string, any> | undefined)?.conditions ?? []) as {
+    type: string;
+    status: string;
+  }[];
   return conditions.some((condition) => condition.type === type && condition.status === 'True');
 }
 
@@ -140,7 +148,10 @@ function credentialText(entry: RegistryEntry): string {
 
 function registrySummary(entry: RegistryEntry): RegistrySummary {
   const region = entry.regionId ?? "node's region";
-  const defaultDomains = entry.edition === 'enterprise' ? "all of the instance's domains" : `registry[-vpc].${entry.regionId ?? '<region>'}.aliyuncs.com`;
+  const defaultDomains =
+    entry.edition === 'enterprise'
+      ? "all of the instance's domains"
+      : `registry[-vpc].${entry.regionId ?? '<region>'}.aliyuncs.com`;
   return {
     edition: entry.edition,
     ...(entry.edition === 'enterprise' ? { instanceId: entry.instanceId } : {}),
@@ -153,9 +164,21 @@ function registrySummary(entry: RegistryEntry): RegistrySummary {
 
 function summarize(configMap: ConfigMapObject | undefined, config: AcrConfiguration | undefined): ConfigurationSummary {
   if (!config) {
-    return { present: configMap !== undefined, valid: false, registries: [], watchNamespaces: [], serviceAccounts: [], expiringThreshold: '', rrsa: false, webhook: '', ignoredKeys: [] };
+    return {
+      present: configMap !== undefined,
+      valid: false,
+      registries: [],
+      watchNamespaces: [],
+      serviceAccounts: [],
+      expiringThreshold: '',
+      rrsa: false,
+      webhook: '',
+      ignoredKeys: [],
+    };
   }
-  const webhook = config.webhook.enabled ? `on (failure policy ${config.webhook.failurePolicy}, timeout ${config.webhook.timeoutSeconds}s)` : 'off';
+  const webhook = config.webhook.enabled
+    ? `on (failure policy ${config.webhook.failurePolicy}, timeout ${config.webhook.timeoutSeconds}s)`
+    : 'off';
   return {
     present: configMap !== undefined,
     valid: true,
@@ -172,7 +195,10 @@ function summarize(configMap: ConfigMapObject | undefined, config: AcrConfigurat
 /** The parser's advice, made specific where kubectl-acr has a command for it. */
 function withPluginFix(problem: Problem): Problem {
   if (problem.code === 'plaintext-secret') {
-    return { ...problem, fix: 'Run `kubectl acr configure --move-inline-secrets`: it moves the secret into the Secret kube-system/acr-configuration-secrets and leaves a customAccessKeySecretRef.' };
+    return {
+      ...problem,
+      fix: 'Run `kubectl acr configure --move-inline-secrets`: it moves the secret into the Secret kube-system/acr-configuration-secrets and leaves a customAccessKeySecretRef.',
+    };
   }
   return problem;
 }
@@ -189,7 +215,11 @@ function nodeStates(snapshot: ClusterSnapshot): NodeProviderState[] {
     const pods = snapshot.nodeSetupPods.filter((pod) => spec(pod).nodeName === name(node));
     const ready = pods.find((pod) => isConditionTrue(pod, 'Ready'));
     const pod = ready ?? pods[0];
-    return { node: name(node), provider: ready ? 'ready' : pods.length > 0 ? 'not-ready' : 'missing', ...(pod ? { pod: name(pod) } : {}) };
+    return {
+      node: name(node),
+      provider: ready ? 'ready' : pods.length > 0 ? 'not-ready' : 'missing',
+      ...(pod ? { pod: name(pod) } : {}),
+    };
   });
 }
 
@@ -202,7 +232,9 @@ function tokenExpiry(secret: SecretObject): Date | undefined {
   const annotated = secret.metadata.annotations?.[TOKEN_EXPIRY_ANNOTATION];
   if (annotated && !Number.isNaN(Date.parse(annotated))) return new Date(annotated);
   try {
-    const config = JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as { auths?: Record<string, { password?: string }> };
+    const config = JSON.parse(Buffer.from(secret.data?.['.dockerconfigjson'] ?? '', 'base64').toString('utf8')) as {
+      auths?: Record<string, { password?: string }>;
+    };
     const expiries = Object.values(config.auths ?? {})
       .map((auth) => auth.password?.split('.')[1])
       .filter((payload): payload is string => payload !== undefined)
@@ -223,16 +255,26 @@ function syncStates(config: AcrConfiguration, snapshot: ClusterSnapshot): Namesp
   return watchedNamespaces(config, snapshot).map((namespace) => {
     const secret = snapshot.pullSecrets.find((s) => namespaceOf(s) === namespace && isManagedPullSecret(s));
     const expiry = secret ? tokenExpiry(secret) : undefined;
-    const accounts = snapshot.serviceAccounts.filter((sa) => namespaceOf(sa) === namespace && (config.serviceAccounts.all || config.serviceAccounts.names.includes(name(sa))));
-    const managedNames = new Set(snapshot.pullSecrets.filter((s) => namespaceOf(s) === namespace && isManagedPullSecret(s)).map(name));
+    const accounts = snapshot.serviceAccounts.filter(
+      (sa) =>
+        namespaceOf(sa) === namespace &&
+        (config.serviceAccounts.all || config.serviceAccounts.names.includes(name(sa))),
+    );
+    const managedNames = new Set(
+      snapshot.pullSecrets.filter((s) => namespaceOf(s) === namespace && isManagedPullSecret(s)).map(name),
+    );
     return {
       namespace,
       exists: existing.has(namespace),
       ...(secret ? { secret: name(secret) } : {}),
-      ...(expiry ? { tokenExpiresAt: expiry.toISOString(), tokenExpired: expiry.getTime() <= snapshot.now.getTime() } : {}),
+      ...(expiry
+        ? { tokenExpiresAt: expiry.toISOString(), tokenExpired: expiry.getTime() <= snapshot.now.getTime() }
+        : {}),
       serviceAccounts: accounts.map((sa) => ({
         name: name(sa),
-        patched: ((sa.imagePullSecrets as { name?: string }[] | undefined) ?? []).some((ref) => ref.name !== undefined && managedNames.has(ref.name)),
+        patched: ((sa.imagePullSecrets as { name?: string }[] | undefined) ?? []).some(
+          (ref) => ref.name !== undefined && managedNames.has(ref.name),
+        ),
       })),
     };
   });
@@ -257,14 +299,26 @@ const LISTED_OWNERS = new Set(['ReplicaSet', 'DaemonSet']);
 
 function workloads(snapshot: ClusterSnapshot): Workload[] {
   const controllers = [
-    ...snapshot.deployments.map((object) => ({ kind: 'Deployment', object, podSpec: podSpecOf({ ...object, kind: 'Deployment' }) })),
-    ...snapshot.daemonSets.map((object) => ({ kind: 'DaemonSet', object, podSpec: podSpecOf({ ...object, kind: 'DaemonSet' }) })),
-  ].flatMap(({ kind, object, podSpec }) => (podSpec ? [{ kind, namespace: namespaceOf(object), name: name(object), podSpec }] : []));
+    ...snapshot.deployments.map((object) => ({
+      kind: 'Deployment',
+      object,
+      podSpec: podSpecOf({ ...object, kind: 'Deployment' }),
+    })),
+    ...snapshot.daemonSets.map((object) => ({
+      kind: 'DaemonSet',
+      object,
+      podSpec: podSpecOf({ ...object, kind: 'DaemonSet' }),
+    })),
+  ].flatMap(({ kind, object, podSpec }) =>
+    podSpec ? [{ kind, namespace: namespaceOf(object), name: name(object), podSpec }] : [],
+  );
   const byOwner = new Map<string, Workload>();
   for (const pod of snapshot.pods) {
     const owner = pod.metadata.ownerReferences?.[0];
     if (owner && LISTED_OWNERS.has(owner.kind)) continue;
-    const workload = owner ? { kind: owner.kind, namespace: namespaceOf(pod), name: owner.name, podSpec: spec(pod) } : { kind: 'Pod', namespace: namespaceOf(pod), name: name(pod), podSpec: spec(pod) };
+    const workload = owner
+      ? { kind: owner.kind, namespace: namespaceOf(pod), name: owner.name, podSpec: spec(pod) }
+      : { kind: 'Pod', namespace: namespaceOf(pod), name: name(pod), podSpec: spec(pod) };
     const key = `${workload.kind}/${workload.namespace}/${workload.name}`;
     if (!byOwner.has(key)) byOwner.set(key, workload);
   }
@@ -272,7 +326,10 @@ function workloads(snapshot: ClusterSnapshot): Workload[] {
 }
 
 function imagesOf(podSpec: Record<string, any>): string[] {
-  const containers = [...((podSpec.containers ?? []) as { image?: string }[]), ...((podSpec.initContainers ?? []) as { image?: string }[])];
+  const containers = [
+    ...((podSpec.containers ?? []) as { image?: string }[]),
+    ...((podSpec.initContainers ?? []) as { image?: string }[]),
+  ];
   return containers.map((c) => c.image).filter((image): image is string => typeof image === 'string');
 }
 
@@ -283,9 +340,15 @@ function workloadProblems(config: AcrConfiguration, snapshot: ClusterSnapshot): 
   const problems: Problem[] = [];
   const uncovered = new Map<string, string[]>();
   for (const workload of workloads(snapshot)) {
-    if (!watched.has(workload.namespace) || !imagesOf(workload.podSpec).some((image) => usesConfiguredRegistry(image, config))) continue;
+    if (
+      !watched.has(workload.namespace) ||
+      !imagesOf(workload.podSpec).some((image) => usesConfiguredRegistry(image, config))
+    )
+      continue;
     const label = `${workload.kind} ${workload.namespace}/${workload.name}`;
-    const own = ((workload.podSpec.imagePullSecrets ?? []) as { name?: string }[]).map((ref) => ref.name ?? '').filter((ref) => !managed.has(`${workload.namespace}/${ref}`));
+    const own = ((workload.podSpec.imagePullSecrets ?? []) as { name?: string }[])
+      .map((ref) => ref.name ?? '')
+      .filter((ref) => !managed.has(`${workload.namespace}/${ref}`));
     if (own.length > 0) {
       problems.push({
         severity: 'warning',
@@ -295,7 +358,10 @@ function workloadProblems(config: AcrConfiguration, snapshot: ClusterSnapshot): 
       });
       continue;
     }
-    const account = (workload.podSpec.serviceAccountName as string | undefined) || (workload.podSpec.serviceAccount as string | undefined) || 'default';
+    const account =
+      (workload.podSpec.serviceAccountName as string | undefined) ||
+      (workload.podSpec.serviceAccount as string | undefined) ||
+      'default';
     if (!config.serviceAccounts.all && !config.serviceAccounts.names.includes(account)) {
       uncovered.set(account, [...(uncovered.get(account) ?? []), label]);
     }
@@ -316,7 +382,12 @@ function workloadProblems(config: AcrConfiguration, snapshot: ClusterSnapshot): 
   return problems;
 }
 
-function clusterProblems(config: AcrConfiguration, snapshot: ClusterSnapshot, nodes: NodeProviderState[], sync: SecretSyncState): Problem[] {
+function clusterProblems(
+  config: AcrConfiguration,
+  snapshot: ClusterSnapshot,
+  nodes: NodeProviderState[],
+  sync: SecretSyncState,
+): Problem[] {
   const problems: Problem[] = [];
   const kubeSystemWatched = config.watchNamespaces.all || config.watchNamespaces.names.includes('kube-system');
   if (kubeSystemWatched) {
@@ -338,7 +409,10 @@ function clusterProblems(config: AcrConfiguration, snapshot: ClusterSnapshot, no
     if (c.kind !== 'access-key' || c.secret.kind !== 'secret-ref') continue;
     const key = c.secret.key;
     if (snapshot.accessKeySecret?.data?.[key] !== undefined) continue;
-    const select = entry.edition === 'enterprise' ? `--instance-id ${entry.instanceId}` : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
+    const select =
+      entry.edition === 'enterprise'
+        ? `--instance-id ${entry.instanceId}`
+        : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
     problems.push({
       severity: 'error',
       code: 'access-key-secret-missing',
@@ -373,15 +447,31 @@ function clusterProblems(config: AcrConfiguration, snapshot: ClusterSnapshot, no
     for (const ns of sync.namespaces) {
       if (!ns.exists) continue;
       if (!ns.secret) {
-        problems.push({ severity: 'warning', code: 'sync-secret-missing', key: 'watch-namespace', message: `Namespace ${ns.namespace} is watched but has no synced ACR pull Secret.`, fix: 'Check the logs of the Secret sync Deployment in kube-system.' });
+        problems.push({
+          severity: 'warning',
+          code: 'sync-secret-missing',
+          key: 'watch-namespace',
+          message: `Namespace ${ns.namespace} is watched but has no synced ACR pull Secret.`,
+          fix: 'Check the logs of the Secret sync Deployment in kube-system.',
+        });
         continue;
       }
       if (ns.tokenExpired) {
-        problems.push({ severity: 'warning', code: 'sync-token-expired', message: `The token in Secret ${ns.namespace}/${ns.secret} expired at ${ns.tokenExpiresAt}.`, fix: 'Check the logs of the Secret sync Deployment in kube-system; it should refresh the Secret before expiry.' });
+        problems.push({
+          severity: 'warning',
+          code: 'sync-token-expired',
+          message: `The token in Secret ${ns.namespace}/${ns.secret} expired at ${ns.tokenExpiresAt}.`,
+          fix: 'Check the logs of the Secret sync Deployment in kube-system; it should refresh the Secret before expiry.',
+        });
       }
       const unpatched = ns.serviceAccounts.filter((sa) => !sa.patched).map((sa) => sa.name);
       if (unpatched.length > 0) {
-        problems.push({ severity: 'warning', code: 'service-account-not-patched', message: `ServiceAccount(s) ${unpatched.join(', ')} in ${ns.namespace} do not list the ACR Secret ${ns.secret} in imagePullSecrets.`, fix: 'Check the logs of the Secret sync Deployment in kube-system.' });
+        problems.push({
+          severity: 'warning',
+          code: 'service-account-not-patched',
+          message: `ServiceAccount(s) ${unpatched.join(', ')} in ${ns.namespace} do not list the ACR Secret ${ns.secret} in imagePullSecrets.`,
+          fix: 'Check the logs of the Secret sync Deployment in kube-system.',
+        });
       }
     }
   }
@@ -400,12 +490,27 @@ export function buildStatusReport(snapshot: ClusterSnapshot): StatusReport {
     namespaces: config ? syncStates(config, snapshot) : [],
   };
   const notes: string[] = [];
-  if (!snapshot.configMap) notes.push('kube-system/acr-configuration does not exist: the defaults apply (Personal Edition of the node\'s region, Secret sync for ServiceAccount default in namespace default).');
+  if (!snapshot.configMap)
+    notes.push(
+      "kube-system/acr-configuration does not exist: the defaults apply (Personal Edition of the node's region, Secret sync for ServiceAccount default in namespace default).",
+    );
   const parserProblems = parsed.problems.map(withPluginFix);
-  for (const problem of parserProblems.filter((p) => INFORMATIONAL_CODES.has(p.code))) notes.push(`${problem.message} ${problem.fix}`);
-  const problems = [...parserProblems.filter((p) => !INFORMATIONAL_CODES.has(p.code)), ...(config ? clusterProblems(config, snapshot, nodes, sync) : [])];
+  for (const problem of parserProblems.filter((p) => INFORMATIONAL_CODES.has(p.code)))
+    notes.push(`${problem.message} ${problem.fix}`);
+  const problems = [
+    ...parserProblems.filter((p) => !INFORMATIONAL_CODES.has(p.code)),
+    ...(config ? clusterProblems(config, snapshot, nodes, sync) : []),
+  ];
   const health: Health = !parsed.ok ? 'invalid' : problems.length > 0 ? 'problems' : 'healthy';
-  return { configuration: summarize(snapshot.configMap, config), problems, notes, nodeSetup: snapshot.nodeSetup, nodes, secretSync: sync, health };
+  return {
+    configuration: summarize(snapshot.configMap, config),
+    problems,
+    notes,
+    nodeSetup: snapshot.nodeSetup,
+    nodes,
+    secretSync: sync,
+    health,
+  };
 }
 
 export function exitCodeFor(health: Health): 0 | 1 | 2 {

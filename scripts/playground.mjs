@@ -51,16 +51,26 @@ async function main() {
     const config = join(configDir, 'acr-configuration.yaml');
     writeFileSync(config, CONFIGURATION);
     const cacheDir = join(work, 'var', 'lib', 'acr-credential-provider');
-    const env = { ACR_PROVIDER_METADATA_ENDPOINT: fake.url, ACR_PROVIDER_CR_ENDPOINT: fake.url, ACR_PROVIDER_STS_ENDPOINT: fake.url };
+    const env = {
+      ACR_PROVIDER_METADATA_ENDPOINT: fake.url,
+      ACR_PROVIDER_CR_ENDPOINT: fake.url,
+      ACR_PROVIDER_STS_ENDPOINT: fake.url,
+    };
     const provider = join(repoRoot, 'dist', 'acr-credential-provider');
 
     console.log(`fake Alibaba Cloud at ${fake.url}; node role ${WORKER}; configuration ${config}:\n${CONFIGURATION}`);
     for (const round of ['cold', 'warm']) {
       for (const image of IMAGES) {
         fake.reset();
-        const stdin = JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'CredentialProviderRequest', image });
+        const stdin = JSON.stringify({
+          apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+          kind: 'CredentialProviderRequest',
+          image,
+        });
         const result = await run(provider, ['--config', config, '--cache-dir', cacheDir], { stdin, env });
-        console.log(`--- ${round}: ${image} → exit ${result.code} in ${result.ms.toFixed(0)} ms; calls: ${describeCounts(callCounts(fake))}`);
+        console.log(
+          `--- ${round}: ${image} → exit ${result.code} in ${result.ms.toFixed(0)} ms; calls: ${describeCounts(callCounts(fake))}`,
+        );
         if (result.stderr) console.log(`stderr: ${result.stderr.trim()}`);
         console.log(redacted(result.stdout));
       }

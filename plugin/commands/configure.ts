@@ -5,8 +5,21 @@ import type { Argv } from 'yargs';
 import { formatProblem, type Problem } from '../../provider/common/problem.js';
 import { connect } from '../kube-client.js';
 import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
-import { planConfigure, planFromFile, type ConfigureRequest, type RegistryEdit, type RegistrySelector } from '../configure-edit.js';
-import { CONFIGMAP_NAME, ConflictError, configMapWithData, readConfigMap, storeSecrets, writeConfigMap } from '../configuration-store.js';
+import {
+  planConfigure,
+  planFromFile,
+  type ConfigureRequest,
+  type RegistryEdit,
+  type RegistrySelector,
+} from '../configure-edit.js';
+import {
+  CONFIGMAP_NAME,
+  ConflictError,
+  configMapWithData,
+  readConfigMap,
+  storeSecrets,
+  writeConfigMap,
+} from '../configuration-store.js';
 import { render } from '../output.js';
 import { redactingRuntime, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
@@ -37,7 +50,16 @@ export interface ConfigureArgs extends GlobalArgs {
   output?: string;
 }
 
-const registryFieldFlags = ['domains', 'assume-role-arn', 'expire-duration', 'rrsa-role-arn', 'rrsa-oidc-provider-arn', 'access-key-id', 'access-key-secret-stdin', 'access-key-secret-file'] as const;
+const registryFieldFlags = [
+  'domains',
+  'assume-role-arn',
+  'expire-duration',
+  'rrsa-role-arn',
+  'rrsa-oidc-provider-arn',
+  'access-key-id',
+  'access-key-secret-stdin',
+  'access-key-secret-file',
+] as const;
 const editFlags = [
   'instance-id',
   'personal',
@@ -56,44 +78,137 @@ const editFlags = [
 
 export function configureBuilder(yargs: Argv): Argv {
   return yargs
-    .option('instance-id', { type: 'string', group: 'Registry entry:', describe: 'Enterprise Edition instance to add or update (cri-…)' })
-    .option('personal', { type: 'boolean', group: 'Registry entry:', describe: 'Address the Personal Edition entry of --region instead' })
-    .option('region', { type: 'string', group: 'Registry entry:', describe: "Region of the entry (default: the node's region)" })
-    .option('remove-instance', { type: 'boolean', group: 'Registry entry:', describe: 'Remove the entry selected by --instance-id or --personal/--region' })
-    .option('domains', { type: 'string', group: 'Registry entry:', describe: 'Comma-separated registry domains of the entry ("" = all its domains)' })
-    .option('assume-role-arn', { type: 'string', group: 'Registry entry:', describe: 'RAM role to assume for the entry ("" removes it)' })
-    .option('expire-duration', { type: 'string', group: 'Registry entry:', describe: 'Session length of the assumed role, 900-43200 seconds' })
-    .option('rrsa-role-arn', { type: 'string', group: 'Registry entry:', describe: 'RRSA role ARN (with --rrsa-oidc-provider-arn)' })
+    .option('instance-id', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'Enterprise Edition instance to add or update (cri-…)',
+    })
+    .option('personal', {
+      type: 'boolean',
+      group: 'Registry entry:',
+      describe: 'Address the Personal Edition entry of --region instead',
+    })
+    .option('region', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: "Region of the entry (default: the node's region)",
+    })
+    .option('remove-instance', {
+      type: 'boolean',
+      group: 'Registry entry:',
+      describe: 'Remove the entry selected by --instance-id or --personal/--region',
+    })
+    .option('domains', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'Comma-separated registry domains of the entry ("" = all its domains)',
+    })
+    .option('assume-role-arn', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'RAM role to assume for the entry ("" removes it)',
+    })
+    .option('expire-duration', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'Session length of the assumed role, 900-43200 seconds',
+    })
+    .option('rrsa-role-arn', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'RRSA role ARN (with --rrsa-oidc-provider-arn)',
+    })
     .option('rrsa-oidc-provider-arn', { type: 'string', group: 'Registry entry:', describe: 'RRSA OIDC provider ARN' })
-    .option('access-key-id', { type: 'string', group: 'Registry entry:', describe: 'AccessKey ID of a RAM user ("" returns to the node\'s credentials)' })
-    .option('access-key-secret-stdin', { type: 'boolean', group: 'Registry entry:', describe: 'Read the AccessKey secret from stdin (stored in a Secret, never printed)' })
-    .option('access-key-secret-file', { type: 'string', group: 'Registry entry:', describe: 'Read the AccessKey secret from this file' })
-    .option('service-account', { type: 'string', group: 'Secret sync:', describe: 'ServiceAccounts to patch, comma-separated; * = all' })
-    .option('watch-namespace', { type: 'string', group: 'Secret sync:', describe: 'Namespaces to sync, comma-separated; all = every namespace' })
-    .option('expiring-threshold', { type: 'string', group: 'Secret sync:', describe: 'Refresh this long before a token expires (Go duration, e.g. 15m)' })
+    .option('access-key-id', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'AccessKey ID of a RAM user ("" returns to the node\'s credentials)',
+    })
+    .option('access-key-secret-stdin', {
+      type: 'boolean',
+      group: 'Registry entry:',
+      describe: 'Read the AccessKey secret from stdin (stored in a Secret, never printed)',
+    })
+    .option('access-key-secret-file', {
+      type: 'string',
+      group: 'Registry entry:',
+      describe: 'Read the AccessKey secret from this file',
+    })
+    .option('service-account', {
+      type: 'string',
+      group: 'Secret sync:',
+      describe: 'ServiceAccounts to patch, comma-separated; * = all',
+    })
+    .option('watch-namespace', {
+      type: 'string',
+      group: 'Secret sync:',
+      describe: 'Namespaces to sync, comma-separated; all = every namespace',
+    })
+    .option('expiring-threshold', {
+      type: 'string',
+      group: 'Secret sync:',
+      describe: 'Refresh this long before a token expires (Go duration, e.g. 15m)',
+    })
     .option('rrsa', { type: 'boolean', group: 'Cluster:', describe: 'Enable (--rrsa) or disable (--no-rrsa) RRSA' })
-    .option('webhook', { type: 'boolean', group: 'Cluster:', describe: 'Enable (--webhook) or disable (--no-webhook) the ServiceAccount webhook' })
+    .option('webhook', {
+      type: 'boolean',
+      group: 'Cluster:',
+      describe: 'Enable (--webhook) or disable (--no-webhook) the ServiceAccount webhook',
+    })
     .option('webhook-failure-policy', { type: 'string', group: 'Cluster:', describe: 'Ignore or Fail' })
     .option('webhook-timeout-seconds', { type: 'string', group: 'Cluster:', describe: 'Webhook timeout, 1-30 seconds' })
-    .option('move-inline-secrets', { type: 'boolean', group: 'Cluster:', describe: 'Move plain-text customAccessKeySecret values into a Secret' })
-    .option('from-file', { type: 'string', nargs: 1, describe: 'Validate and apply a whole data file or ConfigMap manifest (- = stdin)' })
-    .option('dry-run', { type: 'string', describe: 'client: show the result only; server: let the apiserver validate without storing', coerce: (value: string) => (value === '' ? 'client' : value) })
+    .option('move-inline-secrets', {
+      type: 'boolean',
+      group: 'Cluster:',
+      describe: 'Move plain-text customAccessKeySecret values into a Secret',
+    })
+    .option('from-file', {
+      type: 'string',
+      nargs: 1,
+      describe: 'Validate and apply a whole data file or ConfigMap manifest (- = stdin)',
+    })
+    .option('dry-run', {
+      type: 'string',
+      describe: 'client: show the result only; server: let the apiserver validate without storing',
+      coerce: (value: string) => (value === '' ? 'client' : value),
+    })
     .choices('dry-run', ['none', 'client', 'server'])
-    .option('output', { alias: 'o', type: 'string', choices: ['json', 'yaml'], describe: 'Print the resulting ConfigMap' })
-    .example('$0 configure --instance-id cri-abc123 --region cn-hangzhou --domains example.com', 'Add or update an Enterprise Edition instance')
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      choices: ['json', 'yaml'],
+      describe: 'Print the resulting ConfigMap',
+    })
+    .example(
+      '$0 configure --instance-id cri-abc123 --region cn-hangzhou --domains example.com',
+      'Add or update an Enterprise Edition instance',
+    )
     .example('$0 configure --personal --region cn-beijing', 'Pull from the Personal Edition of cn-beijing too')
     .example('$0 configure --instance-id cri-abc123 --remove-instance', 'Remove an instance')
-    .example('$0 configure --instance-id cri-abc123 --assume-role-arn acs:ram::123456789012:role/pull --expire-duration 3600', 'Pull across accounts by assuming a role')
-    .example('printf %s "$SECRET" | $0 configure --personal --access-key-id LTAI… --access-key-secret-stdin', 'Use a RAM user; the secret goes into a Secret')
-    .example('$0 configure --watch-namespace default,apps --service-account default,builder', 'Choose what the Secret sync covers')
-    .example('$0 configure --from-file acr.yaml --dry-run=client -o yaml', 'Validate an edited file and show the result')
+    .example(
+      '$0 configure --instance-id cri-abc123 --assume-role-arn acs:ram::123456789012:role/pull --expire-duration 3600',
+      'Pull across accounts by assuming a role',
+    )
+    .example(
+      'printf %s "$SECRET" | $0 configure --personal --access-key-id LTAI… --access-key-secret-stdin',
+      'Use a RAM user; the secret goes into a Secret',
+    )
+    .example(
+      '$0 configure --watch-namespace default,apps --service-account default,builder',
+      'Choose what the Secret sync covers',
+    )
+    .example(
+      '$0 configure --from-file acr.yaml --dry-run=client -o yaml',
+      'Validate an edited file and show the result',
+    )
     .example('$0 configure --move-inline-secrets', 'Move plain-text AccessKey secrets out of the ConfigMap');
 }
 
 function selectorFromArgs(args: ConfigureArgs): RegistrySelector | undefined {
   const instanceId = args['instance-id']?.trim();
   const regionId = args.region?.trim() || undefined;
-  if (args.personal && instanceId) throw new UsageError('--personal and --instance-id address different entries; give one of them.');
+  if (args.personal && instanceId)
+    throw new UsageError('--personal and --instance-id address different entries; give one of them.');
   if (args.personal || instanceId === '') return { edition: 'personal', regionId };
   if (instanceId) return { edition: 'enterprise', instanceId, regionId };
   return undefined;
@@ -101,13 +216,16 @@ function selectorFromArgs(args: ConfigureArgs): RegistrySelector | undefined {
 
 async function readAccessKeySecret(args: ConfigureArgs, runtime: Runtime): Promise<string | undefined> {
   const file = args['access-key-secret-file'];
-  if (args['access-key-secret-stdin'] && file !== undefined) throw new UsageError('Give the AccessKey secret once: --access-key-secret-stdin or --access-key-secret-file.');
+  if (args['access-key-secret-stdin'] && file !== undefined)
+    throw new UsageError('Give the AccessKey secret once: --access-key-secret-stdin or --access-key-secret-file.');
   if (args['access-key-secret-stdin']) return (await runtime.readStdin()).trim();
   if (file !== undefined) {
     try {
       return runtime.readFile(file).trim();
     } catch (error) {
-      throw new UsageError(`Cannot read --access-key-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      throw new UsageError(
+        `Cannot read --access-key-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      );
     }
   }
   return undefined;
@@ -120,7 +238,8 @@ export async function requestFromArgs(args: ConfigureArgs, runtime: Runtime): Pr
   let registry: RegistryEdit | undefined;
   if (args['remove-instance']) {
     if (!select) throw new UsageError('--remove-instance needs --instance-id ID (or --personal with --region).');
-    if (registryFlagsGiven.length > 0) throw new UsageError(`--remove-instance cannot be combined with --${registryFlagsGiven.join(', --')}.`);
+    if (registryFlagsGiven.length > 0)
+      throw new UsageError(`--remove-instance cannot be combined with --${registryFlagsGiven.join(', --')}.`);
     registry = { action: 'remove', select };
   } else if (select) {
     registry = {
@@ -137,7 +256,9 @@ export async function requestFromArgs(args: ConfigureArgs, runtime: Runtime): Pr
       },
     };
   } else if (registryFlagsGiven.length > 0 || args.region !== undefined) {
-    throw new UsageError(`--${[...registryFlagsGiven, ...(args.region !== undefined ? ['region'] : [])].join(', --')} belong to a registry entry: add --instance-id ID or --personal.`);
+    throw new UsageError(
+      `--${[...registryFlagsGiven, ...(args.region !== undefined ? ['region'] : [])].join(', --')} belong to a registry entry: add --instance-id ID or --personal.`,
+    );
   }
   return {
     registry,
@@ -145,7 +266,11 @@ export async function requestFromArgs(args: ConfigureArgs, runtime: Runtime): Pr
     watchNamespace: args['watch-namespace'],
     expiringThreshold: args['expiring-threshold'],
     rrsa: args.rrsa,
-    webhook: { enabled: args.webhook, failurePolicy: args['webhook-failure-policy'], timeoutSeconds: args['webhook-timeout-seconds'] },
+    webhook: {
+      enabled: args.webhook,
+      failurePolicy: args['webhook-failure-policy'],
+      timeoutSeconds: args['webhook-timeout-seconds'],
+    },
     moveInlineSecrets: args['move-inline-secrets'],
   };
 }
@@ -167,9 +292,14 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   const fromFile = args['from-file'];
   if (fromFile !== undefined) {
     const mixed = editFlags.filter((flag) => args[flag] !== undefined);
-    if (mixed.length > 0) throw new UsageError(`--from-file gives the whole configuration; it cannot be combined with --${mixed.join(', --')}.`);
+    if (mixed.length > 0)
+      throw new UsageError(
+        `--from-file gives the whole configuration; it cannot be combined with --${mixed.join(', --')}.`,
+      );
   } else if (!editFlags.some((flag) => args[flag] !== undefined)) {
-    throw new UsageError('Nothing to configure: give at least one setting flag or --from-file (see kubectl acr configure --help).');
+    throw new UsageError(
+      'Nothing to configure: give at least one setting flag or --from-file (see kubectl acr configure --help).',
+    );
   }
   const dryRun = args['dry-run'] ?? 'none';
 
@@ -178,7 +308,9 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
     try {
       fileText = fromFile === '-' ? await runtime.readStdin() : runtime.readFile(fromFile);
     } catch (error) {
-      throw new UsageError(`Cannot read --from-file ${fromFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      throw new UsageError(
+        `Cannot read --from-file ${fromFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      );
     }
   }
   if (fileText !== undefined) secrets.push(...secretValuesIn({ file: fileText }));
@@ -199,7 +331,8 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   printProblems(plan.warnings, source, runtime);
   for (const note of plan.notes) runtime.stderr(`note: ${note}\n`);
   const removed = Object.keys(current?.data ?? {}).filter((key) => !(key in plan.data));
-  if (removed.length > 0) runtime.stderr(`note: removes ${removed.map((key) => `\`${key}\``).join(', ')}, which the file does not have.\n`);
+  if (removed.length > 0)
+    runtime.stderr(`note: removes ${removed.map((key) => `\`${key}\``).join(', ')}, which the file does not have.\n`);
 
   const suffix = dryRun === 'none' ? '' : ` (${dryRun} dry run)`;
   const changed = !sameData(current?.data, plan.data);

@@ -6,7 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../provider/configuration/parse-configuration.js';
+import {
+  parseConfigurationData,
+  parseConfigurationFile,
+  type ParseResult,
+} from '../../provider/configuration/parse-configuration.js';
 import { writeFileAtomic } from '../../provider/cache/atomic-file.js';
 import { endpointsFromEnvironment } from '../../provider/cloud/endpoints.js';
 import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/metadata-client.js';
@@ -46,14 +50,32 @@ export function credentialsBuilder(yargs: Argv): Argv {
     .option('check', { type: 'boolean', describe: "Log in to the registry's /v2/ with the token to prove it works" })
     .option('show-password', { type: 'boolean', describe: 'Print the registry password (redacted otherwise)' })
     .option('region', { type: 'string', describe: "The node's region, instead of asking the ECS metadata service" })
-    .option('config', { type: 'string', describe: "Use this configuration file (e.g. the node's mirror) instead of the cluster's ConfigMap" })
+    .option('config', {
+      type: 'string',
+      describe: "Use this configuration file (e.g. the node's mirror) instead of the cluster's ConfigMap",
+    })
     .option('rrsa-token-file', { type: 'string', describe: 'The OIDC token file for RRSA entries' })
     .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
     .option('allow-imdsv1', { type: 'boolean', describe: 'Accept a metadata service without session tokens' })
-    .option('output', { alias: 'o', type: 'string', choices: ['table', 'json', 'yaml'], default: 'table', describe: 'Output format' })
-    .example('$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0', 'Walk the chain with the node identity of this machine')
-    .example('$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --check', 'Also log in to the registry with the token')
-    .example('$0 credentials IMAGE --config /etc/kubernetes/acr/acr-configuration.yaml --region cn-hangzhou', "On a node: use the node's mirror of the configuration");
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      choices: ['table', 'json', 'yaml'],
+      default: 'table',
+      describe: 'Output format',
+    })
+    .example(
+      '$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0',
+      'Walk the chain with the node identity of this machine',
+    )
+    .example(
+      '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --check',
+      'Also log in to the registry with the token',
+    )
+    .example(
+      '$0 credentials IMAGE --config /etc/kubernetes/acr/acr-configuration.yaml --region cn-hangzhou',
+      "On a node: use the node's mirror of the configuration",
+    );
 }
 
 interface LoadedConfiguration {
@@ -86,20 +108,35 @@ async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promi
     try {
       text = runtime.readFile(args.config);
     } catch (error) {
-      throw new UsageError(`Cannot read --config ${args.config}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+      throw new UsageError(
+        `Cannot read --config ${args.config}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      );
     }
     const parsed = parseConfigurationFile(text);
-    return { parsed, source: args.config, secretsDir: join(dirname(args.config), 'secrets'), inlineSecrets: parsed.ok ? secretValuesIn(parsed.config.data) : [], secretState: undefined, cleanup: () => undefined };
+    return {
+      parsed,
+      source: args.config,
+      secretsDir: join(dirname(args.config), 'secrets'),
+      inlineSecrets: parsed.ok ? secretValuesIn(parsed.config.data) : [],
+      secretState: undefined,
+      cleanup: () => undefined,
+    };
   }
   const client = connect(connectionFlags(args), runtime.env);
   const configMap = await readConfigMap(client);
   const parsed = parseConfigurationData(configMap?.data ?? {});
-  const usesSecret = parsed.ok && parsed.config.registries.some((e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref');
+  const usesSecret =
+    parsed.ok &&
+    parsed.config.registries.some(
+      (e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref',
+    );
   let secret: SecretObject | undefined;
   let secretState: LoadedConfiguration['secretState'];
   if (usesSecret) {
     try {
-      secret = await client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME));
+      secret = await client.get<SecretObject>(
+        resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME),
+      );
       secretState = secret ? 'read' : 'absent';
     } catch (error) {
       if (!(error instanceof KubeApiError && error.status === 403)) throw error;
@@ -107,7 +144,9 @@ async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promi
     }
   }
   const files = materializeSecret(secret);
-  const source = configMap ? `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} (resourceVersion ${configMap.metadata.resourceVersion ?? '?'})` : `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} is absent, defaults apply`;
+  const source = configMap
+    ? `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} (resourceVersion ${configMap.metadata.resourceVersion ?? '?'})`
+    : `${CONFIGMAP_NAMESPACE}/${CONFIGMAP_NAME} is absent, defaults apply`;
   return {
     parsed,
     source,
@@ -123,19 +162,38 @@ function registryChecker(env: Record<string, string | undefined>) {
   return async (host: string, token: AcrToken): Promise<{ status: number }> => {
     const base = override ? override.replace(/\/+$/, '') : `https://${host}`;
     const authorization = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
-    const response = await fetch(`${base}/v2/`, { headers: { authorization }, signal: AbortSignal.timeout(REGISTRY_CHECK_TIMEOUT_MS), redirect: 'manual' });
+    const response = await fetch(`${base}/v2/`, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(REGISTRY_CHECK_TIMEOUT_MS),
+      redirect: 'manual',
+    });
     await response.arrayBuffer();
     return { status: response.status };
   };
 }
 
-function explainMissingSecret(state: 'read' | 'absent' | 'forbidden', entry: RegistryEntry, key: string): { detail: string; fix: string } {
+function explainMissingSecret(
+  state: 'read' | 'absent' | 'forbidden',
+  entry: RegistryEntry,
+  key: string,
+): { detail: string; fix: string } {
   const where = `Secret ${CONFIGMAP_NAMESPACE}/${CONFIGURATION_SECRETS_NAME}`;
-  const detail = { read: `${where} has no key ${key}`, absent: `${where} does not exist`, forbidden: `${where} cannot be read with your credentials` }[state];
-  if (state === 'forbidden') return { detail, fix: 'Run this with a user that may get Secrets in kube-system, or on a node with --config.' };
-  const select = entry.edition === 'enterprise' ? `--instance-id ${entry.instanceId}` : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
+  const detail = {
+    read: `${where} has no key ${key}`,
+    absent: `${where} does not exist`,
+    forbidden: `${where} cannot be read with your credentials`,
+  }[state];
+  if (state === 'forbidden')
+    return { detail, fix: 'Run this with a user that may get Secrets in kube-system, or on a node with --config.' };
+  const select =
+    entry.edition === 'enterprise'
+      ? `--instance-id ${entry.instanceId}`
+      : `--personal${entry.regionId ? ` --region ${entry.regionId}` : ''}`;
   const accessKeyId = entry.credentials.kind === 'access-key' ? entry.credentials.accessKeyId : '<id>';
-  return { detail, fix: `Store the secret: \`kubectl acr configure ${select} --access-key-id ${accessKeyId} --access-key-secret-stdin\`.` };
+  return {
+    detail,
+    fix: `Store the secret: \`kubectl acr configure ${select} --access-key-id ${accessKeyId} --access-key-secret-stdin\`.`,
+  };
 }
 
 const marks = { ok: '[ok]     ', failed: '[FAILED] ', skipped: '[skipped]' } as const;
@@ -144,11 +202,17 @@ export function renderWalkTable(walk: Walk, showPassword: boolean): string {
   const lines = [`Image: ${walk.image}`, ''];
   for (const step of walk.steps) {
     lines.push(`${marks[step.outcome]} ${step.step}: ${step.detail}`);
-    if (step.code) lines.push(`          code: ${step.code}${step.requestId ? `   request ID: ${step.requestId}` : ''}`);
+    if (step.code)
+      lines.push(`          code: ${step.code}${step.requestId ? `   request ID: ${step.requestId}` : ''}`);
     if (step.fix) lines.push(`          fix: ${step.fix}`);
   }
   lines.push('');
-  const result = { credentials: 'the provider would answer with these credentials', 'not-served': 'not served: the provider answers with no credentials', failed: 'failed: the pull gets no ACR credentials', 'invalid-image': 'invalid image reference' }[walk.result];
+  const result = {
+    credentials: 'the provider would answer with these credentials',
+    'not-served': 'not served: the provider answers with no credentials',
+    failed: 'failed: the pull gets no ACR credentials',
+    'invalid-image': 'invalid image reference',
+  }[walk.result];
   lines.push(`Result: ${result}`);
   if (walk.token) {
     lines.push(`Username: ${walk.token.username}`);
@@ -176,15 +240,25 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
   try {
     if (!loaded.parsed.ok) {
       for (const problem of loaded.parsed.problems) runtime.stderr(`${formatProblem(problem, loaded.source)}\n`);
-      runtime.stderr('error: the configuration is invalid; the provider keeps using the last valid one. Fix it first (kubectl acr status shows every problem).\n');
+      runtime.stderr(
+        'error: the configuration is invalid; the provider keeps using the last valid one. Fix it first (kubectl acr status shows every problem).\n',
+      );
       return exitCodes.usage;
     }
-    const metadata: MetadataOptions = { baseUrl: cloud.endpoints.metadataBaseUrl, allowImdsV1: args['allow-imdsv1'] ?? false, budget: cloud.budget };
+    const metadata: MetadataOptions = {
+      baseUrl: cloud.endpoints.metadataBaseUrl,
+      allowImdsV1: args['allow-imdsv1'] ?? false,
+      budget: cloud.budget,
+    };
     const credentials: CredentialContext = {
       cloud,
       defaultRegion: args.region ?? '',
       secretsDir: loaded.secretsDir ?? '',
-      rrsaTokenFile: args['rrsa-token-file'] ?? (args.config ? join(dirname(args.config), 'rrsa', 'token') : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE)),
+      rrsaTokenFile:
+        args['rrsa-token-file'] ??
+        (args.config
+          ? join(dirname(args.config), 'rrsa', 'token')
+          : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE)),
       nodeCredentials: () => nodeIdentity(env, metadata),
       roleSessionName: 'kubectl-acr-credentials',
     };
@@ -194,18 +268,38 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       cloud,
       credentials,
       nodeRegion: async () => {
-        const found = args.region ? { region: args.region, source: 'from --region' } : { region: await fetchNodeRegion(metadata), source: 'from the ECS metadata service' };
+        const found = args.region
+          ? { region: args.region, source: 'from --region' }
+          : { region: await fetchNodeRegion(metadata), source: 'from the ECS metadata service' };
         // Entries without regionId call STS in the node's region, as on the node.
         credentials.defaultRegion = found.region;
         return found;
       },
-      ...(loaded.secretState ? { explainMissingSecret: (entry: RegistryEntry, key: string) => explainMissingSecret(loaded.secretState!, entry, key) } : {}),
+      ...(loaded.secretState
+        ? {
+            explainMissingSecret: (entry: RegistryEntry, key: string) =>
+              explainMissingSecret(loaded.secretState!, entry, key),
+          }
+        : {}),
       ...(args.check ? { checkRegistry: registryChecker(env) } : {}),
     });
     const showPassword = args['show-password'] ?? false;
-    const printable = { ...walk, secrets: undefined, token: walk.token ? { ...walk.token, password: showPassword ? walk.token.password : REDACTED } : undefined };
-    const secrets = [...walk.secrets, ...loaded.inlineSecrets, ...(walk.token && !showPassword ? [walk.token.password] : [])];
-    runtime.stdout(redactSecrets(render(args.output, printable, () => renderWalkTable(walk, showPassword)), secrets));
+    const printable = {
+      ...walk,
+      secrets: undefined,
+      token: walk.token ? { ...walk.token, password: showPassword ? walk.token.password : REDACTED } : undefined,
+    };
+    const secrets = [
+      ...walk.secrets,
+      ...loaded.inlineSecrets,
+      ...(walk.token && !showPassword ? [walk.token.password] : []),
+    ];
+    runtime.stdout(
+      redactSecrets(
+        render(args.output, printable, () => renderWalkTable(walk, showPassword)),
+        secrets,
+      ),
+    );
     return exitCodeFor(walk);
   } finally {
     loaded.cleanup();

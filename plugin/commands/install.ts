@@ -6,7 +6,16 @@ import type { Argv, CommandModule } from 'yargs';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { render } from '../output.js';
-import { connectionFlags, exitCodes, processRuntime, reportFailure, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import {
+  connectionFlags,
+  exitCodes,
+  processRuntime,
+  reportFailure,
+  UsageError,
+  type ExitCode,
+  type GlobalArgs,
+  type Runtime,
+} from '../runtime.js';
 
 export interface InstallArgs extends GlobalArgs {
   image?: string;
@@ -21,11 +30,30 @@ const MAX_CONFLICT_RETRIES = 3;
 
 export function installBuilder(yargs: Argv): Argv {
   return yargs
-    .option('image', { type: 'string', describe: 'The acr-node-setup image (holds the installer and the provider), e.g. <registry>/acr-node-setup:0.1.0' })
-    .option('namespace', { type: 'string', default: 'kube-system', describe: 'Namespace of the DaemonSet (acr-configuration lives in kube-system)' })
-    .option('dry-run', { type: 'string', choices: DRY_RUN, describe: 'client: print the objects only; server: let the apiserver validate without storing' })
-    .option('output', { alias: 'o', type: 'string', choices: OUTPUTS, describe: 'Print the objects (as sent, or as the apiserver answered)' })
-    .example('$0 install --image registry.example.com/acr/acr-node-setup:0.1.0', 'Install the credential provider on every node')
+    .option('image', {
+      type: 'string',
+      describe: 'The acr-node-setup image (holds the installer and the provider), e.g. <registry>/acr-node-setup:0.1.0',
+    })
+    .option('namespace', {
+      type: 'string',
+      default: 'kube-system',
+      describe: 'Namespace of the DaemonSet (acr-configuration lives in kube-system)',
+    })
+    .option('dry-run', {
+      type: 'string',
+      choices: DRY_RUN,
+      describe: 'client: print the objects only; server: let the apiserver validate without storing',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      choices: OUTPUTS,
+      describe: 'Print the objects (as sent, or as the apiserver answered)',
+    })
+    .example(
+      '$0 install --image registry.example.com/acr/acr-node-setup:0.1.0',
+      'Install the credential provider on every node',
+    )
     .example('$0 install --image IMG --dry-run=client -o yaml', 'Print the manifests instead');
 }
 
@@ -48,7 +76,10 @@ export async function applyObject(client: KubeClient, object: KubeObject, dryRun
       if (!existing) return { object: await client.create(kindPath(object), object, { dryRun }), action: 'created' };
       const body = { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata.resourceVersion } };
       const stored = await client.update(kindPath(object, object.metadata.name), body, { dryRun });
-      return { object: stored, action: stored.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured' };
+      return {
+        object: stored,
+        action: stored.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured',
+      };
     } catch (error) {
       if (error instanceof KubeApiError && error.status === 409 && attempt < MAX_CONFLICT_RETRIES) continue;
       throw error;
@@ -56,9 +87,19 @@ export async function applyObject(client: KubeClient, object: KubeObject, dryRun
   }
 }
 
-export async function runInstall(args: InstallArgs, runtime: Runtime, connectTo: typeof connect = connect): Promise<ExitCode> {
-  if (!args.image) throw new UsageError('--image is required: the acr-node-setup image built by `npm run image` and pushed to a registry your nodes can pull from.');
-  const objects = renderNodeSetupManifests({ image: args.image, namespace: args.namespace ?? 'kube-system' }) as KubeObject[];
+export async function runInstall(
+  args: InstallArgs,
+  runtime: Runtime,
+  connectTo: typeof connect = connect,
+): Promise<ExitCode> {
+  if (!args.image)
+    throw new UsageError(
+      '--image is required: the acr-node-setup image built by `npm run image` and pushed to a registry your nodes can pull from.',
+    );
+  const objects = renderNodeSetupManifests({
+    image: args.image,
+    namespace: args.namespace ?? 'kube-system',
+  }) as KubeObject[];
   const dryRun = args['dry-run'] ?? 'none';
   const format = args.output as (typeof OUTPUTS)[number] | undefined;
   const list = (items: KubeObject[]) => ({ apiVersion: 'v1', kind: 'List', items });
@@ -72,8 +113,12 @@ export async function runInstall(args: InstallArgs, runtime: Runtime, connectTo:
   if (format) runtime.stdout(render(format, list(applied.map((a) => a.object)), () => ''));
   else {
     const suffix = dryRun === 'server' ? ' (server dry run)' : '';
-    for (const { object, action } of applied) runtime.stdout(`${object.kind!.toLowerCase()}/${object.metadata.name} ${action}${suffix}\n`);
-    if (dryRun !== 'server') runtime.stdout(`Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status daemonset/${NODE_SETUP_NAME}\n`);
+    for (const { object, action } of applied)
+      runtime.stdout(`${object.kind!.toLowerCase()}/${object.metadata.name} ${action}${suffix}\n`);
+    if (dryRun !== 'server')
+      runtime.stdout(
+        `Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status daemonset/${NODE_SETUP_NAME}\n`,
+      );
   }
   return exitCodes.ok;
 }
@@ -89,11 +134,25 @@ export interface NodeSetupState {
 }
 
 export async function readNodeSetupState(client: KubeClient, namespace = 'kube-system'): Promise<NodeSetupState> {
-  const ds = await client.get<KubeObject>(resourcePath({ group: 'apps', version: 'v1', plural: 'daemonsets' }, namespace, NODE_SETUP_NAME));
+  const ds = await client.get<KubeObject>(
+    resourcePath({ group: 'apps', version: 'v1', plural: 'daemonsets' }, namespace, NODE_SETUP_NAME),
+  );
   if (!ds) return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
-  const status = (ds.status ?? {}) as { desiredNumberScheduled?: number; numberReady?: number; updatedNumberScheduled?: number };
-  const containers = (ds.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec?.containers ?? [];
-  return { installed: true, image: containers[0]?.image, desired: status.desiredNumberScheduled ?? 0, ready: status.numberReady ?? 0, updated: status.updatedNumberScheduled ?? 0 };
+  const status = (ds.status ?? {}) as {
+    desiredNumberScheduled?: number;
+    numberReady?: number;
+    updatedNumberScheduled?: number;
+  };
+  const containers =
+    (ds.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec
+      ?.containers ?? [];
+  return {
+    installed: true,
+    image: containers[0]?.image,
+    desired: status.desiredNumberScheduled ?? 0,
+    ready: status.numberReady ?? 0,
+    updated: status.updatedNumberScheduled ?? 0,
+  };
 }
 
 /** Registered by plugin/cli.ts; runs with the process's runtime. */

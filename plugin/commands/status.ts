@@ -10,7 +10,13 @@ import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
 import { readNodeSetupState } from './install.js';
-import { buildStatusReport, exitCodeFor, NODE_SETUP_LABEL, type ClusterSnapshot, type StatusReport } from '../status-report.js';
+import {
+  buildStatusReport,
+  exitCodeFor,
+  NODE_SETUP_LABEL,
+  type ClusterSnapshot,
+  type StatusReport,
+} from '../status-report.js';
 
 export interface StatusArgs extends GlobalArgs {
   output: OutputFormat;
@@ -18,14 +24,29 @@ export interface StatusArgs extends GlobalArgs {
 
 export function statusBuilder(yargs: Argv): Argv {
   return yargs
-    .option('output', { alias: 'o', type: 'string', choices: ['table', 'json', 'yaml'], default: 'table', describe: 'Output format' })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      choices: ['table', 'json', 'yaml'],
+      default: 'table',
+      describe: 'Output format',
+    })
     .example('$0 status', 'Configuration, problems with line and fix, nodes, Secret sync')
     .example('$0 status -o json | jq .problems', 'Problems for a script')
-    .example('$0 status --context prod && echo healthy', 'Exit code: 0 healthy, 1 problems found, 2 invalid configuration');
+    .example(
+      '$0 status --context prod && echo healthy',
+      'Exit code: 0 healthy, 1 problems found, 2 invalid configuration',
+    );
 }
 
 /** A list the user may not be allowed to read: the report goes on without it, saying so. */
-async function listOrNote<T extends KubeObject>(client: KubeClient, path: string, what: string, notes: string[], query?: Record<string, string>): Promise<T[]> {
+async function listOrNote<T extends KubeObject>(
+  client: KubeClient,
+  path: string,
+  what: string,
+  notes: string[],
+  query?: Record<string, string>,
+): Promise<T[]> {
   try {
     return await client.list<T>(path, query);
   } catch (error) {
@@ -39,17 +60,35 @@ async function listOrNote<T extends KubeObject>(client: KubeClient, path: string
 
 async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Promise<ClusterSnapshot> {
   const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
-  const [configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods] = await Promise.all([
+  const [
+    configMap,
+    accessKeySecret,
+    namespaces,
+    serviceAccounts,
+    pullSecrets,
+    nodes,
+    nodeSetupPods,
+    nodeSetup,
+    deployments,
+    daemonSets,
+    pods,
+  ] = await Promise.all([
     readConfigMap(client),
-    client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME)).catch((error: unknown) => {
-      if (error instanceof KubeApiError && error.status === 403) return undefined;
-      throw error;
-    }),
+    client
+      .get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME))
+      .catch((error: unknown) => {
+        if (error instanceof KubeApiError && error.status === 403) return undefined;
+        throw error;
+      }),
     listOrNote(client, resourcePath({ plural: 'namespaces' }), 'namespaces', notes),
     listOrNote(client, resourcePath({ plural: 'serviceaccounts' }), 'ServiceAccounts', notes),
-    listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, { fieldSelector: 'type=kubernetes.io/dockerconfigjson' }),
+    listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, {
+      fieldSelector: 'type=kubernetes.io/dockerconfigjson',
+    }),
     listOrNote(client, resourcePath({ plural: 'nodes' }), 'nodes', notes),
-    listOrNote(client, resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE), 'acr-node-setup pods', notes, { labelSelector: NODE_SETUP_LABEL }),
+    listOrNote(client, resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE), 'acr-node-setup pods', notes, {
+      labelSelector: NODE_SETUP_LABEL,
+    }),
     readNodeSetupState(client).catch((error: unknown) => {
       if (!(error instanceof KubeApiError && error.status === 403)) throw error;
       notes.push('Cannot read the DaemonSet kube-system/acr-node-setup (403); the report leaves it out.');
@@ -59,7 +98,20 @@ async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Pro
     listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
     listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
   ]);
-  return { configMap, accessKeySecret, namespaces, serviceAccounts, pullSecrets, nodes, nodeSetupPods, nodeSetup, deployments, daemonSets, pods, now };
+  return {
+    configMap,
+    accessKeySecret,
+    namespaces,
+    serviceAccounts,
+    pullSecrets,
+    nodes,
+    nodeSetupPods,
+    nodeSetup,
+    deployments,
+    daemonSets,
+    pods,
+    now,
+  };
 }
 
 function section(title: string, body: string): string {
@@ -81,7 +133,13 @@ export function renderStatusTable(report: StatusReport): string {
   if (c.valid) {
     const registries = renderTable(
       ['edition', 'instance', 'region', 'domains', 'credentials'],
-      c.registries.map((r) => [r.edition, r.instanceId ?? '-', r.region, r.domains, r.assumeRole ? `${r.credentials}, then assume ${r.assumeRole}` : r.credentials]),
+      c.registries.map((r) => [
+        r.edition,
+        r.instanceId ?? '-',
+        r.region,
+        r.domains,
+        r.assumeRole ? `${r.credentials}, then assume ${r.assumeRole}` : r.credentials,
+      ]),
     );
     const scope = [
       `Secret sync namespaces: ${listText(c.watchNamespaces)}`,
@@ -95,7 +153,12 @@ export function renderStatusTable(report: StatusReport): string {
   const ds = report.nodeSetup;
   out += section(
     `Nodes (credential provider: DaemonSet kube-system/acr-node-setup ${ds.installed ? `${ds.ready}/${ds.desired} ready${ds.image ? `, image ${ds.image}` : ''}` : 'not installed'})`,
-    report.nodes.length > 0 ? renderTable(['node', 'provider', 'pod'], report.nodes.map((n) => [n.node, n.provider, n.pod ?? '-'])) : 'no nodes listed',
+    report.nodes.length > 0
+      ? renderTable(
+          ['node', 'provider', 'pod'],
+          report.nodes.map((n) => [n.node, n.provider, n.pod ?? '-']),
+        )
+      : 'no nodes listed',
   );
   const sync = report.secretSync;
   const syncTitle = `Secret sync (aliyun-acr-credential-helper: ${sync.helper}, kubectl-acr-sync: ${sync.sync})`;
@@ -108,14 +171,23 @@ export function renderStatusTable(report: StatusReport): string {
             ns.exists ? ns.namespace : `${ns.namespace} (absent)`,
             ns.secret ?? '-',
             ns.tokenExpiresAt ? `${ns.tokenExpiresAt}${ns.tokenExpired ? ' (expired)' : ''}` : '-',
-            ns.serviceAccounts.length > 0 ? ns.serviceAccounts.map((sa) => `${sa.name}${sa.patched ? '' : ' (not patched)'}`).join(', ') : '-',
+            ns.serviceAccounts.length > 0
+              ? ns.serviceAccounts.map((sa) => `${sa.name}${sa.patched ? '' : ' (not patched)'}`).join(', ')
+              : '-',
           ]),
         )
       : 'no namespaces in scope',
   );
   if (report.notes.length > 0) out += section('Notes', report.notes.join('\n'));
-  out += section(`Problems (${report.problems.length})`, report.problems.length > 0 ? report.problems.map((p) => formatProblem(p)).join('\n') : 'none');
-  const verdict = { healthy: 'healthy', problems: `${report.problems.length} problem(s) found`, invalid: 'the configuration is invalid' }[report.health];
+  out += section(
+    `Problems (${report.problems.length})`,
+    report.problems.length > 0 ? report.problems.map((p) => formatProblem(p)).join('\n') : 'none',
+  );
+  const verdict = {
+    healthy: 'healthy',
+    problems: `${report.problems.length} problem(s) found`,
+    invalid: 'the configuration is invalid',
+  }[report.health];
   return `${out}Result: ${verdict}\n`;
 }
 
@@ -127,6 +199,11 @@ export async function runStatus(args: StatusArgs, runtime: Runtime): Promise<Exi
   const report = { ...built, notes: [...built.notes, ...notes] };
   // Nothing in the report should hold a secret; this makes sure of it.
   const secrets = secretValuesIn(snapshot.configMap?.data ?? {});
-  runtime.stdout(redactSecrets(render(args.output, report, () => renderStatusTable(report)), secrets));
+  runtime.stdout(
+    redactSecrets(
+      render(args.output, report, () => renderStatusTable(report)),
+      secrets,
+    ),
+  );
   return exitCodeFor(report.health);
 }

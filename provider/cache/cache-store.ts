@@ -94,7 +94,13 @@ export function openCacheReader(dir: string): CacheReader {
       } catch {
         return undefined;
       }
-      if (envelope === null || typeof envelope !== 'object' || envelope.schema !== CACHE_SCHEMA || envelope.kind !== kind) return undefined;
+      if (
+        envelope === null ||
+        typeof envelope !== 'object' ||
+        envelope.schema !== CACHE_SCHEMA ||
+        envelope.kind !== kind
+      )
+        return undefined;
       if (envelope.key !== JSON.stringify(key)) return undefined;
       return accept(envelope.value) ? envelope.value : undefined;
     },
@@ -125,7 +131,8 @@ export function openCacheStore(dir: string, files: FileWriter): CacheStore {
         if (name.startsWith('configuration.')) continue;
         const temporary = name.startsWith('.') || name.endsWith('.stale');
         try {
-          if (now - statSync(join(dir, name)).mtimeMs > (temporary ? PRUNE_TEMP_AFTER_MS : PRUNE_ENTRIES_AFTER_MS)) unlinkSync(join(dir, name));
+          if (now - statSync(join(dir, name)).mtimeMs > (temporary ? PRUNE_TEMP_AFTER_MS : PRUNE_ENTRIES_AFTER_MS))
+            unlinkSync(join(dir, name));
         } catch {
           // Gone already, or not ours to remove: pruning is best effort.
         }
@@ -154,8 +161,16 @@ export interface CachedToken {
 
 export function isCachedToken(value: unknown): value is CachedToken {
   const v = value as Partial<CachedToken> | null;
-  return typeof v === 'object' && v !== null && typeof v.username === 'string' && v.username !== ''
-    && typeof v.password === 'string' && v.password !== '' && typeof v.expiresAt === 'number' && Number.isFinite(v.expiresAt);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.username === 'string' &&
+    v.username !== '' &&
+    typeof v.password === 'string' &&
+    v.password !== '' &&
+    typeof v.expiresAt === 'number' &&
+    Number.isFinite(v.expiresAt)
+  );
 }
 
 /** A token is served from the cache only while it is further than the threshold from expiring. */

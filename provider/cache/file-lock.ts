@@ -144,7 +144,11 @@ export interface SingleFlight<T> {
  * result appears, the lock is released (then they take it and check again),
  * or the lock is stale.
  */
-export async function singleFlight<T>(path: string, flight: SingleFlight<T>, options: LockOptions = defaultLockOptions): Promise<T> {
+export async function singleFlight<T>(
+  path: string,
+  flight: SingleFlight<T>,
+  options: LockOptions = defaultLockOptions,
+): Promise<T> {
   let delayMs = 5;
   for (;;) {
     const found = flight.ready();

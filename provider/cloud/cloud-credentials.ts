@@ -17,5 +17,7 @@ export interface CloudCredentials {
 /** The values of these credentials that must never appear in a message. */
 export function secretsOf(credentials: CloudCredentials | undefined): string[] {
   if (!credentials) return [];
-  return [credentials.accessKeySecret, credentials.securityToken].filter((value): value is string => value !== undefined && value !== '');
+  return [credentials.accessKeySecret, credentials.securityToken].filter(
+    (value): value is string => value !== undefined && value !== '',
+  );
 }

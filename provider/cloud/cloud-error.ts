@@ -93,8 +93,22 @@ export function sanitize(text: string, secrets: readonly string[]): string {
   return clean.length > maxServerMessageLength ? `${clean.slice(0, maxServerMessageLength)}…` : clean;
 }
 
-const crActions = new Set<CloudAction>(['GetAuthorizationToken', 'ListInstance', 'ListInstanceEndpoint', 'GetInstance', 'GetPersonalToken']);
-const accessDeniedCodes = new Set(['noprivilege', 'forbidden.ram', 'forbidden', 'nopermission', 'forbidden.nopermission', 'forbidden.accessdenied', 'accessdenied']);
+const crActions = new Set<CloudAction>([
+  'GetAuthorizationToken',
+  'ListInstance',
+  'ListInstanceEndpoint',
+  'GetInstance',
+  'GetPersonalToken',
+]);
+const accessDeniedCodes = new Set([
+  'noprivilege',
+  'forbidden.ram',
+  'forbidden',
+  'nopermission',
+  'forbidden.nopermission',
+  'forbidden.accessdenied',
+  'accessdenied',
+]);
 const pullActions = ['cr:GetAuthorizationToken', 'cr:ListInstanceEndpoint', 'cr:PullRepository'];
 
 function isThrottling(code: string): boolean {
@@ -104,7 +118,14 @@ function isThrottling(code: string): boolean {
 export function isRetryable(code: string, httpStatus: number | undefined): boolean {
   if (isThrottling(code)) return true;
   if (httpStatus !== undefined && httpStatus >= 500) return true;
-  return ['Timeout', 'NetworkError', 'MetadataUnavailable', 'SignatureNonceUsed', 'ServiceUnavailable', 'InternalError'].includes(code);
+  return [
+    'Timeout',
+    'NetworkError',
+    'MetadataUnavailable',
+    'SignatureNonceUsed',
+    'ServiceUnavailable',
+    'InternalError',
+  ].includes(code);
 }
 
 function who(subject: CallSubject): string {
@@ -136,20 +157,24 @@ export function fixFor(subject: CallSubject, code: string, httpStatus: number | 
   if (lower === 'signaturedoesnotmatch' || lower === 'incompletesignature') {
     return `the AccessKey secret for ${keyId} is wrong; set the right one where it is configured (${whereConfigured})`;
   }
-  if (lower === 'invalidaccesskeyid.inactive') return `the AccessKey ${keyId} is disabled; enable it in the RAM console or configure another AccessKey`;
+  if (lower === 'invalidaccesskeyid.inactive')
+    return `the AccessKey ${keyId} is disabled; enable it in the RAM console or configure another AccessKey`;
   if (lower.startsWith('invalidaccesskeyid')) {
     return `the AccessKey ${keyId} does not exist (deleted or mistyped); create one in the RAM console and configure it (\`kubectl acr configure --access-key-id <id>\`, or ALIBABA_CLOUD_ACCESS_KEY_ID for the node)`;
   }
   if (lower.startsWith('invalidsecuritytoken')) {
     return `the STS token of ${who(subject)} is expired or malformed; check the node clock (NTP) and that the token was not truncated`;
   }
-  if (lower.startsWith('invalidtimestamp') || lower === 'signaturenonceused') return 'the node clock is wrong; synchronise it (NTP) and retry';
+  if (lower.startsWith('invalidtimestamp') || lower === 'signaturenonceused')
+    return 'the node clock is wrong; synchronise it (NTP) and retry';
   if (subject.action === 'AssumeRole') {
     if (accessDeniedCodes.has(lower) || lower.startsWith('forbidden') || lower.startsWith('nopermission')) {
       return `let ${who(subject)} assume ${subject.resource ?? 'the role'}: the role's trust policy must name it as Principal, and it needs the policy AliyunSTSAssumeRoleAccess (sts:AssumeRole)`;
     }
-    if (lower.startsWith('entitynotexist')) return `the role ${subject.resource ?? ''} does not exist; check assumeRoleARN in acr-registry-info`;
-    if (lower.includes('durationseconds')) return `expireDuration is longer than the role's maximum session duration; lower expireDuration or raise MaxSessionDuration of ${subject.resource ?? 'the role'}`;
+    if (lower.startsWith('entitynotexist'))
+      return `the role ${subject.resource ?? ''} does not exist; check assumeRoleARN in acr-registry-info`;
+    if (lower.includes('durationseconds'))
+      return `expireDuration is longer than the role's maximum session duration; lower expireDuration or raise MaxSessionDuration of ${subject.resource ?? 'the role'}`;
   }
   if (subject.action === 'AssumeRoleWithOIDC') {
     return `check RRSA for ${subject.resource ?? 'the role'}: RRSA enabled on the cluster, rrsaOIDCProviderRoleARN names the cluster's OIDC provider, the role trusts it for this ServiceAccount, and the projected token file is current`;
@@ -158,8 +183,14 @@ export function fixFor(subject: CallSubject, code: string, httpStatus: number | 
     return `${who(subject)} has no Personal Edition registry in region ${subject.region ?? '(node region)'}: activate Personal Edition there (set a registry password in the ACR console), or grant ${who(subject)} cr:GetAuthorizationToken`;
   }
   if (crActions.has(subject.action)) {
-    if (accessDeniedCodes.has(lower) || lower.startsWith('forbidden') || lower.startsWith('nopermission')) return crPermissionFix(subject);
-    if (lower.includes('notexist') || lower.includes('not_exist') || lower.includes('notfound') || lower.includes('not_found')) {
+    if (accessDeniedCodes.has(lower) || lower.startsWith('forbidden') || lower.startsWith('nopermission'))
+      return crPermissionFix(subject);
+    if (
+      lower.includes('notexist') ||
+      lower.includes('not_exist') ||
+      lower.includes('notfound') ||
+      lower.includes('not_found')
+    ) {
       return `instance ${subject.resource ?? ''} was not found in region ${subject.region ?? '(node region)'}; check instanceId and regionId in acr-registry-info`;
     }
   }

@@ -38,7 +38,14 @@ const pageSize = 50;
 // A region holds a handful of instances; this only stops a broken paging answer from looping forever.
 const maxPages = 20;
 
-function enterpriseCall(action: 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint' | 'GetInstance', credentials: CloudCredentials, region: string, query: Record<string, string>, resource: string | undefined, context: CloudContext): OpenApiCall {
+function enterpriseCall(
+  action: 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint' | 'GetInstance',
+  credentials: CloudCredentials,
+  region: string,
+  query: Record<string, string>,
+  resource: string | undefined,
+  context: CloudContext,
+): OpenApiCall {
   return {
     action,
     apiAction: action,
@@ -59,19 +66,33 @@ function text(value: unknown): string | undefined {
 }
 
 function epochMs(value: unknown): number | undefined {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
   return Number.isFinite(number) && number > 0 ? number : undefined;
 }
 
 function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null) : [];
+  return Array.isArray(value)
+    ? value.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    : [];
 }
 
 function invalid(call: OpenApiCall, body: Record<string, unknown>, detail: string): never {
-  throw cloudError(subjectOf(call), { code: 'InvalidResponse', httpStatus: 200, requestId: text(body.RequestId), detail });
+  throw cloudError(subjectOf(call), {
+    code: 'InvalidResponse',
+    httpStatus: 200,
+    requestId: text(body.RequestId),
+    detail,
+  });
 }
 
-function tokenFrom(call: OpenApiCall, body: Record<string, unknown>, username: unknown, password: unknown, expiresAt: unknown): AcrToken {
+function tokenFrom(
+  call: OpenApiCall,
+  body: Record<string, unknown>,
+  username: unknown,
+  password: unknown,
+  expiresAt: unknown,
+): AcrToken {
   const token = { username: text(username), password: text(password), expiresAt: epochMs(expiresAt) };
   if (token.username === undefined || token.password === undefined || token.expiresAt === undefined) {
     invalid(call, body, 'the answer carried no complete token (user name, password, expiry)');
@@ -80,14 +101,30 @@ function tokenFrom(call: OpenApiCall, body: Record<string, unknown>, username: u
 }
 
 /** The registry password of an Enterprise Edition instance. */
-export async function getAuthorizationToken(credentials: CloudCredentials, instanceId: string, region: string, context: CloudContext): Promise<AcrToken> {
-  const call = enterpriseCall('GetAuthorizationToken', credentials, region, { InstanceId: instanceId }, instanceId, context);
+export async function getAuthorizationToken(
+  credentials: CloudCredentials,
+  instanceId: string,
+  region: string,
+  context: CloudContext,
+): Promise<AcrToken> {
+  const call = enterpriseCall(
+    'GetAuthorizationToken',
+    credentials,
+    region,
+    { InstanceId: instanceId },
+    instanceId,
+    context,
+  );
   const body = await callOpenApi(call, context.budget);
   return tokenFrom(call, body, body.TempUsername, body.AuthorizationToken, body.ExpireTime);
 }
 
 /** The registry password of the Personal Edition registries of `region`. */
-export async function getPersonalToken(credentials: CloudCredentials, region: string, context: CloudContext): Promise<AcrToken> {
+export async function getPersonalToken(
+  credentials: CloudCredentials,
+  region: string,
+  context: CloudContext,
+): Promise<AcrToken> {
   const call: OpenApiCall = {
     action: 'GetPersonalToken',
     apiAction: 'GetAuthorizationToken',
@@ -114,11 +151,27 @@ function instanceFrom(record: Record<string, unknown>): AcrInstance | undefined 
 }
 
 /** Enterprise Edition instances of `region`, every page; with `instanceName`, only those of that exact name. */
-export async function listInstances(credentials: CloudCredentials, region: string, context: CloudContext, instanceName?: string): Promise<AcrInstance[]> {
+export async function listInstances(
+  credentials: CloudCredentials,
+  region: string,
+  context: CloudContext,
+  instanceName?: string,
+): Promise<AcrInstance[]> {
   const instances: AcrInstance[] = [];
   for (let page = 1; page <= maxPages; page++) {
-    const query: Record<string, string> = { PageNo: String(page), PageSize: String(pageSize), ...(instanceName !== undefined ? { InstanceName: instanceName } : {}) };
-    const call = enterpriseCall('ListInstance', credentials, region, query, instanceName === undefined ? `instances of ${region}` : `instances named ${instanceName}`, context);
+    const query: Record<string, string> = {
+      PageNo: String(page),
+      PageSize: String(pageSize),
+      ...(instanceName !== undefined ? { InstanceName: instanceName } : {}),
+    };
+    const call = enterpriseCall(
+      'ListInstance',
+      credentials,
+      region,
+      query,
+      instanceName === undefined ? `instances of ${region}` : `instances named ${instanceName}`,
+      context,
+    );
     const body = await callOpenApi(call, context.budget);
     const pageItems = records(body.Instances);
     for (const item of pageItems) {
@@ -126,28 +179,57 @@ export async function listInstances(credentials: CloudCredentials, region: strin
       if (instance !== undefined) instances.push(instance);
     }
     const total = Number(body.TotalCount);
-    if (pageItems.length === 0 || (Number.isFinite(total) && page * pageSize >= total) || (!Number.isFinite(total) && pageItems.length < pageSize)) break;
+    if (
+      pageItems.length === 0 ||
+      (Number.isFinite(total) && page * pageSize >= total) ||
+      (!Number.isFinite(total) && pageItems.length < pageSize)
+    )
+      break;
   }
   // The API's name filter may match more loosely than the exact name a registry host carries.
-  return instanceName === undefined ? instances : instances.filter((instance) => instance.instanceName === instanceName);
+  return instanceName === undefined
+    ? instances
+    : instances.filter((instance) => instance.instanceName === instanceName);
 }
 
 /** The registry domains of an Enterprise Edition instance (system and custom). */
-export async function listInstanceDomains(credentials: CloudCredentials, instanceId: string, region: string, context: CloudContext): Promise<InstanceDomain[]> {
-  const call = enterpriseCall('ListInstanceEndpoint', credentials, region, { InstanceId: instanceId, ModuleName: 'Registry' }, instanceId, context);
+export async function listInstanceDomains(
+  credentials: CloudCredentials,
+  instanceId: string,
+  region: string,
+  context: CloudContext,
+): Promise<InstanceDomain[]> {
+  const call = enterpriseCall(
+    'ListInstanceEndpoint',
+    credentials,
+    region,
+    { InstanceId: instanceId, ModuleName: 'Registry' },
+    instanceId,
+    context,
+  );
   const body = await callOpenApi(call, context.budget);
   const domains: InstanceDomain[] = [];
   for (const endpoint of records(body.Endpoints)) {
     for (const entry of records(endpoint.Domains)) {
       const domain = text(entry.Domain);
-      if (domain !== undefined) domains.push({ domain: domain.toLowerCase(), type: text(entry.Type) ?? 'SYSTEM', endpointType: text(endpoint.EndpointType) });
+      if (domain !== undefined)
+        domains.push({
+          domain: domain.toLowerCase(),
+          type: text(entry.Type) ?? 'SYSTEM',
+          endpointType: text(endpoint.EndpointType),
+        });
     }
   }
   return domains;
 }
 
 /** One Enterprise Edition instance. */
-export async function getInstance(credentials: CloudCredentials, instanceId: string, region: string, context: CloudContext): Promise<AcrInstance> {
+export async function getInstance(
+  credentials: CloudCredentials,
+  instanceId: string,
+  region: string,
+  context: CloudContext,
+): Promise<AcrInstance> {
   const call = enterpriseCall('GetInstance', credentials, region, { InstanceId: instanceId }, instanceId, context);
   const body = await callOpenApi(call, context.budget);
   return instanceFrom(body) ?? invalid(call, body, 'the answer named no instance');

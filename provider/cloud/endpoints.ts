@@ -28,7 +28,9 @@ export class EndpointOverrideError extends Error {
     readonly variable: string,
     readonly value: string,
   ) {
-    super(`${variable}=${JSON.stringify(value)} is not a base URL; use a value such as http://127.0.0.1:8080 (http or https, host and optional port, no path).`);
+    super(
+      `${variable}=${JSON.stringify(value)} is not a base URL; use a value such as http://127.0.0.1:8080 (http or https, host and optional port, no path).`,
+    );
     this.name = 'EndpointOverrideError';
   }
 }
@@ -42,13 +44,24 @@ export function parseBaseUrl(variable: string, value: string): ApiEndpoint {
     throw new EndpointOverrideError(variable, value);
   }
   const protocol = url.protocol === 'http:' ? 'http' : url.protocol === 'https:' ? 'https' : undefined;
-  if (protocol === undefined || url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+  if (
+    protocol === undefined ||
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search ||
+    url.hash
+  ) {
     throw new EndpointOverrideError(variable, value);
   }
   return { endpoint: url.host, protocol };
 }
 
-function regional(variable: string, env: Record<string, string | undefined>, host: (region: string) => string): (region: string) => ApiEndpoint {
+function regional(
+  variable: string,
+  env: Record<string, string | undefined>,
+  host: (region: string) => string,
+): (region: string) => ApiEndpoint {
   const override = env[variable];
   if (override !== undefined && override.trim() !== '') {
     const fixed = parseBaseUrl(variable, override);
@@ -63,10 +76,15 @@ function regional(variable: string, env: Record<string, string | undefined>, hos
  * Overrides are validated here, once, so a typo fails at start-up with the
  * variable's name rather than as a connection error later.
  */
-export function endpointsFromEnvironment(env: Record<string, string | undefined>, options: { vpc: boolean }): CloudEndpoints {
+export function endpointsFromEnvironment(
+  env: Record<string, string | undefined>,
+  options: { vpc: boolean },
+): CloudEndpoints {
   const metadataOverride = env[endpointVariables.metadata];
   const metadata =
-    metadataOverride !== undefined && metadataOverride.trim() !== '' ? parseBaseUrl(endpointVariables.metadata, metadataOverride) : undefined;
+    metadataOverride !== undefined && metadataOverride.trim() !== ''
+      ? parseBaseUrl(endpointVariables.metadata, metadataOverride)
+      : undefined;
   const suffix = options.vpc ? '-vpc' : '';
   return {
     metadataBaseUrl: metadata ? `${metadata.protocol}://${metadata.endpoint}` : defaultMetadataBaseUrl,

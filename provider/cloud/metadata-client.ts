@@ -29,11 +29,20 @@ interface MetadataResponse {
 }
 
 function subject(action: CloudAction, options: MetadataOptions, resource?: string): CallSubject {
-  return { action, identity: undefined, accessKeyId: undefined, endpoint: options.baseUrl, resource, region: undefined, secrets: [] };
+  return {
+    action,
+    identity: undefined,
+    accessKeyId: undefined,
+    endpoint: options.baseUrl,
+    resource,
+    region: undefined,
+    secrets: [],
+  };
 }
 
 function networkDetail(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'unknown error';
   return `connection failed (${code})`;
@@ -62,13 +71,22 @@ async function request(
       let response: Response;
       let body: string;
       try {
-        response = await doFetch(`${options.baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+        response = await doFetch(`${options.baseUrl}${path}`, {
+          method,
+          headers,
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'error',
+        });
         body = await response.text();
       } catch (error) {
         throw cloudError(about, { code: 'MetadataUnavailable', detail: networkDetail(error, timeoutMs) });
       }
       if (response.status >= 500) {
-        throw cloudError(about, { code: 'MetadataUnavailable', httpStatus: response.status, detail: 'the metadata service had a server error' });
+        throw cloudError(about, {
+          code: 'MetadataUnavailable',
+          httpStatus: response.status,
+          detail: 'the metadata service had a server error',
+        });
       }
       return { status: response.status, body };
     },
@@ -110,15 +128,34 @@ function tokenHeaders(token: string | undefined): Record<string, string> {
   return token === undefined ? {} : { 'X-aliyun-ecs-metadata-token': token };
 }
 
-function unexpected(options: MetadataOptions, action: CloudAction, path: string, response: MetadataResponse, token: string | undefined): never {
+function unexpected(
+  options: MetadataOptions,
+  action: CloudAction,
+  path: string,
+  response: MetadataResponse,
+  token: string | undefined,
+): never {
   const details: FailureDetails =
     (response.status === 401 || response.status === 403) && token === undefined
-      ? { code: 'MetadataTokenRequired', httpStatus: response.status, detail: 'the metadata service refused a request without an IMDSv2 token' }
-      : { code: 'InvalidResponse', httpStatus: response.status, detail: `unexpected HTTP ${response.status} from the metadata service` };
+      ? {
+          code: 'MetadataTokenRequired',
+          httpStatus: response.status,
+          detail: 'the metadata service refused a request without an IMDSv2 token',
+        }
+      : {
+          code: 'InvalidResponse',
+          httpStatus: response.status,
+          detail: `unexpected HTTP ${response.status} from the metadata service`,
+        };
   throw cloudError(subject(action, options, path), details);
 }
 
-async function getText(options: MetadataOptions, action: CloudAction, path: string, token: string | undefined): Promise<MetadataResponse> {
+async function getText(
+  options: MetadataOptions,
+  action: CloudAction,
+  path: string,
+  token: string | undefined,
+): Promise<MetadataResponse> {
   return request(options, action, 'GET', path, tokenHeaders(token));
 }
 

@@ -52,6 +52,9 @@ export function environmentCredentials(env: Record<string, string | undefined>):
 }
 
 /** The node's identity: the environment's AccessKey if set, else the ECS RAM role from the metadata service. */
-export async function nodeIdentity(env: Record<string, string | undefined>, metadata: MetadataOptions): Promise<CloudCredentials> {
+export async function nodeIdentity(
+  env: Record<string, string | undefined>,
+  metadata: MetadataOptions,
+): Promise<CloudCredentials> {
   return environmentCredentials(env) ?? (await fetchNodeCredentials(metadata));
 }

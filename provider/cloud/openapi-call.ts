@@ -19,7 +19,9 @@ import { withRetries, type CallBudget } from './retry.js';
 // module.exports as the default import, vite's interop its `default` export.
 type OpenApiClientClass = typeof openApiCore.default.default;
 const moduleDefault: unknown = openApiCore.default;
-const OpenApiClient = (typeof moduleDefault === 'function' ? moduleDefault : openApiCore.default.default) as OpenApiClientClass;
+const OpenApiClient = (
+  typeof moduleDefault === 'function' ? moduleDefault : openApiCore.default.default
+) as OpenApiClientClass;
 const { $OpenApiUtil } = openApiCore;
 
 /** Who signs the call: credentials, or nobody (AssumeRoleWithOIDC). */
@@ -88,7 +90,17 @@ export function subjectOf(call: OpenApiCall): CallSubject {
   };
 }
 
-const networkErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const networkErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' && value !== 'undefined' ? value : undefined;
@@ -141,20 +153,31 @@ export async function callOpenApi(call: OpenApiCall, budget: CallBudget): Promis
       let response: { body?: unknown };
       try {
         // A plain object carries the runtime options: no retryOptions, so one attempt per call.
-        response = await client.callApi(params, request, { readTimeout: timeoutMs, connectTimeout: timeoutMs } as never);
+        response = await client.callApi(params, request, {
+          readTimeout: timeoutMs,
+          connectTimeout: timeoutMs,
+        } as never);
       } catch (error) {
         if (error instanceof CloudError) throw error;
         throw cloudError(subject, describeCallError(error, timeoutMs));
       }
       const body = response.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw cloudError(subject, { code: 'InvalidResponse', httpStatus: 200, detail: 'the answer was not a JSON object' });
+        throw cloudError(subject, {
+          code: 'InvalidResponse',
+          httpStatus: 200,
+          detail: 'the answer was not a JSON object',
+        });
       }
       const record = body as Record<string, unknown>;
       if (record.IsSuccess === false) throw failureInBody(call, record);
       return record;
     },
-    () => cloudError(subject, { code: 'DeadlineExceeded', detail: `no time left in the ${budget.policy.totalBudgetMs} ms call budget` }),
+    () =>
+      cloudError(subject, {
+        code: 'DeadlineExceeded',
+        detail: `no time left in the ${budget.policy.totalBudgetMs} ms call budget`,
+      }),
   );
 }
 

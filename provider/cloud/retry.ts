@@ -53,7 +53,12 @@ export function startBudget(policy: RetryPolicy = defaultRetryPolicy, clock: Clo
  * jitter so that the many provider processes a node starts at once do not
  * retry in lockstep; the server's retry-after wins when it sent one.
  */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: number, retryAfterMs: number | undefined): number {
+export function backoffDelay(
+  retry: number,
+  policy: RetryPolicy,
+  random: number,
+  retryAfterMs: number | undefined,
+): number {
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return retryAfterMs;
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(exponential / 2 + (exponential / 2) * random);
@@ -88,7 +93,10 @@ export async function withRetries<T>(
       if (attemptNumber >= policy.maxAttempts) throw withNote(error.failure, `gave up after ${attemptNumber} attempts`);
       const delay = backoffDelay(attemptNumber, policy, clock.random(), error.failure.retryAfterMs);
       if (clock.now() + delay + minimumAttemptMs > budget.deadlineAt) {
-        throw withNote(error.failure, `gave up after ${attemptNumber} attempts: the next retry would pass the ${policy.totalBudgetMs} ms budget`);
+        throw withNote(
+          error.failure,
+          `gave up after ${attemptNumber} attempts: the next retry would pass the ${policy.totalBudgetMs} ms budget`,
+        );
       }
       await clock.sleep(delay);
     }

@@ -21,10 +21,17 @@ export interface AssumeRoleWithOidcRequest extends AssumeRoleRequest {
 const stsVersion = '2015-04-01';
 
 function credentialsFrom(call: OpenApiCall, body: Record<string, unknown>, identity: string): CloudCredentials {
-  const credentials = (typeof body.Credentials === 'object' && body.Credentials !== null ? body.Credentials : {}) as Record<string, unknown>;
+  const credentials = (
+    typeof body.Credentials === 'object' && body.Credentials !== null ? body.Credentials : {}
+  ) as Record<string, unknown>;
   const { AccessKeyId, AccessKeySecret, SecurityToken, Expiration } = credentials;
   const expiresAt = typeof Expiration === 'string' ? Date.parse(Expiration) : Number.NaN;
-  if (typeof AccessKeyId !== 'string' || typeof AccessKeySecret !== 'string' || typeof SecurityToken !== 'string' || Number.isNaN(expiresAt)) {
+  if (
+    typeof AccessKeyId !== 'string' ||
+    typeof AccessKeySecret !== 'string' ||
+    typeof SecurityToken !== 'string' ||
+    Number.isNaN(expiresAt)
+  ) {
     throw cloudError(subjectOf(call), {
       code: 'InvalidResponse',
       httpStatus: 200,
@@ -32,11 +39,22 @@ function credentialsFrom(call: OpenApiCall, body: Record<string, unknown>, ident
       detail: 'the answer carried no complete Credentials',
     });
   }
-  return { accessKeyId: AccessKeyId, accessKeySecret: AccessKeySecret, securityToken: SecurityToken, expiresAt, identity };
+  return {
+    accessKeyId: AccessKeyId,
+    accessKeySecret: AccessKeySecret,
+    securityToken: SecurityToken,
+    expiresAt,
+    identity,
+  };
 }
 
 /** Credentials of `request.roleArn`, obtained with `caller`'s credentials. */
-export async function assumeRole(caller: CloudCredentials, request: AssumeRoleRequest, region: string, context: CloudContext): Promise<CloudCredentials> {
+export async function assumeRole(
+  caller: CloudCredentials,
+  request: AssumeRoleRequest,
+  region: string,
+  context: CloudContext,
+): Promise<CloudCredentials> {
   const call: OpenApiCall = {
     action: 'AssumeRole',
     apiAction: 'AssumeRole',
@@ -44,7 +62,11 @@ export async function assumeRole(caller: CloudCredentials, request: AssumeRoleRe
     style: 'RPC',
     method: 'POST',
     pathname: '/',
-    query: { RoleArn: request.roleArn, RoleSessionName: request.roleSessionName, DurationSeconds: String(request.durationSeconds) },
+    query: {
+      RoleArn: request.roleArn,
+      RoleSessionName: request.roleSessionName,
+      DurationSeconds: String(request.durationSeconds),
+    },
     endpoint: context.endpoints.sts(region),
     authority: { kind: 'signed', credentials: caller },
     resource: request.roleArn,
@@ -54,7 +76,11 @@ export async function assumeRole(caller: CloudCredentials, request: AssumeRoleRe
 }
 
 /** Credentials of `request.roleArn` for an RRSA ServiceAccount token. Unsigned: no credentials are involved at all. */
-export async function assumeRoleWithOidc(request: AssumeRoleWithOidcRequest, region: string, context: CloudContext): Promise<CloudCredentials> {
+export async function assumeRoleWithOidc(
+  request: AssumeRoleWithOidcRequest,
+  region: string,
+  context: CloudContext,
+): Promise<CloudCredentials> {
   const call: OpenApiCall = {
     action: 'AssumeRoleWithOIDC',
     apiAction: 'AssumeRoleWithOIDC',

@@ -18,7 +18,12 @@ export interface Problem {
 }
 
 export function formatProblem(problem: Problem, source?: string): string {
-  const where = [source, problem.key, problem.line !== undefined ? `line ${problem.line}` : undefined, problem.column !== undefined ? `column ${problem.column}` : undefined]
+  const where = [
+    source,
+    problem.key,
+    problem.line !== undefined ? `line ${problem.line}` : undefined,
+    problem.column !== undefined ? `column ${problem.column}` : undefined,
+  ]
     .filter((part) => part !== undefined)
     .join(', ');
   return `${problem.severity}${where ? ` (${where})` : ''}: ${problem.message} Fix: ${problem.fix}`;

@@ -24,10 +24,19 @@ export function secretValuesIn(data: Record<string, string>): string[] {
 
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   // Longest first, so a secret containing another is hidden whole.
-  return [...secrets].sort((a, b) => b.length - a.length).reduce((out, secret) => (secret.length >= MIN_SECRET_LENGTH ? out.split(secret).join(REDACTED) : out), text);
+  return [...secrets]
+    .sort((a, b) => b.length - a.length)
+    .reduce((out, secret) => (secret.length >= MIN_SECRET_LENGTH ? out.split(secret).join(REDACTED) : out), text);
 }
 
 /** The same runtime, with `secrets` hidden from everything it prints. */
-export function redactingRuntime<R extends { stdout(text: string): void; stderr(text: string): void }>(runtime: R, secrets: () => readonly string[]): R {
-  return { ...runtime, stdout: (text: string) => runtime.stdout(redactSecrets(text, secrets())), stderr: (text: string) => runtime.stderr(redactSecrets(text, secrets())) };
+export function redactingRuntime<R extends { stdout(text: string): void; stderr(text: string): void }>(
+  runtime: R,
+  secrets: () => readonly string[],
+): R {
+  return {
+    ...runtime,
+    stdout: (text: string) => runtime.stdout(redactSecrets(text, secrets())),
+    stderr: (text: string) => runtime.stderr(redactSecrets(text, secrets())),
+  };
 }

@@ -18,7 +18,9 @@ export interface Position {
 }
 
 export function splitLines(text: string): SourceLine[] {
-  return text.split(/\r?\n/).map((line) => ({ text: line, origin: Array.from({ length: line.length + 1 }, (_, i) => i) }));
+  return text
+    .split(/\r?\n/)
+    .map((line) => ({ text: line, origin: Array.from({ length: line.length + 1 }, (_, i) => i) }));
 }
 
 export function joinLines(lines: SourceLine[]): string {
@@ -50,7 +52,9 @@ function insertAt(line: SourceLine, at: number, text: string): void {
  */
 export function shownKey(name: string): string {
   const secretAt = name.toLowerCase().indexOf('secret');
-  return secretAt >= 0 && name.length > secretAt + 'secret'.length ? `${name.slice(0, secretAt + 'secret'.length)}…` : name;
+  return secretAt >= 0 && name.length > secretAt + 'secret'.length
+    ? `${name.slice(0, secretAt + 'secret'.length)}…`
+    : name;
 }
 
 /** `key: value` (or `- key: value`) on one line, as far as a line can tell. */
@@ -76,7 +80,14 @@ export function parseEntryLine(text: string): EntryLine | undefined {
   const dash = match[2] ?? '';
   const key = match[3] ?? '';
   const keyColumn = indent + dash.length;
-  return { indent, dash, key, keyColumn, value: match[5] ?? '', valueColumn: keyColumn + key.length + 1 + (match[4]?.length ?? 0) };
+  return {
+    indent,
+    dash,
+    key,
+    keyColumn,
+    value: match[5] ?? '',
+    valueColumn: keyColumn + key.length + 1 + (match[4]?.length ?? 0),
+  };
 }
 
 /** A value that ends on its own line: nothing more-indented below can belong to it. */
@@ -211,7 +222,9 @@ export const stripSlashComments: Repair = (lines, skip, key) => {
       code: 'slash-comment',
       key,
       ...originalPosition(lines, { line: index + 1, column: column + 1 }),
-      message: entry ? `The \`//\` text after the value of \`${shownKey(entry.key)}\` is not a YAML comment; it was removed.` : 'This `//` line is not a YAML comment; it was removed.',
+      message: entry
+        ? `The \`//\` text after the value of \`${shownKey(entry.key)}\` is not a YAML comment; it was removed.`
+        : 'This `//` line is not a YAML comment; it was removed.',
       fix: 'Delete the `//` text, or start the comment with `#`.',
     });
     const end = line.origin[column] ?? column;
@@ -238,11 +251,14 @@ export const joinQuotedList: Repair = (lines, skip, key) => {
       ...originalPosition(lines, { line: index + 1, column: entry.valueColumn + 1 }),
       message: `\`${shownKey(entry.key)}\` is written as several quoted strings; they were read as one comma-separated list.`,
       // Never echo what may be a secret.
-      fix: /secret/i.test(entry.key) ? `Write one quoted string: \`${shownKey(entry.key)}: "<value>"\`.` : `Write one quoted string: \`${shownKey(entry.key)}: ${joined}\`.`,
+      fix: /secret/i.test(entry.key)
+        ? `Write one quoted string: \`${shownKey(entry.key)}: "<value>"\`.`
+        : `Write one quoted string: \`${shownKey(entry.key)}: ${joined}\`.`,
     });
     // Pad so the columns of anything after the value keep their meaning.
     const replacement = joined.padEnd(entry.value.length, ' ');
-    line.text = line.text.slice(0, entry.valueColumn) + replacement + line.text.slice(entry.valueColumn + entry.value.length);
+    line.text =
+      line.text.slice(0, entry.valueColumn) + replacement + line.text.slice(entry.valueColumn + entry.value.length);
   });
   return problems;
 };
@@ -314,13 +330,17 @@ export interface RepairedText {
  * them would mislead. `skipBlockContent` leaves block scalar values to the
  * parser of that value.
  */
-export function repairText(text: string, options: { knownKeys: readonly string[]; key?: string; skipBlockContent: boolean }): RepairedText {
+export function repairText(
+  text: string,
+  options: { knownKeys: readonly string[]; key?: string; skipBlockContent: boolean },
+): RepairedText {
   const lines = splitLines(text);
   const problems = [...replaceNonBreakingSpaces(lines, [], options.key)];
   const tabs = findTabIndentation(lines, options.key);
   if (tabs.length > 0) return { lines, text: joinLines(lines), problems: [...problems, ...tabs] };
   problems.push(...addSpaceAfterColon(options.knownKeys)(lines, [], options.key));
   const skip = options.skipBlockContent ? blockScalarContent(lines) : [];
-  for (const repair of [stripSlashComments, joinQuotedList, quoteLoneAsterisk, reindentSiblings]) problems.push(...repair(lines, skip, options.key));
+  for (const repair of [stripSlashComments, joinQuotedList, quoteLoneAsterisk, reindentSiblings])
+    problems.push(...repair(lines, skip, options.key));
   return { lines, text: joinLines(lines), problems };
 }

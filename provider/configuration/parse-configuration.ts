@@ -18,7 +18,14 @@ export type ParseResult =
   | { ok: true; config: AcrConfiguration; problems: Problem[] } // problems: warnings only
   | { ok: false; problems: Problem[] }; // at least one error
 
-export const CONFIGURATION_KEYS = ['service-account', 'watch-namespace', 'expiring-threshold', 'acr-registry-info', 'rrsa', 'webhook-configuration'] as const;
+export const CONFIGURATION_KEYS = [
+  'service-account',
+  'watch-namespace',
+  'expiring-threshold',
+  'acr-registry-info',
+  'rrsa',
+  'webhook-configuration',
+] as const;
 export const LEGACY_KEYS = ['acr-api-version', 'notify-email', 'acr-registry'] as const;
 const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];
 const METADATA_FIELDS = ['name', 'namespace'];
@@ -54,7 +61,10 @@ export function parseConfigurationFile(text: string): ParseResult {
   return result;
 }
 
-const FILE_OPTIONS = { knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...CONFIGMAP_FIELDS, ...METADATA_FIELDS], skipBlockContent: true };
+const FILE_OPTIONS = {
+  knownKeys: [...CONFIGURATION_KEYS, ...LEGACY_KEYS, ...CONFIGMAP_FIELDS, ...METADATA_FIELDS],
+  skipBlockContent: true,
+};
 
 function parseFile(text: string): ParseResult {
   let parsed = parseYaml(text, FILE_OPTIONS);
@@ -64,7 +74,11 @@ function parseFile(text: string): ParseResult {
     if (!withoutMetadata) {
       // YAML's own message for a value that is not indented under its `|` does not say what to indent.
       const unindented = unindentedBlockValues(parsed.lines);
-      return { ok: false, problems: unindented.length > 0 ? [...problems.filter((p) => p.code !== 'yaml-syntax'), ...unindented] : problems };
+      return {
+        ok: false,
+        problems:
+          unindented.length > 0 ? [...problems.filter((p) => p.code !== 'yaml-syntax'), ...unindented] : problems,
+      };
     }
     parsed = withoutMetadata.parsed;
     problems = [...parsed.problems, withoutMetadata.warning];
@@ -80,7 +94,13 @@ function parseFile(text: string): ParseResult {
   if (dataPair) {
     const kind = (root.items as Pair[]).find((pair) => scalarText(pair.key) === 'kind');
     if (kind && scalarText(kind.value) !== 'ConfigMap') {
-      problems.push({ severity: 'error', code: 'not-a-configmap', ...parsed.position(kind.value as Node), message: `The manifest is a \`${scalarText(kind.value) ?? '?'}\`, not a ConfigMap.`, fix: 'Give the acr-configuration ConfigMap, or just its `data` map.' });
+      problems.push({
+        severity: 'error',
+        code: 'not-a-configmap',
+        ...parsed.position(kind.value as Node),
+        message: `The manifest is a \`${scalarText(kind.value) ?? '?'}\`, not a ConfigMap.`,
+        fix: 'Give the acr-configuration ConfigMap, or just its `data` map.',
+      });
       return { ok: false, problems };
     }
     const data = dataPair.value as Node | null;
@@ -110,9 +130,21 @@ function parseFile(text: string): ParseResult {
       continue;
     }
     if (isScalar(node) && typeof node.value !== 'string' && node.value !== null) {
-      problems.push({ severity: 'warning', code: 'value-not-a-string', key, ...parsed.position(node), message: `The value of \`${key}\` is not quoted; it was read as the string \`${value}\`.`, fix: `Quote it: \`${key}: "${value}"\` (kubectl rejects non-string ConfigMap values).` });
+      problems.push({
+        severity: 'warning',
+        code: 'value-not-a-string',
+        key,
+        ...parsed.position(node),
+        message: `The value of \`${key}\` is not quoted; it was read as the string \`${value}\`.`,
+        fix: `Quote it: \`${key}: "${value}"\` (kubectl rejects non-string ConfigMap values).`,
+      });
     }
-    values.push({ key, value, keyAt, locate: node && isScalar(node) ? scalarLocator(node, parsed) : (position) => position });
+    values.push({
+      key,
+      value,
+      keyAt,
+      locate: node && isScalar(node) ? scalarLocator(node, parsed) : (position) => position,
+    });
   }
   return validate(values, problems);
 }
@@ -121,16 +153,28 @@ function parseFile(text: string): ParseResult {
  * The manifest's metadata means nothing to us: when it alone is what YAML
  * cannot read, read the file without it and say so.
  */
-function parseWithoutBrokenMetadata(text: string, failed: ParsedYaml): { parsed: ParsedYaml; warning: Problem } | undefined {
+function parseWithoutBrokenMetadata(
+  text: string,
+  failed: ParsedYaml,
+): { parsed: ParsedYaml; warning: Problem } | undefined {
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((line) => /^metadata:\s*(#.*)?$/.test(line));
   if (start < 0) return undefined;
   const after = lines.slice(start + 1).findIndex((line) => /^[^\s#]/.test(line));
   const end = after < 0 ? lines.length : start + 1 + after;
   const firstError = failed.problems.find((problem) => problem.severity === 'error');
-  if (firstError?.code !== 'yaml-syntax' || firstError.line === undefined || firstError.line <= start + 1 || firstError.line > end) return undefined;
+  if (
+    firstError?.code !== 'yaml-syntax' ||
+    firstError.line === undefined ||
+    firstError.line <= start + 1 ||
+    firstError.line > end
+  )
+    return undefined;
   // Blank rather than remove, so line numbers stay those of the file.
-  const parsed = parseYaml(lines.map((line, index) => (index > start && index < end ? '' : line)).join('\n'), FILE_OPTIONS);
+  const parsed = parseYaml(
+    lines.map((line, index) => (index > start && index < end ? '' : line)).join('\n'),
+    FILE_OPTIONS,
+  );
   if (!parsed.document) return undefined;
   return {
     parsed,
@@ -158,7 +202,8 @@ function unindentedBlockValues(lines: SourceLine[]): Problem[] {
     if (offset < 0 || !next) return;
     const indent = /^ */.exec(next.text)?.[0].length ?? 0;
     const nextEntry = parseEntryLine(next.text);
-    const belongsToValue = next.text.trimStart().startsWith('-') || (nextEntry !== undefined && !topLevelKeys.includes(nextEntry.key));
+    const belongsToValue =
+      next.text.trimStart().startsWith('-') || (nextEntry !== undefined && !topLevelKeys.includes(nextEntry.key));
     if (indent > entry.indent || !belongsToValue) return;
     problems.push({
       severity: 'error',
@@ -181,16 +226,36 @@ function manifestKeyProblems(pairs: Pair[], parsed: ParsedYaml): Problem[] {
     if (CONFIGMAP_FIELDS.includes(key)) continue;
     const at = parsed.position(pair.key as Node);
     if ((CONFIGURATION_KEYS as readonly string[]).includes(key) || (LEGACY_KEYS as readonly string[]).includes(key)) {
-      problems.push({ severity: 'error', code: 'key-outside-data', key, ...at, message: `\`${key}\` is at the top level of the manifest, not under \`data\`, so it is not part of the ConfigMap data.`, fix: `Indent \`${key}\` to line up with the other keys under \`data\`.` });
+      problems.push({
+        severity: 'error',
+        code: 'key-outside-data',
+        key,
+        ...at,
+        message: `\`${key}\` is at the top level of the manifest, not under \`data\`, so it is not part of the ConfigMap data.`,
+        fix: `Indent \`${key}\` to line up with the other keys under \`data\`.`,
+      });
     } else {
-      problems.push({ severity: 'warning', code: 'unknown-manifest-field', key, ...at, message: `\`${key}\` is not a field of a ConfigMap; it is ignored.`, fix: `Remove \`${key}\`, or move it under \`data\` if it is a setting.` });
+      problems.push({
+        severity: 'warning',
+        code: 'unknown-manifest-field',
+        key,
+        ...at,
+        message: `\`${key}\` is not a field of a ConfigMap; it is ignored.`,
+        fix: `Remove \`${key}\`, or move it under \`data\` if it is a setting.`,
+      });
     }
   }
   return problems;
 }
 
 function notAMap(at: Position): Problem {
-  return { severity: 'error', code: 'not-a-map', ...at, message: 'The file is not a map of ConfigMap keys to values.', fix: 'Write one `key: value` per line, e.g. `service-account: "default"`, or give a whole ConfigMap manifest.' };
+  return {
+    severity: 'error',
+    code: 'not-a-map',
+    ...at,
+    message: 'The file is not a map of ConfigMap keys to values.',
+    fix: 'Write one `key: value` per line, e.g. `service-account: "default"`, or give a whole ConfigMap manifest.',
+  };
 }
 
 /** Maps a position inside a scalar's value to the file. */
@@ -208,14 +273,19 @@ function scalarLocator(node: Scalar, parsed: ParsedYaml): (position: Position) =
   }
   const quoteWidth = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
   // Past the first line, folding and escapes leave no column-exact mapping: point at the value.
-  return (position) => (position.line === 1 ? { line: start.line, column: start.column + quoteWidth + position.column - 1 } : start);
+  return (position) =>
+    position.line === 1 ? { line: start.line, column: start.column + quoteWidth + position.column - 1 } : start;
 }
 
 function validate(values: DataValue[], earlier: Problem[]): ParseResult {
   const problems = [...earlier];
   const found = new Map(values.map((value) => [value.key, value]));
   const located = (value: DataValue, inner: Problem[]) =>
-    inner.map((problem) => (problem.line === undefined ? { ...problem, key: value.key } : { ...problem, key: value.key, ...value.locate({ line: problem.line, column: problem.column ?? 1 }) }));
+    inner.map((problem) =>
+      problem.line === undefined
+        ? { ...problem, key: value.key }
+        : { ...problem, key: value.key, ...value.locate({ line: problem.line, column: problem.column ?? 1 }) },
+    );
   const valueProblem = (value: DataValue, severity: Problem['severity'], code: string, message: string, fix: string) =>
     problems.push(...located(value, [{ severity, code, line: 1, column: 1, message, fix }]));
 
@@ -224,11 +294,25 @@ function validate(values: DataValue[], earlier: Problem[]): ParseResult {
     if ((CONFIGURATION_KEYS as readonly string[]).includes(value.key)) continue;
     if ((LEGACY_KEYS as readonly string[]).includes(value.key)) {
       ignoredKeys.push(value.key);
-      problems.push({ severity: 'warning', code: 'ignored-key', key: value.key, ...(value.keyAt ?? {}), message: `\`${value.key}\` is a setting of the old credential helper and has no effect here.`, fix: `Remove \`${value.key}\` when convenient; it is safe to keep.` });
+      problems.push({
+        severity: 'warning',
+        code: 'ignored-key',
+        key: value.key,
+        ...(value.keyAt ?? {}),
+        message: `\`${value.key}\` is a setting of the old credential helper and has no effect here.`,
+        fix: `Remove \`${value.key}\` when convenient; it is safe to keep.`,
+      });
       continue;
     }
     const guess = closestName(value.key, [...CONFIGURATION_KEYS, ...LEGACY_KEYS]);
-    problems.push({ severity: 'warning', code: 'unknown-key', key: value.key, ...(value.keyAt ?? {}), message: `Unknown key \`${value.key}\`; it is ignored.`, fix: guess ? `Did you mean \`${guess}\`?` : `Use only the keys ${CONFIGURATION_KEYS.join(', ')}.` });
+    problems.push({
+      severity: 'warning',
+      code: 'unknown-key',
+      key: value.key,
+      ...(value.keyAt ?? {}),
+      message: `Unknown key \`${value.key}\`; it is ignored.`,
+      fix: guess ? `Did you mean \`${guess}\`?` : `Use only the keys ${CONFIGURATION_KEYS.join(', ')}.`,
+    });
   }
 
   const serviceAccounts = nameSelection(found.get('service-account')?.value, '*');
@@ -239,7 +323,13 @@ function validate(values: DataValue[], earlier: Problem[]): ParseResult {
   if (threshold && threshold.value.trim() !== '') {
     const seconds = parseGoDuration(threshold.value.trim());
     if (seconds === undefined || seconds < 0) {
-      valueProblem(threshold, 'error', 'invalid-duration', `expiring-threshold \`${threshold.value.trim()}\` is not a duration.`, 'Use a Go duration such as `15m`, `1h` or `90s`.');
+      valueProblem(
+        threshold,
+        'error',
+        'invalid-duration',
+        `expiring-threshold \`${threshold.value.trim()}\` is not a duration.`,
+        'Use a Go duration such as `15m`, `1h` or `90s`.',
+      );
     } else {
       expiringThresholdSeconds = seconds;
     }
@@ -293,7 +383,11 @@ interface FlagField {
 }
 
 /** A small YAML map in a string (`rrsa`, `webhook-configuration`): known fields with their positions. */
-function parseSmallMap(text: string, key: string, fieldNames: readonly string[]): { fields: Map<string, FlagField>; problems: Problem[] } {
+function parseSmallMap(
+  text: string,
+  key: string,
+  fieldNames: readonly string[],
+): { fields: Map<string, FlagField>; problems: Problem[] } {
   const fields = new Map<string, FlagField>();
   if (text.trim() === '') return { fields, problems: [] };
   const parsed = parseYaml(text, { knownKeys: fieldNames, key, skipBlockContent: false });
@@ -301,7 +395,14 @@ function parseSmallMap(text: string, key: string, fieldNames: readonly string[])
   const root = parsed.document?.contents as Node | null | undefined;
   if (!parsed.document) return { fields, problems };
   if (!isMap(root)) {
-    problems.push({ severity: 'error', code: 'not-a-map', key, ...(root ? parsed.position(root) : { line: 1, column: 1 }), message: `The value of \`${key}\` must be YAML \`field: value\` lines.`, fix: `Write e.g. \`${fieldNames[0]}: true\` on its own line under \`${key}: |\`.` });
+    problems.push({
+      severity: 'error',
+      code: 'not-a-map',
+      key,
+      ...(root ? parsed.position(root) : { line: 1, column: 1 }),
+      message: `The value of \`${key}\` must be YAML \`field: value\` lines.`,
+      fix: `Write e.g. \`${fieldNames[0]}: true\` on its own line under \`${key}: |\`.`,
+    });
     return { fields, problems };
   }
   for (const pair of root.items as Pair[]) {
@@ -309,24 +410,50 @@ function parseSmallMap(text: string, key: string, fieldNames: readonly string[])
     const keyAt = parsed.position(pair.key as Node);
     if (!fieldNames.includes(name)) {
       const guess = closestName(name, fieldNames);
-      problems.push({ severity: 'warning', code: 'unknown-field', key, ...keyAt, message: `Unknown field \`${name}\` in \`${key}\`; it is ignored.`, fix: guess ? `Did you mean \`${guess}\`?` : `Use only ${fieldNames.map((field) => `\`${field}\``).join(', ')}.` });
+      problems.push({
+        severity: 'warning',
+        code: 'unknown-field',
+        key,
+        ...keyAt,
+        message: `Unknown field \`${name}\` in \`${key}\`; it is ignored.`,
+        fix: guess ? `Did you mean \`${guess}\`?` : `Use only ${fieldNames.map((field) => `\`${field}\``).join(', ')}.`,
+      });
       continue;
     }
     const node = pair.value as Node | null;
-    fields.set(name, { value: isScalar(node) ? node.value : node === null ? null : node, at: node ? parsed.position(node) : keyAt });
+    fields.set(name, {
+      value: isScalar(node) ? node.value : node === null ? null : node,
+      at: node ? parsed.position(node) : keyAt,
+    });
   }
   return { fields, problems };
 }
 
-function booleanField(field: FlagField | undefined, key: string, name: string, problems: Problem[]): boolean | undefined {
+function booleanField(
+  field: FlagField | undefined,
+  key: string,
+  name: string,
+  problems: Problem[],
+): boolean | undefined {
   if (!field || field.value === null) return undefined;
   if (typeof field.value === 'boolean') return field.value;
   if (field.value === 'true' || field.value === 'false') return field.value === 'true';
-  problems.push({ severity: 'error', code: 'invalid-boolean', key, ...field.at, message: `\`${name}\` in \`${key}\` must be true or false.`, fix: `Write \`${name}: true\` or \`${name}: false\`.` });
+  problems.push({
+    severity: 'error',
+    code: 'invalid-boolean',
+    key,
+    ...field.at,
+    message: `\`${name}\` in \`${key}\` must be true or false.`,
+    fix: `Write \`${name}: true\` or \`${name}: false\`.`,
+  });
   return undefined;
 }
 
-function parseFlagMap(text: string, key: string, fieldNames: readonly string[]): { enabled: boolean; problems: Problem[] } {
+function parseFlagMap(
+  text: string,
+  key: string,
+  fieldNames: readonly string[],
+): { enabled: boolean; problems: Problem[] } {
   const { fields, problems } = parseSmallMap(text, key, fieldNames);
   return { enabled: booleanField(fields.get('enable'), key, 'enable', problems) ?? false, problems };
 }
@@ -341,18 +468,45 @@ function parseWebhook(text: string): { webhook: WebhookConfiguration; problems: 
     const written = String(policy.value);
     const match = (['Ignore', 'Fail'] as const).find((name) => name.toLowerCase() === written.toLowerCase());
     if (!match) {
-      problems.push({ severity: 'error', code: 'invalid-failure-policy', key, ...policy.at, message: `failure-policy \`${written}\` is neither Ignore nor Fail.`, fix: 'Write `failure-policy: Ignore` (pods are admitted if the webhook fails) or `failure-policy: Fail`.' });
+      problems.push({
+        severity: 'error',
+        code: 'invalid-failure-policy',
+        key,
+        ...policy.at,
+        message: `failure-policy \`${written}\` is neither Ignore nor Fail.`,
+        fix: 'Write `failure-policy: Ignore` (pods are admitted if the webhook fails) or `failure-policy: Fail`.',
+      });
     } else {
-      if (match !== written) problems.push({ severity: 'warning', code: 'value-case', key, ...policy.at, message: `failure-policy \`${written}\` was read as \`${match}\`.`, fix: `Write \`failure-policy: ${match}\`.` });
+      if (match !== written)
+        problems.push({
+          severity: 'warning',
+          code: 'value-case',
+          key,
+          ...policy.at,
+          message: `failure-policy \`${written}\` was read as \`${match}\`.`,
+          fix: `Write \`failure-policy: ${match}\`.`,
+        });
       failurePolicy = match;
     }
   }
   let timeoutSeconds = DEFAULT_WEBHOOK.timeoutSeconds;
   const timeout = fields.get('timeout-seconds');
   if (timeout && timeout.value !== null) {
-    const seconds = typeof timeout.value === 'number' ? timeout.value : /^\d+$/.test(String(timeout.value).trim()) ? Number(String(timeout.value).trim()) : Number.NaN;
+    const seconds =
+      typeof timeout.value === 'number'
+        ? timeout.value
+        : /^\d+$/.test(String(timeout.value).trim())
+          ? Number(String(timeout.value).trim())
+          : Number.NaN;
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
-      problems.push({ severity: 'error', code: 'invalid-timeout', key, ...timeout.at, message: `timeout-seconds \`${String(timeout.value)}\` is not a whole number from 1 to 30.`, fix: 'Write e.g. `timeout-seconds: 10`; the Kubernetes API server allows 1 to 30.' });
+      problems.push({
+        severity: 'error',
+        code: 'invalid-timeout',
+        key,
+        ...timeout.at,
+        message: `timeout-seconds \`${String(timeout.value)}\` is not a whole number from 1 to 30.`,
+        fix: 'Write e.g. `timeout-seconds: 10`; the Kubernetes API server allows 1 to 30.',
+      });
     } else {
       timeoutSeconds = seconds;
     }

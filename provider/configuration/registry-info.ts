@@ -29,7 +29,14 @@ const MIN_EXPIRE_SECONDS = 900;
 const MAX_EXPIRE_SECONDS = 43200;
 
 export function defaultRegistryEntry(): RegistryEntry {
-  return { edition: 'personal', index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined };
+  return {
+    edition: 'personal',
+    index: 0,
+    regionId: undefined,
+    domains: undefined,
+    credentials: { kind: 'node' },
+    assumeRole: undefined,
+  };
 }
 
 export interface RegistryInfoResult {
@@ -44,7 +51,13 @@ interface FieldValue {
   at: Position;
 }
 
-function problem(severity: Problem['severity'], code: string, at: Position | undefined, message: string, fix: string): Problem {
+function problem(
+  severity: Problem['severity'],
+  code: string,
+  at: Position | undefined,
+  message: string,
+  fix: string,
+): Problem {
   return { severity, code, key: KEY, ...(at ?? {}), message, fix };
 }
 
@@ -79,8 +92,11 @@ export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean
   const parsed = parseYaml(value, { knownKeys: REGISTRY_FIELDS, key: KEY, skipBlockContent: false });
   const problems = [...parsed.problems];
   // Checked even when YAML failed: YAML's own message for this mistake does not say which key to move.
-  const outside = parsed.problems.some((p) => p.severity === 'error' && p.code !== 'yaml-syntax') ? [] : keysOutsideItems(parsed.lines);
-  if (outside.length > 0) return { entries: [], problems: [...problems.filter((p) => p.code !== 'yaml-syntax'), ...outside] };
+  const outside = parsed.problems.some((p) => p.severity === 'error' && p.code !== 'yaml-syntax')
+    ? []
+    : keysOutsideItems(parsed.lines);
+  if (outside.length > 0)
+    return { entries: [], problems: [...problems.filter((p) => p.code !== 'yaml-syntax'), ...outside] };
   if (!parsed.document) return { entries: [], problems };
   const root = parsed.document.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return { entries: [], problems };
@@ -92,7 +108,9 @@ export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean
         'registry-info-not-a-list',
         parsed.position(root),
         'acr-registry-info must be a YAML list of registry entries.',
-        mapLike ? 'Start each registry entry with `- `, e.g. `- instanceId: ""`.' : 'Write one entry per registry, e.g. `- instanceId: "cri-xxx"` followed by `  regionId: "cn-hangzhou"`.',
+        mapLike
+          ? 'Start each registry entry with `- `, e.g. `- instanceId: ""`.'
+          : 'Write one entry per registry, e.g. `- instanceId: "cri-xxx"` followed by `  regionId: "cn-hangzhou"`.',
       ),
     );
     return { entries: [], problems };
@@ -101,7 +119,13 @@ export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean
   root.items.forEach((item, index) => {
     if (!isMap(item)) {
       problems.push(
-        problem('error', 'registry-entry-not-a-map', item ? parsed.position(item as Node) : undefined, `Registry entry ${index + 1} is not a set of \`field: value\` lines.`, 'Write the entry as `- instanceId: "<id or empty>"` with its other fields lined up below `instanceId`.'),
+        problem(
+          'error',
+          'registry-entry-not-a-map',
+          item ? parsed.position(item as Node) : undefined,
+          `Registry entry ${index + 1} is not a set of \`field: value\` lines.`,
+          'Write the entry as `- instanceId: "<id or empty>"` with its other fields lined up below `instanceId`.',
+        ),
       );
       return;
     }
@@ -112,7 +136,11 @@ export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean
   return { entries, problems };
 }
 
-function collectFields(pairs: Pair[], position: (node: Node) => Position, problems: Problem[]): Map<RegistryField, FieldValue> {
+function collectFields(
+  pairs: Pair[],
+  position: (node: Node) => Position,
+  problems: Problem[],
+): Map<RegistryField, FieldValue> {
   const fields = new Map<RegistryField, FieldValue>();
   for (const pair of pairs) {
     const keyNode = pair.key as Node;
@@ -123,22 +151,52 @@ function collectFields(pairs: Pair[], position: (node: Node) => Position, proble
     if (!caseless) {
       const guess = closestName(name, REGISTRY_FIELDS);
       problems.push(
-        problem('warning', 'unknown-field', keyAt, `Unknown registry field \`${shownKey(name)}\`; it is ignored.`, guess ? `Did you mean \`${guess}\`?` : `Use only the fields ${REGISTRY_FIELDS.join(', ')}.`),
+        problem(
+          'warning',
+          'unknown-field',
+          keyAt,
+          `Unknown registry field \`${shownKey(name)}\`; it is ignored.`,
+          guess ? `Did you mean \`${guess}\`?` : `Use only the fields ${REGISTRY_FIELDS.join(', ')}.`,
+        ),
       );
       continue;
     }
     if (!exact) {
-      problems.push(problem('warning', 'field-name-case', keyAt, `Field \`${name}\` was read as \`${caseless}\`.`, `Spell it \`${caseless}\`.`));
+      problems.push(
+        problem(
+          'warning',
+          'field-name-case',
+          keyAt,
+          `Field \`${name}\` was read as \`${caseless}\`.`,
+          `Spell it \`${caseless}\`.`,
+        ),
+      );
     }
     if (fields.has(caseless)) {
-      problems.push(problem('error', 'duplicate-field', keyAt, `\`${caseless}\` appears twice in one registry entry.`, `Keep one \`${caseless}\` line.`));
+      problems.push(
+        problem(
+          'error',
+          'duplicate-field',
+          keyAt,
+          `\`${caseless}\` appears twice in one registry entry.`,
+          `Keep one \`${caseless}\` line.`,
+        ),
+      );
       continue;
     }
     const valueNode = pair.value as Node | null;
     const text = scalarText(valueNode);
     const at = valueNode ? position(valueNode) : keyAt;
     if (text === undefined) {
-      problems.push(problem('error', 'invalid-field-value', at, `\`${caseless}\` must be a single string value.`, `Write \`${caseless}: "<value>"\`${caseless === 'domains' ? ' with the domains separated by commas' : ''}.`));
+      problems.push(
+        problem(
+          'error',
+          'invalid-field-value',
+          at,
+          `\`${caseless}\` must be a single string value.`,
+          `Write \`${caseless}: "<value>"\`${caseless === 'domains' ? ' with the domains separated by commas' : ''}.`,
+        ),
+      );
       continue;
     }
     fields.set(caseless, { text: text.trim(), at });
@@ -157,28 +215,50 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const PLACEHOLDER_INSTANCE_IDS = new Set(['cri-instanceId']);
 const PLACEHOLDER_ARN = /^(acs:ram::(\.\*|\*|x+|[a-z]+):[\w-]+\/.+|[a-z]User\w*ARN)$/i;
 
-function validateEntry(fields: Map<RegistryField, FieldValue>, index: number, context: { rrsaEnabled: boolean }, problems: Problem[]): RegistryEntry | undefined {
+function validateEntry(
+  fields: Map<RegistryField, FieldValue>,
+  index: number,
+  context: { rrsaEnabled: boolean },
+  problems: Problem[],
+): RegistryEntry | undefined {
   const before = problems.length;
   const text = (field: RegistryField): string | undefined => {
     const value = fields.get(field)?.text;
     return value === '' ? undefined : value;
   };
   const at = (field: RegistryField): Position | undefined => fields.get(field)?.at;
-  const error = (field: RegistryField, code: string, message: string, fix: string) => problems.push(problem('error', code, at(field), message, fix));
-  const warn = (field: RegistryField, code: string, message: string, fix: string) => problems.push(problem('warning', code, at(field), message, fix));
+  const error = (field: RegistryField, code: string, message: string, fix: string) =>
+    problems.push(problem('error', code, at(field), message, fix));
+  const warn = (field: RegistryField, code: string, message: string, fix: string) =>
+    problems.push(problem('warning', code, at(field), message, fix));
 
   const instanceId = text('instanceId');
   if (instanceId !== undefined && !INSTANCE_ID.test(instanceId)) {
     if (PLACEHOLDER_INSTANCE_IDS.has(instanceId)) {
-      warn('instanceId', 'placeholder-instance-id', `instanceId \`${instanceId}\` is the documentation's placeholder, not a real instance.`, 'Replace it with the instance ID from the ACR console (`cri-` followed by lower-case letters and digits).');
+      warn(
+        'instanceId',
+        'placeholder-instance-id',
+        `instanceId \`${instanceId}\` is the documentation's placeholder, not a real instance.`,
+        'Replace it with the instance ID from the ACR console (`cri-` followed by lower-case letters and digits).',
+      );
     } else {
-      error('instanceId', 'invalid-instance-id', `instanceId \`${instanceId}\` is not an Enterprise Edition instance ID.`, 'Use the ID from the ACR console, `cri-` followed by lower-case letters and digits (e.g. `cri-abc123`), or `""` for Personal Edition.');
+      error(
+        'instanceId',
+        'invalid-instance-id',
+        `instanceId \`${instanceId}\` is not an Enterprise Edition instance ID.`,
+        'Use the ID from the ACR console, `cri-` followed by lower-case letters and digits (e.g. `cri-abc123`), or `""` for Personal Edition.',
+      );
     }
   }
 
   const regionId = text('regionId');
   if (regionId !== undefined && !REGION_ID.test(regionId)) {
-    error('regionId', 'invalid-region', `regionId \`${regionId}\` is not a region ID.`, 'Use a region ID such as `cn-hangzhou`, `cn-hongkong` or `ap-southeast-1`, or leave regionId out to use the node\'s region.');
+    error(
+      'regionId',
+      'invalid-region',
+      `regionId \`${regionId}\` is not a region ID.`,
+      "Use a region ID such as `cn-hangzhou`, `cn-hongkong` or `ap-southeast-1`, or leave regionId out to use the node's region.",
+    );
   }
 
   const domains = parseDomains(fields.get('domains'), problems);
@@ -190,12 +270,22 @@ function validateEntry(fields: Map<RegistryField, FieldValue>, index: number, co
   if (expire && expire.text !== '') {
     const seconds = /^\d+$/.test(expire.text) ? Number(expire.text) : Number.NaN;
     if (!Number.isInteger(seconds) || seconds < MIN_EXPIRE_SECONDS || seconds > MAX_EXPIRE_SECONDS) {
-      error('expireDuration', 'invalid-expire-duration', `expireDuration \`${expire.text}\` is not a whole number of seconds from ${MIN_EXPIRE_SECONDS} to ${MAX_EXPIRE_SECONDS}.`, 'Write the role session length in seconds, e.g. `expireDuration: 3600`, no more than the role\'s maximum session duration.');
+      error(
+        'expireDuration',
+        'invalid-expire-duration',
+        `expireDuration \`${expire.text}\` is not a whole number of seconds from ${MIN_EXPIRE_SECONDS} to ${MAX_EXPIRE_SECONDS}.`,
+        "Write the role session length in seconds, e.g. `expireDuration: 3600`, no more than the role's maximum session duration.",
+      );
     } else {
       durationSeconds = seconds;
     }
     if (roleArn === undefined) {
-      warn('expireDuration', 'unused-field', 'expireDuration has no effect without assumeRoleARN.', 'Add `assumeRoleARN` or remove `expireDuration`.');
+      warn(
+        'expireDuration',
+        'unused-field',
+        'expireDuration has no effect without assumeRoleARN.',
+        'Add `assumeRoleARN` or remove `expireDuration`.',
+      );
     }
   }
   if (roleArn !== undefined) {
@@ -206,16 +296,41 @@ function validateEntry(fields: Map<RegistryField, FieldValue>, index: number, co
   const credentials = credentialSource(fields, text, context, problems);
   if (problems.slice(before).some((p) => p.severity === 'error') || !credentials) return undefined;
   const common = { index, regionId, domains, credentials, assumeRole };
-  return instanceId === undefined ? { edition: 'personal', ...common } : { edition: 'enterprise', instanceId, ...common };
+  return instanceId === undefined
+    ? { edition: 'personal', ...common }
+    : { edition: 'enterprise', instanceId, ...common };
 }
 
-function checkArn(field: RegistryField, arn: string, shape: RegExp, form: string, fields: Map<RegistryField, FieldValue>, problems: Problem[]): void {
+function checkArn(
+  field: RegistryField,
+  arn: string,
+  shape: RegExp,
+  form: string,
+  fields: Map<RegistryField, FieldValue>,
+  problems: Problem[],
+): void {
   if (shape.test(arn)) return;
   const at = fields.get(field)?.at;
   if (PLACEHOLDER_ARN.test(arn)) {
-    problems.push(problem('warning', 'placeholder-arn', at, `${field} \`${arn}\` is a placeholder from the documentation, not a real ARN.`, `Replace it with the ARN from the RAM console, \`${form}\`.`));
+    problems.push(
+      problem(
+        'warning',
+        'placeholder-arn',
+        at,
+        `${field} \`${arn}\` is a placeholder from the documentation, not a real ARN.`,
+        `Replace it with the ARN from the RAM console, \`${form}\`.`,
+      ),
+    );
   } else {
-    problems.push(problem('error', 'invalid-arn', at, `${field} \`${arn}\` is not an ARN of the form \`${form}\`.`, `Copy the ARN from the RAM console; it looks like \`${form}\`.`));
+    problems.push(
+      problem(
+        'error',
+        'invalid-arn',
+        at,
+        `${field} \`${arn}\` is not an ARN of the form \`${form}\`.`,
+        `Copy the ARN from the RAM console; it looks like \`${form}\`.`,
+      ),
+    );
   }
 }
 
@@ -256,30 +371,72 @@ function credentialSource(
   const oidcProviderArn = text('rrsaOIDCProviderRoleARN');
   const at = (field: RegistryField): Position | undefined => fields.get(field)?.at;
   const missing = (present: RegistryField, absent: RegistryField, fix: string): undefined => {
-    problems.push(problem('error', 'incomplete-pair', at(present), `\`${present}\` is set but \`${absent}\` is not; they only work together.`, fix));
+    problems.push(
+      problem(
+        'error',
+        'incomplete-pair',
+        at(present),
+        `\`${present}\` is set but \`${absent}\` is not; they only work together.`,
+        fix,
+      ),
+    );
     return undefined;
   };
 
   const usesAccessKey = accessKeyId !== undefined || inlineSecret !== undefined || secretKey !== undefined;
   const usesRrsa = rrsaRoleArn !== undefined || oidcProviderArn !== undefined;
   if (usesAccessKey && usesRrsa) {
-    problems.push(problem('error', 'conflicting-credentials', at(rrsaRoleArn !== undefined ? 'rrsaRoleARN' : 'rrsaOIDCProviderRoleARN'), 'One registry entry sets both an AccessKey and RRSA roles; only one credential source can be used.', 'Keep either `customAccessKey`/`customAccessKeySecret` or `rrsaRoleARN`/`rrsaOIDCProviderRoleARN`.'));
+    problems.push(
+      problem(
+        'error',
+        'conflicting-credentials',
+        at(rrsaRoleArn !== undefined ? 'rrsaRoleARN' : 'rrsaOIDCProviderRoleARN'),
+        'One registry entry sets both an AccessKey and RRSA roles; only one credential source can be used.',
+        'Keep either `customAccessKey`/`customAccessKeySecret` or `rrsaRoleARN`/`rrsaOIDCProviderRoleARN`.',
+      ),
+    );
     return undefined;
   }
   if (usesAccessKey) {
     if (inlineSecret !== undefined && secretKey !== undefined) {
-      problems.push(problem('error', 'conflicting-credentials', at('customAccessKeySecretRef'), 'Both `customAccessKeySecret` and `customAccessKeySecretRef` are set.', 'Remove `customAccessKeySecret` and keep the secret only in the referenced Secret.'));
+      problems.push(
+        problem(
+          'error',
+          'conflicting-credentials',
+          at('customAccessKeySecretRef'),
+          'Both `customAccessKeySecret` and `customAccessKeySecretRef` are set.',
+          'Remove `customAccessKeySecret` and keep the secret only in the referenced Secret.',
+        ),
+      );
       return undefined;
     }
-    if (accessKeyId === undefined) return missing(inlineSecret !== undefined ? 'customAccessKeySecret' : 'customAccessKeySecretRef', 'customAccessKey', 'Add `customAccessKey: "<AccessKey ID>"` to the same entry.');
+    if (accessKeyId === undefined)
+      return missing(
+        inlineSecret !== undefined ? 'customAccessKeySecret' : 'customAccessKeySecretRef',
+        'customAccessKey',
+        'Add `customAccessKey: "<AccessKey ID>"` to the same entry.',
+      );
     if (secretKey !== undefined) {
       if (!SECRET_KEY.test(secretKey) || secretKey === '.' || secretKey === '..') {
-        problems.push(problem('error', 'invalid-secret-key', at('customAccessKeySecretRef'), `customAccessKeySecretRef \`${secretKey}\` is not a valid key of the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`, `Name a key of that Secret (letters, digits, \`-\`, \`_\` and \`.\`), e.g. the one \`kubectl acr configure --access-key-id … --access-key-secret-stdin\` creates.`));
+        problems.push(
+          problem(
+            'error',
+            'invalid-secret-key',
+            at('customAccessKeySecretRef'),
+            `customAccessKeySecretRef \`${secretKey}\` is not a valid key of the Secret kube-system/${CONFIGURATION_SECRETS_NAME}.`,
+            `Name a key of that Secret (letters, digits, \`-\`, \`_\` and \`.\`), e.g. the one \`kubectl acr configure --access-key-id … --access-key-secret-stdin\` creates.`,
+          ),
+        );
         return undefined;
       }
       return { kind: 'access-key', accessKeyId, secret: { kind: 'secret-ref', key: secretKey } };
     }
-    if (inlineSecret === undefined) return missing('customAccessKey', 'customAccessKeySecret', 'Store the secret with `kubectl acr configure --access-key-id <id> --access-key-secret-stdin`, or add `customAccessKeySecretRef`.');
+    if (inlineSecret === undefined)
+      return missing(
+        'customAccessKey',
+        'customAccessKeySecret',
+        'Store the secret with `kubectl acr configure --access-key-id <id> --access-key-secret-stdin`, or add `customAccessKeySecretRef`.',
+      );
     problems.push(
       problem(
         'warning',
@@ -292,12 +449,37 @@ function credentialSource(
     return { kind: 'access-key', accessKeyId, secret: { kind: 'inline' }, inlineSecret };
   }
   if (usesRrsa) {
-    if (rrsaRoleArn === undefined) return missing('rrsaOIDCProviderRoleARN', 'rrsaRoleARN', 'Add `rrsaRoleARN: "acs:ram::<account-id>:role/<role-name>"` to the same entry.');
-    if (oidcProviderArn === undefined) return missing('rrsaRoleARN', 'rrsaOIDCProviderRoleARN', 'Add `rrsaOIDCProviderRoleARN: "acs:ram::<account-id>:oidc-provider/<provider-name>"` to the same entry.');
+    if (rrsaRoleArn === undefined)
+      return missing(
+        'rrsaOIDCProviderRoleARN',
+        'rrsaRoleARN',
+        'Add `rrsaRoleARN: "acs:ram::<account-id>:role/<role-name>"` to the same entry.',
+      );
+    if (oidcProviderArn === undefined)
+      return missing(
+        'rrsaRoleARN',
+        'rrsaOIDCProviderRoleARN',
+        'Add `rrsaOIDCProviderRoleARN: "acs:ram::<account-id>:oidc-provider/<provider-name>"` to the same entry.',
+      );
     checkArn('rrsaRoleARN', rrsaRoleArn, ROLE_ARN, 'acs:ram::<account-id>:role/<role-name>', fields, problems);
-    checkArn('rrsaOIDCProviderRoleARN', oidcProviderArn, OIDC_PROVIDER_ARN, 'acs:ram::<account-id>:oidc-provider/<provider-name>', fields, problems);
+    checkArn(
+      'rrsaOIDCProviderRoleARN',
+      oidcProviderArn,
+      OIDC_PROVIDER_ARN,
+      'acs:ram::<account-id>:oidc-provider/<provider-name>',
+      fields,
+      problems,
+    );
     if (!context.rrsaEnabled) {
-      problems.push(problem('warning', 'rrsa-not-enabled', at('rrsaRoleARN'), 'rrsaRoleARN is set but the `rrsa` key does not enable RRSA.', 'Add the key `rrsa` with the value `enable: true` to acr-configuration.'));
+      problems.push(
+        problem(
+          'warning',
+          'rrsa-not-enabled',
+          at('rrsaRoleARN'),
+          'rrsaRoleARN is set but the `rrsa` key does not enable RRSA.',
+          'Add the key `rrsa` with the value `enable: true` to acr-configuration.',
+        ),
+      );
     }
     return { kind: 'rrsa', roleArn: rrsaRoleArn, oidcProviderArn };
   }

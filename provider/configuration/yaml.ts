@@ -18,7 +18,10 @@ export function hasError(problems: readonly Problem[]): boolean {
   return problems.some((problem) => problem.severity === 'error');
 }
 
-export function parseYaml(text: string, options: { knownKeys: readonly string[]; key?: string; skipBlockContent: boolean }): ParsedYaml {
+export function parseYaml(
+  text: string,
+  options: { knownKeys: readonly string[]; key?: string; skipBlockContent: boolean },
+): ParsedYaml {
   const repaired = repairText(text, options);
   const lineCounter = new LineCounter();
   const position = (target: Node | number): Position => {
@@ -26,15 +29,22 @@ export function parseYaml(text: string, options: { knownKeys: readonly string[];
     const { line, col } = lineCounter.linePos(offset);
     return originalPosition(repaired.lines, { line, column: col });
   };
-  if (hasError(repaired.problems)) return { document: undefined, lines: repaired.lines, problems: repaired.problems, position };
+  if (hasError(repaired.problems))
+    return { document: undefined, lines: repaired.lines, problems: repaired.problems, position };
   // prettyErrors off: the pretty form quotes source lines, which may hold a secret.
   const document = parseDocument(repaired.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = [...repaired.problems];
-  const reported = [...document.errors.map((error) => ['error', error] as const), ...document.warnings.map((warning) => ['warning', warning] as const)];
+  const reported = [
+    ...document.errors.map((error) => ['error', error] as const),
+    ...document.warnings.map((warning) => ['warning', warning] as const),
+  ];
   const linesReported = new Set<number>();
   for (const [severity, error] of reported) {
     // Errors after the first on a line are the parser tripping over the same mistake.
-    const at = (error.message.startsWith('Missing closing') && openingQuote(repaired.lines, error.message.charAt(16), lineCounter.linePos(error.pos[0]).line)) || position(error.pos[0]);
+    const at =
+      (error.message.startsWith('Missing closing') &&
+        openingQuote(repaired.lines, error.message.charAt(16), lineCounter.linePos(error.pos[0]).line)) ||
+      position(error.pos[0]);
     if (linesReported.has(at.line)) continue;
     linesReported.add(at.line);
     problems.push({
@@ -53,7 +63,8 @@ export function parseYaml(text: string, options: { knownKeys: readonly string[];
 function openingQuote(lines: SourceLine[], quote: string, fromLine: number): Position | undefined {
   for (let index = Math.min(fromLine, lines.length) - 1; index >= 0; index--) {
     const text = lines[index]?.text ?? '';
-    if ((text.split(quote).length - 1) % 2 === 1) return originalPosition(lines, { line: index + 1, column: text.lastIndexOf(quote) + 1 });
+    if ((text.split(quote).length - 1) % 2 === 1)
+      return originalPosition(lines, { line: index + 1, column: text.lastIndexOf(quote) + 1 });
   }
   return undefined;
 }
@@ -89,7 +100,8 @@ function yamlMessage(message: string): string {
 
 function yamlFix(code: string, message: string): string {
   if (message.startsWith('Missing closing')) return 'Close the quote opened on this line, or remove it.';
-  if (message.startsWith('Implicit map keys need to be followed by map values')) return 'Write `key: value` with a colon and a space after the key.';
+  if (message.startsWith('Implicit map keys need to be followed by map values'))
+    return 'Write `key: value` with a colon and a space after the key.';
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'Remove one of the two entries with this key.';
@@ -118,6 +130,7 @@ export function scalarText(node: unknown): string | undefined {
   const value = node.value;
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(node.source ?? value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(node.source ?? value);
   return undefined;
 }

@@ -30,9 +30,17 @@ export const defaultRoleSessionName = 'acr-credential-provider';
 const rrsaDurationSeconds = 3600;
 
 /** Reads a file holding one secret value; a missing or empty file is a {@link CloudError} naming the path and the fix. */
-async function readSecretFile(path: string, action: CloudAction, code: LocalFailureCode, accessKeyId: string | undefined): Promise<string> {
+async function readSecretFile(
+  path: string,
+  action: CloudAction,
+  code: LocalFailureCode,
+  accessKeyId: string | undefined,
+): Promise<string> {
   const fail = (detail: string) =>
-    cloudError({ action, identity: undefined, accessKeyId, endpoint: undefined, resource: path, region: undefined, secrets: [] }, { code, detail });
+    cloudError(
+      { action, identity: undefined, accessKeyId, endpoint: undefined, resource: path, region: undefined, secrets: [] },
+      { code, detail },
+    );
   let content: string;
   try {
     content = await readFile(path, 'utf8');
@@ -45,7 +53,11 @@ async function readSecretFile(path: string, action: CloudAction, code: LocalFail
   return value;
 }
 
-async function baseCredentials(entry: RegistryEntry, region: string, ctx: CredentialContext): Promise<CloudCredentials> {
+async function baseCredentials(
+  entry: RegistryEntry,
+  region: string,
+  ctx: CredentialContext,
+): Promise<CloudCredentials> {
   const source = entry.credentials;
   switch (source.kind) {
     case 'node':
@@ -53,16 +65,38 @@ async function baseCredentials(entry: RegistryEntry, region: string, ctx: Creden
     case 'access-key': {
       let secret: string;
       if (source.secret.kind === 'secret-ref') {
-        secret = await readSecretFile(join(ctx.secretsDir, source.secret.key), 'ReadAccessKeySecret', 'SecretFileMissing', source.accessKeyId);
+        secret = await readSecretFile(
+          join(ctx.secretsDir, source.secret.key),
+          'ReadAccessKeySecret',
+          'SecretFileMissing',
+          source.accessKeyId,
+        );
       } else if (source.inlineSecret !== undefined && source.inlineSecret !== '') {
         secret = source.inlineSecret;
       } else {
         throw cloudError(
-          { action: 'ReadAccessKeySecret', identity: undefined, accessKeyId: source.accessKeyId, endpoint: undefined, resource: `acr-registry-info entry ${entry.index}`, region, secrets: [] },
-          { code: 'SecretMissing', detail: `entry ${entry.index} names customAccessKey ${source.accessKeyId} without a secret` },
+          {
+            action: 'ReadAccessKeySecret',
+            identity: undefined,
+            accessKeyId: source.accessKeyId,
+            endpoint: undefined,
+            resource: `acr-registry-info entry ${entry.index}`,
+            region,
+            secrets: [],
+          },
+          {
+            code: 'SecretMissing',
+            detail: `entry ${entry.index} names customAccessKey ${source.accessKeyId} without a secret`,
+          },
         );
       }
-      return { accessKeyId: source.accessKeyId, accessKeySecret: secret, securityToken: undefined, expiresAt: undefined, identity: `accessKey ${source.accessKeyId}` };
+      return {
+        accessKeyId: source.accessKeyId,
+        accessKeySecret: secret,
+        securityToken: undefined,
+        expiresAt: undefined,
+        identity: `accessKey ${source.accessKeyId}`,
+      };
     }
     case 'rrsa': {
       const oidcToken = await readSecretFile(ctx.rrsaTokenFile, 'ReadOidcToken', 'OidcTokenFileMissing', undefined);
@@ -88,7 +122,11 @@ export async function credentialsForEntry(entry: RegistryEntry, ctx: CredentialC
   if (entry.assumeRole === undefined) return base;
   return assumeRole(
     base,
-    { roleArn: entry.assumeRole.roleArn, roleSessionName: ctx.roleSessionName ?? defaultRoleSessionName, durationSeconds: entry.assumeRole.durationSeconds },
+    {
+      roleArn: entry.assumeRole.roleArn,
+      roleSessionName: ctx.roleSessionName ?? defaultRoleSessionName,
+      durationSeconds: entry.assumeRole.durationSeconds,
+    },
     region,
     ctx.cloud,
   );

@@ -21,7 +21,14 @@ import { formatProblem, type Problem } from '../common/problem.js';
 import type { ColdPath, ColdPathInput, ColdPathResult, Failed } from './provide-credentials.js';
 import { formatFailure, type ProviderFailure } from './provider-error.js';
 import { classifyHost, type AcrHost } from '../registry/registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type Lookup, type Resolution, type TokenTarget } from '../registry/resolution.js';
+import {
+  instanceKey,
+  resolveRegistry,
+  type Facts,
+  type Lookup,
+  type Resolution,
+  type TokenTarget,
+} from '../registry/resolution.js';
 import { isCachedToken, isFresh, openCacheStore, type CacheStore, type CachedToken } from '../cache/cache-store.js';
 import { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';
 
@@ -56,7 +63,10 @@ function lastValidKey(configPath: string): string[] {
 }
 
 function describeProblems(problems: Problem[], source: string): string {
-  return problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p, source)).join('; ');
+  return problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => formatProblem(p, source))
+    .join('; ');
 }
 
 function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<LoadedConfiguration> {
@@ -67,25 +77,45 @@ function loadConfiguration(input: ColdPathInput, store: CacheStore): Loaded<Load
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      logger.log('debug', `no configuration at ${options.configPath}: Personal Edition of the node's region with the node's identity`);
+      logger.log(
+        'debug',
+        `no configuration at ${options.configPath}: Personal Edition of the node's region with the node's identity`,
+      );
       const parsed = parseConfigurationData({});
       if (parsed.ok) return { ok: true, value: { config: parsed.config, notes: [] } };
-      return { ok: false, failure: { exitCode: 2, message: `the default configuration is invalid: ${describeProblems(parsed.problems, 'default')}` } };
+      return {
+        ok: false,
+        failure: {
+          exitCode: 2,
+          message: `the default configuration is invalid: ${describeProblems(parsed.problems, 'default')}`,
+        },
+      };
     }
-    return fallBack(input, store, `cannot read ${options.configPath} (${code ?? 'error'})`, `let the provider (root on the node) read ${options.configPath}`);
+    return fallBack(
+      input,
+      store,
+      `cannot read ${options.configPath} (${code ?? 'error'})`,
+      `let the provider (root on the node) read ${options.configPath}`,
+    );
   }
   const parsed = parseConfigurationFile(text);
   if (parsed.ok) {
     for (const problem of parsed.problems) logger.log('info', formatProblem(problem, options.configPath));
     const stored = store.read('configuration', lastValidKey(options.configPath), isStoredConfiguration);
-    if (stored?.text !== text) store.write('configuration', lastValidKey(options.configPath), { text } satisfies StoredConfiguration);
+    if (stored?.text !== text)
+      store.write('configuration', lastValidKey(options.configPath), { text } satisfies StoredConfiguration);
     return { ok: true, value: { config: parsed.config, notes: [] } };
   }
   // Each problem carries its own fix.
   return fallBack(input, store, describeProblems(parsed.problems, options.configPath), undefined);
 }
 
-function fallBack(input: ColdPathInput, store: CacheStore, reason: string, fix: string | undefined): Loaded<LoadedConfiguration> {
+function fallBack(
+  input: ColdPathInput,
+  store: CacheStore,
+  reason: string,
+  fix: string | undefined,
+): Loaded<LoadedConfiguration> {
   const { options } = input;
   const stored = store.read('configuration', lastValidKey(options.configPath), isStoredConfiguration);
   const parsed = stored ? parseConfigurationFile(stored.text) : undefined;
@@ -110,24 +140,31 @@ function fallBack(input: ColdPathInput, store: CacheStore, reason: string, fix: 
 function identityKey(entry: RegistryEntry | undefined, env: Record<string, string | undefined>): string {
   const source = entry?.credentials ?? { kind: 'node' as const };
   const base =
-    source.kind === 'access-key' ? `accessKey ${source.accessKeyId}`
-    : source.kind === 'rrsa' ? `rrsa ${source.roleArn} ${source.oidcProviderArn}`
-    : `node ${env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? 'metadata'}`;
+    source.kind === 'access-key'
+      ? `accessKey ${source.accessKeyId}`
+      : source.kind === 'rrsa'
+        ? `rrsa ${source.roleArn} ${source.oidcProviderArn}`
+        : `node ${env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ?? 'metadata'}`;
   return entry?.assumeRole ? `${base} -> ${entry.assumeRole.roleArn} ${entry.assumeRole.durationSeconds}` : base;
 }
 
 function identityLabel(entry: RegistryEntry | undefined, env: Record<string, string | undefined>): string {
   const source = entry?.credentials ?? { kind: 'node' as const };
   const base =
-    source.kind === 'access-key' ? `AccessKey ${source.accessKeyId}`
-    : source.kind === 'rrsa' ? `RRSA role ${source.roleArn}`
-    : env['ALIBABA_CLOUD_ACCESS_KEY_ID'] ? `node AccessKey ${env['ALIBABA_CLOUD_ACCESS_KEY_ID']}`
-    : "the node's RAM role";
+    source.kind === 'access-key'
+      ? `AccessKey ${source.accessKeyId}`
+      : source.kind === 'rrsa'
+        ? `RRSA role ${source.roleArn}`
+        : env['ALIBABA_CLOUD_ACCESS_KEY_ID']
+          ? `node AccessKey ${env['ALIBABA_CLOUD_ACCESS_KEY_ID']}`
+          : "the node's RAM role";
   return entry?.assumeRole ? `${base} assuming ${entry.assumeRole.roleArn}` : base;
 }
 
 function describeTarget(target: TokenTarget): string {
-  return target.edition === 'enterprise' ? `${target.instanceId} (${target.region})` : `Personal Edition (${target.region})`;
+  return target.edition === 'enterprise'
+    ? `${target.instanceId} (${target.region})`
+    : `Personal Edition (${target.region})`;
 }
 
 // ---------------------------------------------------------------------------
@@ -164,8 +201,15 @@ interface StoredCredentials {
 
 function isStoredCredentials(value: unknown): value is StoredCredentials {
   const v = value as Partial<StoredCredentials> | null;
-  return typeof v === 'object' && v !== null && typeof v.accessKeyId === 'string' && typeof v.accessKeySecret === 'string'
-    && (v.securityToken === undefined || typeof v.securityToken === 'string') && typeof v.expiresAt === 'number' && typeof v.identity === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.accessKeyId === 'string' &&
+    typeof v.accessKeySecret === 'string' &&
+    (v.securityToken === undefined || typeof v.securityToken === 'string') &&
+    typeof v.expiresAt === 'number' &&
+    typeof v.identity === 'string'
+  );
 }
 
 /** The node's RAM role credentials, from the cache while they are far from expiry. */
@@ -180,7 +224,9 @@ async function nodeCredentials(session: Session): Promise<CloudCredentials> {
   }
   const key = ['node-credentials', session.metadata.baseUrl, String(session.metadata.allowImdsV1)];
   const fresh = (c: StoredCredentials | undefined) =>
-    c !== undefined && c.expiresAt - session.config.expiringThresholdSeconds * 1000 - CREDENTIAL_MARGIN_MS > now() ? c : undefined;
+    c !== undefined && c.expiresAt - session.config.expiringThresholdSeconds * 1000 - CREDENTIAL_MARGIN_MS > now()
+      ? c
+      : undefined;
   const stored = fresh(store.read('credentials', key, isStoredCredentials));
   const credentials: CloudCredentials = stored ?? (await fetchNodeCredentials(session.metadata));
   for (const secret of secretsOf(credentials)) session.secrets.add(secret);
@@ -202,7 +248,8 @@ function credentialsFor(session: Session, entry: RegistryEntry | undefined, regi
       rrsaTokenFile: session.input.options.rrsaTokenFile,
       nodeCredentials: () => nodeCredentials(session),
     };
-    if (entry?.credentials.kind === 'access-key' && entry.credentials.inlineSecret) session.secrets.add(entry.credentials.inlineSecret);
+    if (entry?.credentials.kind === 'access-key' && entry.credentials.inlineSecret)
+      session.secrets.add(entry.credentials.inlineSecret);
     pending = (entry ? credentialsForEntry(entry, context) : nodeCredentials(session)).then((credentials) => {
       for (const secret of secretsOf(credentials)) session.secrets.add(secret);
       return credentials;
@@ -225,7 +272,13 @@ function isStoredText(value: unknown): value is StoredLookup<string> {
 
 function isStoredList(value: unknown): value is StoredLookup<string[]> {
   const v = value as Partial<StoredLookup<unknown>> | null;
-  return typeof v === 'object' && v !== null && typeof v.expiresAt === 'number' && Array.isArray(v.value) && v.value.every((d) => typeof d === 'string');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.expiresAt === 'number' &&
+    Array.isArray(v.value) &&
+    v.value.every((d) => typeof d === 'string')
+  );
 }
 
 /** A cached answer still in date, else a fresh one from `fetch` (cached unless undefined: "not found" may change any minute). */
@@ -253,20 +306,30 @@ async function lookUp(session: Session, lookup: Lookup): Promise<number> {
       facts.nodeRegion = await nodeRegion(session);
       return now() + DAY_MS;
     case 'instance-domains': {
-      const found = await cachedLookup(session, [lookup.kind, lookup.region, lookup.instanceId, endpoint], isStoredList, async () => {
-        const credentials = await credentialsFor(session, lookup.entry, lookup.region);
-        const domains = await listInstanceDomains(credentials, lookup.instanceId, lookup.region, session.cloud);
-        return domains.map((d) => d.domain);
-      });
+      const found = await cachedLookup(
+        session,
+        [lookup.kind, lookup.region, lookup.instanceId, endpoint],
+        isStoredList,
+        async () => {
+          const credentials = await credentialsFor(session, lookup.entry, lookup.region);
+          const domains = await listInstanceDomains(credentials, lookup.instanceId, lookup.region, session.cloud);
+          return domains.map((d) => d.domain);
+        },
+      );
       facts.instanceDomains.set(instanceKey(lookup.region, lookup.instanceId), found.value);
       return found.expiresAt;
     }
     case 'instance-by-name': {
-      const found = await cachedLookup(session, [lookup.kind, lookup.region, lookup.instanceName, endpoint], isStoredText, async () => {
-        const credentials = await credentialsFor(session, undefined, lookup.region);
-        const instances = await listInstances(credentials, lookup.region, session.cloud, lookup.instanceName);
-        return instances[0]?.instanceId;
-      });
+      const found = await cachedLookup(
+        session,
+        [lookup.kind, lookup.region, lookup.instanceName, endpoint],
+        isStoredText,
+        async () => {
+          const credentials = await credentialsFor(session, undefined, lookup.region);
+          const instances = await listInstances(credentials, lookup.region, session.cloud, lookup.instanceName);
+          return instances[0]?.instanceId;
+        },
+      );
       facts.instanceIds.set(instanceKey(lookup.region, lookup.instanceName), found.value ?? null);
       return found.expiresAt;
     }
@@ -279,15 +342,26 @@ async function nodeRegion(session: Session): Promise<string> {
   const hostRegion = session.host.kind === 'other' ? undefined : session.host.region;
   if (environmentCredentials(env) && hostRegion) return hostRegion;
   try {
-    return (await cachedLookup(session, ['node-region', session.metadata.baseUrl], isStoredText, () => fetchNodeRegion(session.metadata))).value;
+    return (
+      await cachedLookup(session, ['node-region', session.metadata.baseUrl], isStoredText, () =>
+        fetchNodeRegion(session.metadata),
+      )
+    ).value;
   } catch (error) {
     if (!(error instanceof CloudError) || hostRegion === undefined) throw error;
-    logger.log('info', `the node's region is unknown (${error.failure.code}); using ${hostRegion} from the image host. Pass --region to avoid the metadata call.`);
+    logger.log(
+      'info',
+      `the node's region is unknown (${error.failure.code}); using ${hostRegion} from the image host. Pass --region to avoid the metadata call.`,
+    );
     return hostRegion;
   }
 }
 
-async function fetchToken(session: Session, target: TokenTarget, entry: RegistryEntry | undefined): Promise<CachedToken> {
+async function fetchToken(
+  session: Session,
+  target: TokenTarget,
+  entry: RegistryEntry | undefined,
+): Promise<CachedToken> {
   const credentials = await credentialsFor(session, entry, target.region);
   const token =
     target.edition === 'enterprise'
@@ -299,19 +373,42 @@ async function fetchToken(session: Session, target: TokenTarget, entry: Registry
 
 // ---------------------------------------------------------------------------
 
-function failureFrom(error: unknown, host: string, instance: string | undefined, identity: string | undefined): ProviderFailure {
+function failureFrom(
+  error: unknown,
+  host: string,
+  instance: string | undefined,
+  identity: string | undefined,
+): ProviderFailure {
   if (error instanceof CloudError) {
     const f = error.failure;
-    return { exitCode: 1, host, instance, identity, code: f.code, requestId: f.requestId, message: f.message, fix: f.fix };
+    return {
+      exitCode: 1,
+      host,
+      instance,
+      identity,
+      code: f.code,
+      requestId: f.requestId,
+      message: f.message,
+      fix: f.fix,
+    };
   }
   if (error instanceof EndpointOverrideError) return { exitCode: 2, host, message: error.message };
-  return { exitCode: 1, host, instance, identity, code: 'InternalError', message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    exitCode: 1,
+    host,
+    instance,
+    identity,
+    code: 'InternalError',
+    message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }
 
 type Settled = Exclude<Resolution, { kind: 'lookup' }>;
 
 /** Resolves the host, doing the look-ups it asks for; with the time its answer stops being trusted. */
-async function settle(session: Session): Promise<{ ok: true; resolution: Settled; validUntil: number } | { ok: false; result: ColdPathResult }> {
+async function settle(
+  session: Session,
+): Promise<{ ok: true; resolution: Settled; validUntil: number } | { ok: false; result: ColdPathResult }> {
   let validUntil = session.input.now() + DAY_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
     const resolution = resolveRegistry(session.host, session.config.registries, session.facts);
@@ -322,7 +419,15 @@ async function settle(session: Session): Promise<{ ok: true; resolution: Settled
       return { ok: false, result: failedIn(session, await lookupFailure(session, resolution.lookup, error)) };
     }
   }
-  return { ok: false, result: failedIn(session, { exitCode: 1, host: session.host.host, code: 'InternalError', message: 'the registry resolution did not settle' }) };
+  return {
+    ok: false,
+    result: failedIn(session, {
+      exitCode: 1,
+      host: session.host.host,
+      code: 'InternalError',
+      message: 'the registry resolution did not settle',
+    }),
+  };
 }
 
 async function decide(session: Session, notes: string[]): Promise<ColdPathResult> {
@@ -342,7 +447,10 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
         fix: `add the instance to acr-registry-info (instanceId, regionId, and assumeRoleARN or customAccessKey if it belongs to another account), or grant the node's RAM role cr:ListInstance, cr:ListInstanceEndpoint, cr:GetAuthorizationToken and cr:PullRepository`,
       });
     case 'not-served': {
-      input.logger.log('debug', `acr-credential-provider: ${host.host} is neither an ACR registry nor a configured domain: answering without credentials`);
+      input.logger.log(
+        'debug',
+        `acr-credential-provider: ${host.host} is neither an ACR registry nor a configured domain: answering without credentials`,
+      );
       const decision = { kind: 'not-served' as const, validUntil, notes };
       store.write('decision', input.decisionKey, decision);
       return { ok: true, kind: 'not-served', decision };
@@ -353,11 +461,22 @@ async function decide(session: Session, notes: string[]): Promise<ColdPathResult
 }
 
 /** The token for a resolved registry: from the cache, or fetched by one process per token key. */
-async function answerWithToken(session: Session, resolution: Extract<Resolution, { kind: 'registry' }>, validUntil: number, notes: string[]): Promise<ColdPathResult> {
+async function answerWithToken(
+  session: Session,
+  resolution: Extract<Resolution, { kind: 'registry' }>,
+  validUntil: number,
+  notes: string[],
+): Promise<ColdPathResult> {
   const { input, config, host, store } = session;
   const { now, env, logger } = input;
   const { target, entry, authHosts } = resolution;
-  const tokenKey = ['token', describeTarget(target), identityKey(entry, env), env['ACR_PROVIDER_CR_ENDPOINT'] ?? '', String(input.options.vpc)];
+  const tokenKey = [
+    'token',
+    describeTarget(target),
+    identityKey(entry, env),
+    env['ACR_PROVIDER_CR_ENDPOINT'] ?? '',
+    String(input.options.vpc),
+  ];
   const threshold = config.expiringThresholdSeconds;
   let token: CachedToken;
   try {
@@ -369,17 +488,28 @@ async function answerWithToken(session: Session, resolution: Extract<Resolution,
       produce: async () => {
         const fetched = await fetchToken(session, target, entry);
         const written = store.write('token', tokenKey, fetched);
-        if (!written.ok) logger.log('warn', `acr-credential-provider: warning: cannot cache the token in ${store.dir} (${written.error.code ?? 'error'}); every pull will fetch a new one`);
+        if (!written.ok)
+          logger.log(
+            'warn',
+            `acr-credential-provider: warning: cannot cache the token in ${store.dir} (${written.error.code ?? 'error'}); every pull will fetch a new one`,
+          );
         return fetched;
       },
-      onUnavailable: (error) => logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'}); fetching without coordination`),
+      onUnavailable: (error) =>
+        logger.log(
+          'debug',
+          `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'}); fetching without coordination`,
+        ),
     });
   } catch (error) {
     const identity = (await settledIdentity(session, entry)) ?? identityLabel(entry, env);
     return failedIn(session, failureFrom(error, host.host, describeTarget(target), identity));
   }
   if (!isFresh(token, threshold, now())) {
-    logger.log('warn', `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`);
+    logger.log(
+      'warn',
+      `acr-credential-provider: warning: the token for ${host.host} expires within the expiring-threshold (${threshold}s); answering with cacheDuration 0s`,
+    );
   }
   const decision = { kind: 'token' as const, tokenKey, authHosts, thresholdSeconds: threshold, validUntil, notes };
   store.write('decision', input.decisionKey, decision);
@@ -388,16 +518,25 @@ async function answerWithToken(session: Session, resolution: Extract<Resolution,
 
 async function lookupFailure(session: Session, lookup: Lookup, error: unknown): Promise<ProviderFailure> {
   const { env } = session.input;
-  if (lookup.kind === 'node-region') return failureFrom(error, session.host.host, undefined, identityLabel(undefined, env));
+  if (lookup.kind === 'node-region')
+    return failureFrom(error, session.host.host, undefined, identityLabel(undefined, env));
   const entry = lookup.kind === 'instance-domains' ? lookup.entry : undefined;
   const instance = `${lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName} (${lookup.region})`;
-  return failureFrom(error, session.host.host, instance, (await settledIdentity(session, entry)) ?? identityLabel(entry, env));
+  return failureFrom(
+    error,
+    session.host.host,
+    instance,
+    (await settledIdentity(session, entry)) ?? identityLabel(entry, env),
+  );
 }
 
 /** The identity the credentials turned out to be (e.g. `role/KubernetesWorkerRole`), when they were obtained. */
 async function settledIdentity(session: Session, entry: RegistryEntry | undefined): Promise<string | undefined> {
   const pending = session.credentials.get(identityKey(entry, session.input.env));
-  return pending?.then((credentials) => credentials.identity, () => undefined);
+  return pending?.then(
+    (credentials) => credentials.identity,
+    () => undefined,
+  );
 }
 
 function failedIn(session: Session, failure: ProviderFailure): ColdPathResult {
@@ -405,7 +544,12 @@ function failedIn(session: Session, failure: ProviderFailure): ColdPathResult {
 }
 
 /** The failure as printed, also kept for the processes that waited on this one. */
-function failed(input: ColdPathInput, store: CacheStore, failure: ProviderFailure, secrets: Iterable<string> = []): ColdPathResult {
+function failed(
+  input: ColdPathInput,
+  store: CacheStore,
+  failure: ProviderFailure,
+  secrets: Iterable<string> = [],
+): ColdPathResult {
   const result: Failed = { exitCode: failure.exitCode, line: formatFailure(failure, [...secrets]), at: input.now() };
   store.write('failure', input.decisionKey, result);
   return { ok: false, ...result };
@@ -416,7 +560,11 @@ export const coldPath: ColdPath = async (input) => {
   const store = openCacheStore(input.options.cacheDir, { writeFileAtomic, ensureDirectory });
   const prepared = store.prepare();
   if (prepared.ok) store.prune(input.now());
-  else input.logger.log('warn', `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`);
+  else
+    input.logger.log(
+      'warn',
+      `acr-credential-provider: warning: the cache directory ${store.dir} is not usable (${prepared.error.code ?? 'error'}); answering without caching`,
+    );
   const configuration = loadConfiguration(input, store);
   if (!configuration.ok) return failed(input, store, { ...configuration.failure, host: host.host });
   const { config, notes } = configuration.value;
@@ -436,11 +584,17 @@ export const coldPath: ColdPath = async (input) => {
     host,
     cloud: { endpoints, budget },
     metadata: { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget },
-    secrets: new Set(config.registries.flatMap((e) => (e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : []))),
+    secrets: new Set(
+      config.registries.flatMap((e) =>
+        e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : [],
+      ),
+    ),
     credentials: new Map(),
     facts: { nodeRegion: input.options.region, instanceDomains: new Map(), instanceIds: new Map() },
   };
 
   // A bug must still end in one line naming the registry, not a stack trace.
-  return decide(session, notes).catch((error: unknown) => failedIn(session, failureFrom(error, host.host, undefined, undefined)));
+  return decide(session, notes).catch((error: unknown) =>
+    failedIn(session, failureFrom(error, host.host, undefined, undefined)),
+  );
 };

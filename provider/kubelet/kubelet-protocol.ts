@@ -84,7 +84,9 @@ export function parseRequest(stdin: string): RequestParse {
   }
   const image = fields['image'];
   if (typeof image !== 'string' || image.trim() === '') {
-    return fail(`image is ${image === undefined ? 'missing' : typeof image === 'string' ? 'empty' : typeName(image)}; expected the image to pull, e.g. registry.cn-hangzhou.aliyuncs.com/ns/app`);
+    return fail(
+      `image is ${image === undefined ? 'missing' : typeof image === 'string' ? 'empty' : typeName(image)}; expected the image to pull, e.g. registry.cn-hangzhou.aliyuncs.com/ns/app`,
+    );
   }
   const request: CredentialProviderRequest = { apiVersion, image };
 
@@ -105,10 +107,13 @@ export function parseRequest(stdin: string): RequestParse {
     const entries = Object.entries(annotations as Record<string, unknown>);
     if (entries.length > 0) {
       if (apiVersion !== SERVICE_ACCOUNT_API_VERSION) {
-        return fail(`serviceAccountAnnotations is only defined in ${SERVICE_ACCOUNT_API_VERSION}, not in ${apiVersion}`);
+        return fail(
+          `serviceAccountAnnotations is only defined in ${SERVICE_ACCOUNT_API_VERSION}, not in ${apiVersion}`,
+        );
       }
       const wrong = entries.find(([, value]) => typeof value !== 'string');
-      if (wrong) return fail(`serviceAccountAnnotations[${describe(wrong[0])}] is ${typeName(wrong[1])}; expected a string`);
+      if (wrong)
+        return fail(`serviceAccountAnnotations[${describe(wrong[0])}] is ${typeName(wrong[1])}; expected a string`);
       request.serviceAccountAnnotations = Object.fromEntries(entries) as Record<string, string>;
     }
   }
@@ -131,7 +136,9 @@ export function formatResponse(apiVersion: ApiVersion, response: CredentialProvi
     kind: 'CredentialProviderResponse',
     apiVersion,
     cacheKeyType: response.cacheKeyType,
-    ...(response.cacheDurationSeconds === undefined ? {} : { cacheDuration: formatCacheDuration(response.cacheDurationSeconds) }),
+    ...(response.cacheDurationSeconds === undefined
+      ? {}
+      : { cacheDuration: formatCacheDuration(response.cacheDurationSeconds) }),
     auth,
   });
 }

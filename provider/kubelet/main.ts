@@ -27,9 +27,17 @@ async function loadColdPath(): Promise<ColdPath> {
   if (sea.isSea()) {
     const source = sea.getAsset(COLD_PATH_ASSET, 'utf8');
     const filename = `${process.execPath}#${COLD_PATH_ASSET}`;
-    const load = process.getBuiltinModule('node:vm').compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+    const load = process
+      .getBuiltinModule('node:vm')
+      .compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
     const module = { exports: {} as { coldPath?: ColdPath } };
-    load(module.exports, process.getBuiltinModule('node:module').createRequire(process.execPath), module, filename, dirname(process.execPath));
+    load(
+      module.exports,
+      process.getBuiltinModule('node:module').createRequire(process.execPath),
+      module,
+      filename,
+      dirname(process.execPath),
+    );
     if (!module.exports.coldPath) throw new Error(`the ${COLD_PATH_ASSET} asset exports no coldPath`);
     return module.exports.coldPath;
   }
@@ -45,7 +53,7 @@ async function loadColdPath(): Promise<ColdPath> {
  */
 function writeAll(fd: number, text: string): void {
   const data = Buffer.from(text);
-  for (let offset = 0; offset < data.length; ) {
+  for (let offset = 0; offset < data.length;) {
     try {
       offset += writeSync(fd, data, offset);
     } catch (error) {
@@ -96,10 +104,18 @@ async function main(): Promise<number> {
   try {
     stdin = readStdin();
   } catch (error) {
-    writeAll(2, `${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`);
+    writeAll(
+      2,
+      `${formatFailure({ exitCode: 2, message: `cannot read the request from stdin (${(error as NodeJS.ErrnoException).code ?? 'error'})` })}\n`,
+    );
     return 2;
   }
-  const outcome = await provideCredentials(stdin, { options: cli.options, env: process.env, now: Date.now, loadColdPath });
+  const outcome = await provideCredentials(stdin, {
+    options: cli.options,
+    env: process.env,
+    now: Date.now,
+    loadColdPath,
+  });
   if (outcome.stdout) writeAll(1, outcome.stdout);
   if (outcome.stderr.length > 0) writeAll(2, outcome.stderr.map((line) => `${line}\n`).join(''));
   return outcome.exitCode;
@@ -112,7 +128,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // Only the error's class and code: an unexpected error's message could quote anything.
-    const what = error instanceof Error ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}` : typeof error;
+    const what =
+      error instanceof Error
+        ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}`
+        : typeof error;
     writeAll(2, `${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
     process.exit(1);
   },

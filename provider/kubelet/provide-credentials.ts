@@ -5,7 +5,14 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
 import { parseImageReference, type ImageReference } from '../registry/image-reference.js';
-import { isCachedToken, isFresh, openCacheReader, type CacheKey, type CacheReader, type CachedToken } from '../cache/cache-store.js';
+import {
+  isCachedToken,
+  isFresh,
+  openCacheReader,
+  type CacheKey,
+  type CacheReader,
+  type CachedToken,
+} from '../cache/cache-store.js';
 import { singleFlight } from '../cache/file-lock.js';
 import { formatFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
@@ -34,9 +41,15 @@ function isStringArray(value: unknown): value is string[] {
 
 export function isDecision(value: unknown): value is Decision {
   const v = value as Record<string, unknown> | null;
-  if (typeof v !== 'object' || v === null || typeof v['validUntil'] !== 'number' || !isStringArray(v['notes'])) return false;
+  if (typeof v !== 'object' || v === null || typeof v['validUntil'] !== 'number' || !isStringArray(v['notes']))
+    return false;
   if (v['kind'] === 'not-served') return true;
-  return v['kind'] === 'token' && isStringArray(v['tokenKey']) && isStringArray(v['authHosts']) && typeof v['thresholdSeconds'] === 'number';
+  return (
+    v['kind'] === 'token' &&
+    isStringArray(v['tokenKey']) &&
+    isStringArray(v['authHosts']) &&
+    typeof v['thresholdSeconds'] === 'number'
+  );
 }
 
 export interface Logger {
@@ -69,7 +82,13 @@ export interface Failed {
 
 export function isFailed(value: unknown): value is Failed {
   const v = value as Partial<Failed> | null;
-  return typeof v === 'object' && v !== null && (v.exitCode === 1 || v.exitCode === 2) && typeof v.line === 'string' && typeof v.at === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v.exitCode === 1 || v.exitCode === 2) &&
+    typeof v.line === 'string' &&
+    typeof v.at === 'number'
+  );
 }
 
 export type ColdPathResult = ({ ok: true } & Answer) | ({ ok: false } & Failed);
@@ -104,7 +123,11 @@ function configurationFingerprint(path: string): string {
 }
 
 /** Everything besides the host that can change which token answers a request. */
-export function decisionKeyFor(host: string, options: ProviderOptions, env: Record<string, string | undefined>): CacheKey {
+export function decisionKeyFor(
+  host: string,
+  options: ProviderOptions,
+  env: Record<string, string | undefined>,
+): CacheKey {
   return [
     host,
     configurationFingerprint(options.configPath),
@@ -121,9 +144,12 @@ export function decisionKeyFor(host: string, options: ProviderOptions, env: Reco
 }
 
 function respond(apiVersion: ApiVersion, answer: Answer, now: number): string {
-  if (answer.kind === 'not-served') return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
+  if (answer.kind === 'not-served')
+    return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
   const { decision, token } = answer;
-  const auth = Object.fromEntries(decision.authHosts.map((host) => [host, { username: token.username, password: token.password }]));
+  const auth = Object.fromEntries(
+    decision.authHosts.map((host) => [host, { username: token.username, password: token.password }]),
+  );
   const cacheDurationSeconds = Math.max(0, (token.expiresAt - decision.thresholdSeconds * 1000 - now) / 1000);
   return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds, auth });
 }
@@ -190,7 +216,8 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
       const coldPath = await deps.loadColdPath();
       return coldPath({ request, image, options: deps.options, env: deps.env, now: deps.now, decisionKey, logger });
     },
-    onUnavailable: (error) => logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'})`),
+    onUnavailable: (error) =>
+      logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'})`),
   });
   if (!result.ok) {
     return { exitCode: result.exitCode, stdout: '', stderr: [...stderr, result.line] };

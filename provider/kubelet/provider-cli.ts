@@ -25,9 +25,7 @@ export interface ProviderOptions {
 }
 
 export type CliParse =
-  | { kind: 'run'; options: ProviderOptions }
-  | { kind: 'version' }
-  | { kind: 'usage-error'; message: string };
+  { kind: 'run'; options: ProviderOptions } | { kind: 'version' } | { kind: 'usage-error'; message: string };
 
 const REGION_ID = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
@@ -56,11 +54,17 @@ export function parseCli(argv: string[]): CliParse {
 
   const logLevel = values['log-level'] ?? 'warn';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    return { kind: 'usage-error', message: `--log-level ${JSON.stringify(logLevel)} is not one of ${LOG_LEVELS.join(', ')}` };
+    return {
+      kind: 'usage-error',
+      message: `--log-level ${JSON.stringify(logLevel)} is not one of ${LOG_LEVELS.join(', ')}`,
+    };
   }
   const region = values.region;
   if (region !== undefined && !REGION_ID.test(region)) {
-    return { kind: 'usage-error', message: `--region ${JSON.stringify(region)} is not a region ID such as cn-hangzhou` };
+    return {
+      kind: 'usage-error',
+      message: `--region ${JSON.stringify(region)} is not a region ID such as cn-hangzhou`,
+    };
   }
   for (const flag of ['config', 'cache-dir', 'rrsa-token-file'] as const) {
     if (values[flag] === '') return { kind: 'usage-error', message: `--${flag} needs a path` };

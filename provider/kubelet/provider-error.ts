@@ -37,7 +37,9 @@ export function formatFailure(failure: ProviderFailure, secrets: readonly string
     failure.identity && `identity ${failure.identity}`,
     failure.code && `code ${failure.code}`,
     failure.requestId && `request ID ${failure.requestId}`,
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
   const line = `acr-credential-provider: ${failure.message}${context ? ` [${context}]` : ''}${failure.fix ? ` Fix: ${failure.fix}` : ''}`;
   return redact(oneLine(line), secrets);
 }

@@ -15,7 +15,8 @@ import { P2P_PORT } from './registry-host.js';
 // Only `*` and `[…]` classes reach the glob: url.Parse has already cut the
 // host at `?` and refused `\` and `^`, so Go's `?`, escapes and negated
 // classes cannot occur in a host label.
-type GlobToken = { kind: 'star' } | { kind: 'literal'; char: string } | { kind: 'class'; ranges: Array<[number, number]> };
+type GlobToken =
+  { kind: 'star' } | { kind: 'literal'; char: string } | { kind: 'class'; ranges: Array<[number, number]> };
 
 /** Go's getEsc: one class character; `-` or `]` here, or a class running to the end, is malformed. */
 function classChar(chars: string[], at: number): { code: number; next: number } | undefined {
@@ -68,7 +69,10 @@ function globMatches(tokens: GlobToken[], text: string): boolean {
   for (const token of tokens) {
     const next = new Array<boolean>(chars.length + 1).fill(false);
     for (let j = 0; j <= chars.length; j++) {
-      next[j] = token.kind === 'star' ? matched[j]! || (j > 0 && next[j - 1]!) : j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
+      next[j] =
+        token.kind === 'star'
+          ? matched[j]! || (j > 0 && next[j - 1]!)
+          : j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
     }
     matched = next;
   }

@@ -66,7 +66,8 @@ export function parseImageReference(image: string): ImageReferenceParse {
 
   // Docker would read `registry.example.com` alone as a Docker Hub library
   // image; nobody means that, so say what is missing instead of guessing.
-  if (slash === -1 && first.split(/[:@]/)[0]!.includes('.')) return fail(image, 'names a registry host but no repository path; expected host[:port]/path');
+  if (slash === -1 && first.split(/[:@]/)[0]!.includes('.'))
+    return fail(image, 'names a registry host but no repository path; expected host[:port]/path');
 
   let authority: string;
   let remainder: string;
@@ -95,7 +96,10 @@ export function parseImageReference(image: string): ImageReferenceParse {
   if (remainder === '') return fail(image, 'has no repository path after the registry host');
   const bad = remainder.split('/').find((component) => !PATH_COMPONENT.test(component));
   if (bad !== undefined) {
-    return fail(image, `has an invalid repository path component ${JSON.stringify(bad)} (lower-case letters, digits and single . _ __ - separators)`);
+    return fail(
+      image,
+      `has an invalid repository path component ${JSON.stringify(bad)} (lower-case letters, digits and single . _ __ - separators)`,
+    );
   }
   return {
     ok: true,

@@ -37,7 +37,13 @@ export function classifyHost(input: string): AcrHost {
   const host = input.toLowerCase();
   let m = CLASSIC.exec(host);
   if (m) {
-    return { kind: 'personal-classic', host, region: m[3]!, intl: m[1] !== undefined, network: (m[2] as ClassicNetwork | undefined) ?? 'public' };
+    return {
+      kind: 'personal-classic',
+      host,
+      region: m[3]!,
+      intl: m[1] !== undefined,
+      network: (m[2] as ClassicNetwork | undefined) ?? 'public',
+    };
   }
   m = CRPI.exec(host);
   if (m) return { kind: 'personal-crpi', host, region: m[3]!, id: m[1]!, network: m[2] ? 'vpc' : 'public' };

@@ -8,8 +8,7 @@ import { sameRegistryHosts, type AcrHost, type AcrRegistryHost } from './registr
 
 /** What an ACR token is requested for. */
 export type TokenTarget =
-  | { edition: 'personal'; region: string }
-  | { edition: 'enterprise'; instanceId: string; region: string };
+  { edition: 'personal'; region: string } | { edition: 'enterprise'; instanceId: string; region: string };
 
 export type Lookup =
   | { kind: 'node-region' }
@@ -64,7 +63,9 @@ function registryRegion(host: AcrHost): string | undefined {
 }
 
 function targetFor(entry: RegistryEntry, region: string): TokenTarget {
-  return entry.edition === 'enterprise' ? { edition: 'enterprise', instanceId: entry.instanceId, region } : { edition: 'personal', region };
+  return entry.edition === 'enterprise'
+    ? { edition: 'enterprise', instanceId: entry.instanceId, region }
+    : { edition: 'personal', region };
 }
 
 /** Step 1: an entry that lists the host in `domains` wins, whatever the host's shape. */
@@ -73,7 +74,12 @@ function byExplicitDomains(host: AcrHost, entries: readonly RegistryEntry[], fac
   if (!entry) return undefined;
   const region = entry.regionId ?? registryRegion(host) ?? facts.nodeRegion;
   if (region === undefined) return NODE_REGION;
-  return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: unique([host.host, ...(entry.domains ?? [])]) };
+  return {
+    kind: 'registry',
+    target: targetFor(entry, region),
+    entry,
+    authHosts: unique([host.host, ...(entry.domains ?? [])]),
+  };
 }
 
 /** Step 2: an Enterprise entry without `domains` serves every domain of its instance. */
@@ -87,7 +93,8 @@ function byInstanceDomains(host: AcrHost, entries: readonly RegistryEntry[], fac
     // An instance's registry domains carry its region; only custom domains can be anywhere.
     if (hostRegion !== undefined && hostRegion !== region) continue;
     const domains = facts.instanceDomains.get(instanceKey(region, entry.instanceId));
-    if (domains === undefined) return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId: entry.instanceId, region, entry } };
+    if (domains === undefined)
+      return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId: entry.instanceId, region, entry } };
     if (domains.includes(host.host)) {
       return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: unique([host.host, ...domains]) };
     }
@@ -96,7 +103,11 @@ function byInstanceDomains(host: AcrHost, entries: readonly RegistryEntry[], fac
 }
 
 /** Step 3: a Personal Edition entry without `domains` serves the Personal Edition registries of its region. */
-function byPersonalRegion(host: AcrRegistryHost, entries: readonly RegistryEntry[], facts: Facts): Resolution | undefined {
+function byPersonalRegion(
+  host: AcrRegistryHost,
+  entries: readonly RegistryEntry[],
+  facts: Facts,
+): Resolution | undefined {
   if (host.kind !== 'personal-classic' && host.kind !== 'personal-crpi') return undefined;
   const candidates = entries.filter((e) => e.edition === 'personal' && e.domains === undefined);
   for (const [i, entry] of candidates.entries()) {
@@ -105,12 +116,19 @@ function byPersonalRegion(host: AcrRegistryHost, entries: readonly RegistryEntry
       // The default entry (node identity, node region) gives the same answer as
       // no match, unless a later entry could claim this host: then the node's
       // region decides which one wins.
-      const laterMayClaim = candidates.slice(i + 1).some((e) => !usesNodeIdentity(e) && (e.regionId === undefined || e.regionId === host.region));
+      const laterMayClaim = candidates
+        .slice(i + 1)
+        .some((e) => !usesNodeIdentity(e) && (e.regionId === undefined || e.regionId === host.region));
       if (usesNodeIdentity(entry) && !laterMayClaim) continue;
       return NODE_REGION;
     }
     if (region === host.region) {
-      return { kind: 'registry', target: { edition: 'personal', region }, entry, authHosts: unique([host.host, ...sameRegistryHosts(host)]) };
+      return {
+        kind: 'registry',
+        target: { edition: 'personal', region },
+        entry,
+        authHosts: unique([host.host, ...sameRegistryHosts(host)]),
+      };
     }
   }
   return undefined;
@@ -119,13 +137,23 @@ function byPersonalRegion(host: AcrRegistryHost, entries: readonly RegistryEntry
 /** Step 4: an ACR host no entry claims is served with the node's identity. */
 function byNodeIdentity(host: AcrRegistryHost, facts: Facts): Resolution {
   if (host.kind !== 'enterprise') {
-    return { kind: 'registry', target: { edition: 'personal', region: host.region }, entry: undefined, authHosts: unique([host.host, ...sameRegistryHosts(host)]) };
+    return {
+      kind: 'registry',
+      target: { edition: 'personal', region: host.region },
+      entry: undefined,
+      authHosts: unique([host.host, ...sameRegistryHosts(host)]),
+    };
   }
   const instanceId = facts.instanceIds.get(instanceKey(host.region, host.instanceName));
-  if (instanceId === undefined) return { kind: 'lookup', lookup: { kind: 'instance-by-name', instanceName: host.instanceName, region: host.region } };
+  if (instanceId === undefined)
+    return {
+      kind: 'lookup',
+      lookup: { kind: 'instance-by-name', instanceName: host.instanceName, region: host.region },
+    };
   if (instanceId === null) return { kind: 'unknown-instance', instanceName: host.instanceName, region: host.region };
   const domains = facts.instanceDomains.get(instanceKey(host.region, instanceId));
-  if (domains === undefined) return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId, region: host.region, entry: undefined } };
+  if (domains === undefined)
+    return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId, region: host.region, entry: undefined } };
   return {
     kind: 'registry',
     target: { edition: 'enterprise', instanceId, region: host.region },

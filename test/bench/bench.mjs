@@ -25,7 +25,12 @@ const WORKER = 'role/KubernetesWorkerRole';
  */
 function timeSync(file, args, { stdin = '', env = {} } = {}) {
   const started = process.hrtime.bigint();
-  const result = spawnSync(file, args, { input: stdin, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8', timeout: 20_000 });
+  const result = spawnSync(file, args, {
+    input: stdin,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, ms };
 }
@@ -40,18 +45,36 @@ async function main() {
   const startFakeAlicloud = await loadFakeAlicloud(work);
   const fake = await startFakeAlicloud({ region: 'cn-hangzhou' });
   try {
-    fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [WORKER] });
+    fake.addInstance({
+      instanceId: 'cri-acme',
+      instanceName: 'acme',
+      region: 'cn-hangzhou',
+      domains: [{ domain: HOST, type: 'SYSTEM' }],
+      allowedPrincipals: [WORKER],
+    });
     const configDir = join(work, 'etc');
     mkdirSync(configDir);
     const config = join(configDir, 'acr-configuration.yaml');
-    writeFileSync(config, `acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST}\n`);
-    const env = { ACR_PROVIDER_METADATA_ENDPOINT: fake.url, ACR_PROVIDER_CR_ENDPOINT: fake.url, ACR_PROVIDER_STS_ENDPOINT: fake.url };
-    const stdin = JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'CredentialProviderRequest', image: `${HOST}/team/app` });
+    writeFileSync(
+      config,
+      `acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST}\n`,
+    );
+    const env = {
+      ACR_PROVIDER_METADATA_ENDPOINT: fake.url,
+      ACR_PROVIDER_CR_ENDPOINT: fake.url,
+      ACR_PROVIDER_STS_ENDPOINT: fake.url,
+    };
+    const stdin = JSON.stringify({
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      kind: 'CredentialProviderRequest',
+      image: `${HOST}/team/app`,
+    });
     const args = (cache) => ['--config', config, '--cache-dir', cache];
     const check = (result, what) => {
       if (result.code !== 0) throw new Error(`${what}: exit ${result.code}: ${result.stderr}`);
       const password = JSON.parse(result.stdout).auth?.[HOST]?.password;
-      if (!fake.issuedTokens().some((t) => t.password === password)) throw new Error(`${what}: answer carries no issued token`);
+      if (!fake.issuedTokens().some((t) => t.password === password))
+        throw new Error(`${what}: answer carries no issued token`);
       return result;
     };
 

@@ -23,7 +23,10 @@ describe('acr-node-setup command line', () => {
     [['frobnicate'], /Unknown argument: frobnicate/],
     [['mirror', '--host-root', '/tmp'], /Missing required argument: configmap-dir/],
     [['install', '--host-root', '/tmp', '--kubelet-version', 'new'], /--kubelet-version new: not a version/],
-    [['uninstall', '--host-root', '/tmp', '--health-timeout', '0'], /--health-timeout and --health-interval must be positive/],
+    [
+      ['uninstall', '--host-root', '/tmp', '--health-timeout', '0'],
+      /--health-timeout and --health-interval must be positive/,
+    ],
   ])('exits 2 on bad usage: %j', async (args, message) => {
     const result = await runBinary('acr-node-setup', args);
     expect(result.code).toBe(2);
@@ -44,7 +47,13 @@ describe('acr-node-setup command line', () => {
 
   it('uninstall on a node never installed changes nothing and says so', async () => {
     dir = mkdtempSync(join(tmpdir(), 'host-'));
-    const result = await runBinary('acr-node-setup', ['uninstall', '--host-root', dir, '--restart-command', '/bin/false']);
+    const result = await runBinary('acr-node-setup', [
+      'uninstall',
+      '--host-root',
+      dir,
+      '--restart-command',
+      '/bin/false',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Nothing to uninstall');
   });

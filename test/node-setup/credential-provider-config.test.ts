@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { acrProviderEntry, findProvider, mergeProvider, providerNames, removeProvider, renderOwnConfig } from '../../node-setup/credential-provider-config.js';
+import {
+  acrProviderEntry,
+  findProvider,
+  mergeProvider,
+  providerNames,
+  removeProvider,
+  renderOwnConfig,
+} from '../../node-setup/credential-provider-config.js';
 import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../provider/registry/image-match.js';
 
 const entry = acrProviderEntry(matchImagesFor(['registry.example.com', 'harbor.example.org:8443']));
@@ -15,7 +22,22 @@ providers:
     apiVersion: credentialprovider.kubelet.k8s.io/v1
 `;
 
-const ECR_JSON = JSON.stringify({ apiVersion: 'kubelet.config.k8s.io/v1', kind: 'CredentialProviderConfig', providers: [{ name: 'ecr-credential-provider', matchImages: ['*.dkr.ecr.*.amazonaws.com'], defaultCacheDuration: '12h', apiVersion: 'credentialprovider.kubelet.k8s.io/v1' }] }, null, 2);
+const ECR_JSON = JSON.stringify(
+  {
+    apiVersion: 'kubelet.config.k8s.io/v1',
+    kind: 'CredentialProviderConfig',
+    providers: [
+      {
+        name: 'ecr-credential-provider',
+        matchImages: ['*.dkr.ecr.*.amazonaws.com'],
+        defaultCacheDuration: '12h',
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      },
+    ],
+  },
+  null,
+  2,
+);
 
 describe('mergeProvider / removeProvider', () => {
   it.each([
@@ -28,7 +50,10 @@ describe('mergeProvider / removeProvider', () => {
     expect(providers).toEqual([parse(text).providers[0], entry]);
     const again = mergeProvider(merged.text, { ...entry, defaultCacheDuration: '1h' });
     if (!again.ok) throw new Error(again.message);
-    expect(parse(again.text).providers.map((p: { defaultCacheDuration: string }) => p.defaultCacheDuration)).toEqual(['12h', '1h']);
+    expect(parse(again.text).providers.map((p: { defaultCacheDuration: string }) => p.defaultCacheDuration)).toEqual([
+      '12h',
+      '1h',
+    ]);
     const removed = removeProvider(merged.text);
     if (!removed.ok) throw new Error(removed.message);
     expect(parse(removed.text)).toEqual(parse(text));
@@ -43,7 +68,11 @@ describe('mergeProvider / removeProvider', () => {
     ['not YAML', 'providers: [\n', /not valid YAML/],
     ['not JSON', '{"kind": ', /not valid JSON/],
     ['another kind', 'apiVersion: v1\nkind: ConfigMap\n', /not CredentialProviderConfig/],
-    ['providers not a list', 'apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders: {}\n', /not a list/],
+    [
+      'providers not a list',
+      'apiVersion: kubelet.config.k8s.io/v1\nkind: CredentialProviderConfig\nproviders: {}\n',
+      /not a list/,
+    ],
   ])('refuses %s', (_, text, message) => {
     const result = mergeProvider(text, entry);
     expect(result.ok).toBe(false);
@@ -58,7 +87,7 @@ describe('mergeProvider / removeProvider', () => {
 });
 
 describe('the written matchImages, matched with the kubelet rules', () => {
-  const patterns = (parse(renderOwnConfig(entry)).providers[0].matchImages as string[]);
+  const patterns = parse(renderOwnConfig(entry)).providers[0].matchImages as string[];
   const covered = (image: string) => patterns.some((p) => kubeletImageMatches(p, image));
 
   it('holds every ACR pattern', () => {

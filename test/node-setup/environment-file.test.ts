@@ -11,7 +11,11 @@ describe('appendWords', () => {
     ['unquoted value', 'V=--max-pods=110\n', 'V="--max-pods=110 --a=/x --b=/y"\n'],
     ['double-quoted value with spaces', 'V=" --x=1 --y=2 "\n', 'V=" --x=1 --y=2 --a=/x --b=/y"\n'],
     ['single-quoted value', "V='--x=1'\n", "V='--x=1 --a=/x --b=/y'\n"],
-    ['other variables and comments kept, last assignment edited', '# note\nW=1\nV=--x\nV=--z\n', '# note\nW=1\nV=--x\nV="--z --a=/x --b=/y"\n'],
+    [
+      'other variables and comments kept, last assignment edited',
+      '# note\nW=1\nV=--x\nV=--z\n',
+      '# note\nW=1\nV=--x\nV="--z --a=/x --b=/y"\n',
+    ],
     ['variable missing, no trailing newline', 'W=1', 'W=1\nV="--a=/x --b=/y"\n'],
     ['commented-out assignment is not the variable', '#V=--old\n', '#V=--old\nV="--a=/x --b=/y"\n'],
   ])('%s', (_, text, expected) => {

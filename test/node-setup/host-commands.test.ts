@@ -6,7 +6,10 @@ import { commandWords, CONSECUTIVE_PASSES, runCommand, waitHealthy } from '../..
 
 describe('commandWords', () => {
   it.each([
-    ['nsenter -t 1 -m -- systemctl restart kubelet', ['nsenter', '-t', '1', '-m', '--', 'systemctl', 'restart', 'kubelet']],
+    [
+      'nsenter -t 1 -m -- systemctl restart kubelet',
+      ['nsenter', '-t', '1', '-m', '--', 'systemctl', 'restart', 'kubelet'],
+    ],
     [`sh -c 'exit 3'`, ['sh', '-c', 'exit 3']],
     ['say "a \\"b\\"" c\\ d', ['say', 'a "b"', 'c d']],
     ['  ', []],
@@ -28,7 +31,10 @@ describe('runCommand / waitHealthy', () => {
     dir = mkdtempSync(join(tmpdir(), 'health-'));
     const script = join(dir, 'health');
     // Healthy, unhealthy, then healthy for good: a kubelet crash-looping once.
-    writeFileSync(script, `#!/bin/sh\nn=$(cat ${dir}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${dir}/n\n[ $n -ne 2 ]\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\nn=$(cat ${dir}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${dir}/n\n[ $n -ne 2 ]\n`,
+    );
     chmodSync(script, 0o755);
     const result = await waitHealthy({ command: script, healthzUrl: '', timeoutMs: 10_000, intervalMs: 1 });
     expect(result).toEqual({ ok: true });
@@ -36,7 +42,12 @@ describe('runCommand / waitHealthy', () => {
   });
 
   it('fails with the last output when the timeout passes', async () => {
-    const result = await waitHealthy({ command: `sh -c 'echo inactive; exit 3'`, healthzUrl: '', timeoutMs: 50, intervalMs: 10 });
+    const result = await waitHealthy({
+      command: `sh -c 'echo inactive; exit 3'`,
+      healthzUrl: '',
+      timeoutMs: 50,
+      intervalMs: 10,
+    });
     expect(result).toEqual({ ok: false, lastOutput: expect.stringContaining('exited 3: inactive') });
   });
 });

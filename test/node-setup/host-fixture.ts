@@ -1,7 +1,17 @@
 // Temporary host roots laid out like real nodes, plus the scripts that stand
 // in for the kubelet's restart and health commands (they count restarts in a
 // file), and a byte-level snapshot to prove uninstall restores everything.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -74,25 +84,49 @@ ExecStart=
 ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_SYSTEM_PODS_ARGS $KUBELET_NETWORK_ARGS $KUBELET_CUSTOMIZED_ARGS
 `;
 
-export const ACK_CUSTOMIZED_ARGS = 'KUBELET_CUSTOMIZED_ARGS=" --eviction-hard=imagefs.available<15%,memory.available<300Mi --system-reserved=cpu=50m,memory=1272Mi "\n';
+export const ACK_CUSTOMIZED_ARGS =
+  'KUBELET_CUSTOMIZED_ARGS=" --eviction-hard=imagefs.available<15%,memory.available<300Mi --system-reserved=cpu=50m,memory=1272Mi "\n';
 
 function layoutFiles(layout: NodeLayout): Record<string, string> {
   const common = {
     '/usr/lib/systemd/system/kubelet.service': KUBELET_SERVICE,
-    '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10"\n',
+    '/var/lib/kubelet/kubeadm-flags.env':
+      'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10"\n',
     '/var/lib/kubelet/config.yaml': 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n',
   };
   switch (layout) {
     case 'kubeadm-deb':
-      return { ...common, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROP_IN.replace('${ENVFILE}', '/etc/default/kubelet'), '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=\n' };
+      return {
+        ...common,
+        '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROP_IN.replace(
+          '${ENVFILE}',
+          '/etc/default/kubelet',
+        ),
+        '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=\n',
+      };
     case 'kubeadm-rpm':
       // rpm nodes often have no /etc/sysconfig/kubelet until someone needs it.
-      return { ...common, '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROP_IN.replace('${ENVFILE}', '/etc/sysconfig/kubelet') };
+      return {
+        ...common,
+        '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBEADM_DROP_IN.replace(
+          '${ENVFILE}',
+          '/etc/sysconfig/kubelet',
+        ),
+      };
     case 'ack':
-      return { ...common, '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': ACK_DROP_IN, '/etc/kubernetes/kubelet-customized-args.conf': ACK_CUSTOMIZED_ARGS };
+      return {
+        ...common,
+        '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': ACK_DROP_IN,
+        '/etc/kubernetes/kubelet-customized-args.conf': ACK_CUSTOMIZED_ARGS,
+      };
     case 'unknown':
       // A kubelet started with its flags inline: nowhere known to add ours.
-      return { '/etc/systemd/system/kubelet.service': KUBELET_SERVICE.replace('ExecStart=/usr/bin/kubelet', 'ExecStart=/usr/local/bin/kubelet --config=/var/lib/kubelet/config.yaml') };
+      return {
+        '/etc/systemd/system/kubelet.service': KUBELET_SERVICE.replace(
+          'ExecStart=/usr/bin/kubelet',
+          'ExecStart=/usr/local/bin/kubelet --config=/var/lib/kubelet/config.yaml',
+        ),
+      };
   }
 }
 
@@ -135,7 +169,8 @@ export function makeHost(options: HostOptions): Host {
         return 0;
       }
     },
-    failHealth: (fail) => (fail ? writeFileSync(join(work, 'unhealthy'), '') : rmSync(join(work, 'unhealthy'), { force: true })),
+    failHealth: (fail) =>
+      fail ? writeFileSync(join(work, 'unhealthy'), '') : rmSync(join(work, 'unhealthy'), { force: true }),
     read: (path) => readFileSync(join(root, path), 'utf8'),
     mode: (path) => lstatSync(join(root, path)).mode & 0o7777,
     exists: (path) => {
@@ -166,12 +201,18 @@ export function makeHost(options: HostOptions): Host {
       return entries;
     },
     kubeletArgs: () => [
-      '--host-root', root,
-      '--restart-command', restart,
-      '--health-command', health,
-      '--healthz-url', '',
-      '--health-timeout', '1',
-      '--health-interval', '0.02',
+      '--host-root',
+      root,
+      '--restart-command',
+      restart,
+      '--health-command',
+      health,
+      '--healthz-url',
+      '',
+      '--health-timeout',
+      '1',
+      '--health-interval',
+      '0.02',
     ],
     installArgs(kubeletVersion = '1.31.2') {
       return [...this.kubeletArgs(), '--provider-binary', providerBinary, '--kubelet-version', kubeletVersion];

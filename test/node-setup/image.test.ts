@@ -22,7 +22,8 @@ beforeAll(() => {
   rootfs = join(work, 'rootfs');
   execFileSync('mkdir', [rootfs]);
   const manifest = JSON.parse(execFileSync('cat', [join(work, 'image', 'manifest.json')], { encoding: 'utf8' }));
-  for (const layer of manifest.layers) execFileSync('tar', ['-xf', join(work, 'image', layer.digest.replace('sha256:', '')), '-C', rootfs]);
+  for (const layer of manifest.layers)
+    execFileSync('tar', ['-xf', join(work, 'image', layer.digest.replace('sha256:', '')), '-C', rootfs]);
 }, 180_000);
 
 afterAll(() => {
@@ -30,12 +31,18 @@ afterAll(() => {
 });
 
 function inImage(executable: string, args: string[]): string {
-  return execFileSync(join(rootfs, 'lib64', 'ld-linux-x86-64.so.2'), ['--library-path', join(rootfs, 'lib', 'x86_64-linux-gnu'), join(rootfs, executable), ...args], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  return execFileSync(
+    join(rootfs, 'lib64', 'ld-linux-x86-64.so.2'),
+    ['--library-path', join(rootfs, 'lib', 'x86_64-linux-gnu'), join(rootfs, executable), ...args],
+    { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } },
+  );
 }
 
 describe('the node-setup image archive', () => {
   it('is an OCI image whose entrypoint is the installer', () => {
-    const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `oci-archive:${archive}`], { encoding: 'utf8' }));
+    const config = JSON.parse(
+      execFileSync('skopeo', ['inspect', '--config', `oci-archive:${archive}`], { encoding: 'utf8' }),
+    );
     expect(config.config.Entrypoint).toEqual(['/acr-node-setup']);
     expect(config.os).toBe('linux');
     const inspect = JSON.parse(execFileSync('skopeo', ['inspect', `oci-archive:${archive}`], { encoding: 'utf8' }));
@@ -44,10 +51,25 @@ describe('the node-setup image archive', () => {
   });
 
   it('holds the two executables, nsenter and only the libraries they load', () => {
-    for (const path of ['acr-node-setup', 'acr-credential-provider', 'usr/bin/nsenter', 'lib64/ld-linux-x86-64.so.2', 'lib/x86_64-linux-gnu/libc.so.6', 'lib/x86_64-linux-gnu/libstdc++.so.6']) {
+    for (const path of [
+      'acr-node-setup',
+      'acr-credential-provider',
+      'usr/bin/nsenter',
+      'lib64/ld-linux-x86-64.so.2',
+      'lib/x86_64-linux-gnu/libc.so.6',
+      'lib/x86_64-linux-gnu/libstdc++.so.6',
+    ]) {
       expect(existsSync(join(rootfs, path)), path).toBe(true);
     }
-    expect(readdirSync(rootfs).sort()).toEqual(['acr-credential-provider', 'acr-node-setup', 'lib', 'lib64', 'run', 'tmp', 'usr']);
+    expect(readdirSync(rootfs).sort()).toEqual([
+      'acr-credential-provider',
+      'acr-node-setup',
+      'lib',
+      'lib64',
+      'run',
+      'tmp',
+      'usr',
+    ]);
   });
 
   it('runs both executables with its own loader and libraries', () => {

@@ -18,7 +18,14 @@ afterEach(async () => {
 function runtime() {
   const out: string[] = [];
   const err: string[] = [];
-  const rt: Runtime = { env: {}, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), readStdin: async () => '', readFile: () => '', now: () => new Date() };
+  const rt: Runtime = {
+    env: {},
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    readStdin: async () => '',
+    readFile: () => '',
+    now: () => new Date(),
+  };
   return { rt, out: () => out.join(''), err: () => err.join('') };
 }
 
@@ -38,7 +45,9 @@ describe('kubectl acr install', () => {
     const second = runtime();
     expect(await runInstall({ image: `${IMAGE}-2` }, second.rt, connectTo)).toBe(0);
     expect(second.out()).toContain('daemonset/acr-node-setup configured');
-    expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(`${IMAGE}-2`);
+    expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(
+      `${IMAGE}-2`,
+    );
     const puts = api.requests.filter((r: any) => r.method === 'PUT');
     expect(puts.length).toBe(2);
   });
@@ -55,7 +64,10 @@ describe('kubectl acr install', () => {
         if (path.includes('daemonsets') && conflicts-- > 0) {
           // Someone else writes first: our resourceVersion is stale now.
           const current = api.get('daemonsets', 'kube-system', 'acr-node-setup');
-          api.seed({ ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, touched: 'yes' } } });
+          api.seed({
+            ...current,
+            metadata: { ...current.metadata, labels: { ...current.metadata.labels, touched: 'yes' } },
+          });
           return real.update(path, body, options);
         }
         return real.update(path, body, options);
@@ -63,7 +75,9 @@ describe('kubectl acr install', () => {
     };
     const run = runtime();
     expect(await runInstall({ image: `${IMAGE}-3` }, run.rt, () => flaky)).toBe(0);
-    expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(`${IMAGE}-3`);
+    expect(api.get('daemonsets', 'kube-system', 'acr-node-setup').spec.template.spec.containers[0].image).toBe(
+      `${IMAGE}-3`,
+    );
     // ServiceAccount once, DaemonSet twice (stale, then re-read).
     expect(sent.length).toBe(3);
     expect(sent[1]).not.toBe(sent[2]);
@@ -71,11 +85,16 @@ describe('kubectl acr install', () => {
 
   it('--dry-run=client -o yaml prints the objects and calls nothing', async () => {
     const run = runtime();
-    expect(await runInstall({ image: IMAGE, 'dry-run': 'client', output: 'yaml' }, run.rt, () => {
-      throw new Error('must not connect');
-    })).toBe(0);
+    expect(
+      await runInstall({ image: IMAGE, 'dry-run': 'client', output: 'yaml' }, run.rt, () => {
+        throw new Error('must not connect');
+      }),
+    ).toBe(0);
     const printed = parse(run.out());
-    expect(printed.items.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/acr-node-setup', 'DaemonSet/acr-node-setup']);
+    expect(printed.items.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/acr-node-setup',
+      'DaemonSet/acr-node-setup',
+    ]);
     expect(api.list('daemonsets', 'kube-system')).toEqual([]);
   });
 
@@ -96,6 +115,12 @@ describe('kubectl acr install', () => {
     await runInstall({ image: IMAGE }, runtime().rt, connectTo);
     const ds = api.get('daemonsets', 'kube-system', 'acr-node-setup');
     api.seed({ ...ds, status: { desiredNumberScheduled: 3, numberReady: 2, updatedNumberScheduled: 3 } });
-    expect(await readNodeSetupState(client)).toEqual({ installed: true, image: IMAGE, desired: 3, ready: 2, updated: 3 });
+    expect(await readNodeSetupState(client)).toEqual({
+      installed: true,
+      image: IMAGE,
+      desired: 3,
+      ready: 2,
+      updated: 3,
+    });
   });
 });

@@ -10,7 +10,8 @@ import { makeHost, type Host, type HostOptions } from './host-fixture.js';
 
 const BINARY = '/etc/kubernetes/credential-provider/acr-credential-provider';
 const OWN_CONFIG = '/etc/kubernetes/credential-provider-config.yaml';
-const FLAGS = '--image-credential-provider-config=/etc/kubernetes/credential-provider-config.yaml --image-credential-provider-bin-dir=/etc/kubernetes/credential-provider';
+const FLAGS =
+  '--image-credential-provider-config=/etc/kubernetes/credential-provider-config.yaml --image-credential-provider-bin-dir=/etc/kubernetes/credential-provider';
 
 const hosts: Host[] = [];
 afterEach(() => {
@@ -58,7 +59,12 @@ describe('install on a kubeadm node (deb: /etc/default/kubelet)', () => {
         matchImages: [...ACR_MATCH_IMAGES],
         defaultCacheDuration: '30m',
         apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
-        args: ['--config', '/etc/kubernetes/acr/acr-configuration.yaml', '--cache-dir', '/var/lib/acr-credential-provider'],
+        args: [
+          '--config',
+          '/etc/kubernetes/acr/acr-configuration.yaml',
+          '--cache-dir',
+          '/var/lib/acr-credential-provider',
+        ],
       },
     ]);
     expect(h.read('/etc/default/kubelet')).toBe(`KUBELET_EXTRA_ARGS="${FLAGS}"\n`);
@@ -135,7 +141,9 @@ describe('install on other layouts', () => {
     const rewritten = 'KUBELET_CUSTOMIZED_ARGS="--eviction-hard=memory.available<500Mi"\n';
     h.write('/etc/kubernetes/kubelet-customized-args.conf', rewritten);
     expect((await run(h, 'install')).code).toBe(0);
-    expect(h.read('/etc/kubernetes/kubelet-customized-args.conf')).toBe(`KUBELET_CUSTOMIZED_ARGS="--eviction-hard=memory.available<500Mi ${FLAGS}"\n`);
+    expect(h.read('/etc/kubernetes/kubelet-customized-args.conf')).toBe(
+      `KUBELET_CUSTOMIZED_ARGS="--eviction-hard=memory.available<500Mi ${FLAGS}"\n`,
+    );
     expect(h.restarts()).toBe(2);
     expect((await run(h, 'uninstall')).code).toBe(0);
     expect(h.read('/etc/kubernetes/kubelet-customized-args.conf')).toBe(rewritten);
@@ -144,7 +152,10 @@ describe('install on other layouts', () => {
   it('an operator flag added after install survives uninstall; only our flags go', async () => {
     const h = host({ layout: 'kubeadm-deb' });
     expect((await run(h, 'install')).code).toBe(0);
-    h.write('/etc/default/kubelet', h.read('/etc/default/kubelet').replace('KUBELET_EXTRA_ARGS="', 'KUBELET_EXTRA_ARGS="--max-pods=200 '));
+    h.write(
+      '/etc/default/kubelet',
+      h.read('/etc/default/kubelet').replace('KUBELET_EXTRA_ARGS="', 'KUBELET_EXTRA_ARGS="--max-pods=200 '),
+    );
     const removed = await run(h, 'uninstall');
     expect(removed.code).toBe(0);
     expect(removed.stderr).toContain('only our flags were removed');
@@ -154,8 +165,12 @@ describe('install on other layouts', () => {
   it('kubelet 1.34 without a config: a config directory of our own holding our file', async () => {
     const h = host({ layout: 'kubeadm-deb' });
     expect((await run(h, 'install', [], '1.34.1')).code).toBe(0);
-    expect(h.read('/etc/default/kubelet')).toContain('--image-credential-provider-config=/etc/kubernetes/credential-provider-config.d ');
-    expect(parse(h.read('/etc/kubernetes/credential-provider-config.d/acr-credential-provider.yaml')).providers[0].name).toBe('acr-credential-provider');
+    expect(h.read('/etc/default/kubelet')).toContain(
+      '--image-credential-provider-config=/etc/kubernetes/credential-provider-config.d ',
+    );
+    expect(
+      parse(h.read('/etc/kubernetes/credential-provider-config.d/acr-credential-provider.yaml')).providers[0].name,
+    ).toBe('acr-credential-provider');
   });
 
   it('refuses an unknown layout clearly and changes nothing', async () => {
@@ -163,7 +178,9 @@ describe('install on other layouts', () => {
     const before = h.snapshot();
     const result = await run(h, 'install');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Unknown kubelet layout.*KUBELET_CUSTOMIZED_ARGS.*KUBELET_EXTRA_ARGS.*add --image-credential-provider-config/s);
+    expect(result.stderr).toMatch(
+      /Unknown kubelet layout.*KUBELET_CUSTOMIZED_ARGS.*KUBELET_EXTRA_ARGS.*add --image-credential-provider-config/s,
+    );
     expect(h.snapshot()).toEqual(before);
     expect(h.restarts()).toBe(0);
   });
@@ -180,7 +197,8 @@ describe('install on other layouts', () => {
 
 describe('install next to an existing credential provider', () => {
   const existing = {
-    '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS="--image-credential-provider-config=/etc/kubernetes/image-credential-provider-config.yaml --image-credential-provider-bin-dir=/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec"\n',
+    '/etc/default/kubelet':
+      'KUBELET_EXTRA_ARGS="--image-credential-provider-config=/etc/kubernetes/image-credential-provider-config.yaml --image-credential-provider-bin-dir=/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec"\n',
     '/etc/kubernetes/image-credential-provider-config.yaml': ECR_CONFIG,
     '/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec/ecr-credential-provider': 'ecr',
   };
@@ -194,9 +212,14 @@ describe('install next to an existing credential provider', () => {
     expect(merged).toContain('- name: ecr-credential-provider # keep');
     const providers = parse(merged).providers;
     expect(providers[0]).toEqual(parse(ECR_CONFIG).providers[0]);
-    expect(providers.map((p: { name: string }) => p.name)).toEqual(['ecr-credential-provider', 'acr-credential-provider']);
+    expect(providers.map((p: { name: string }) => p.name)).toEqual([
+      'ecr-credential-provider',
+      'acr-credential-provider',
+    ]);
     expect(h.read('/etc/default/kubelet')).toBe(existing['/etc/default/kubelet']);
-    expect(h.mode('/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec/acr-credential-provider')).toBe(0o755);
+    expect(h.mode('/usr/libexec/kubernetes/kubelet-plugins/credential-provider/exec/acr-credential-provider')).toBe(
+      0o755,
+    );
     expect(h.exists(OWN_CONFIG)).toBe(false);
 
     const installed = h.snapshot();
@@ -209,9 +232,24 @@ describe('install next to an existing credential provider', () => {
   });
 
   it.each([
-    ['is not valid YAML', { '/etc/kubernetes/image-credential-provider-config.yaml': 'providers: [\n' }, /cannot be merged into: not valid YAML/],
-    ['is not a CredentialProviderConfig', { '/etc/kubernetes/image-credential-provider-config.yaml': 'apiVersion: v1\nkind: ConfigMap\n' }, /not CredentialProviderConfig/],
-    ['is named without a bin dir', { '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--image-credential-provider-config=/etc/kubernetes/image-credential-provider-config.yaml\n' }, /half-configured/],
+    [
+      'is not valid YAML',
+      { '/etc/kubernetes/image-credential-provider-config.yaml': 'providers: [\n' },
+      /cannot be merged into: not valid YAML/,
+    ],
+    [
+      'is not a CredentialProviderConfig',
+      { '/etc/kubernetes/image-credential-provider-config.yaml': 'apiVersion: v1\nkind: ConfigMap\n' },
+      /not CredentialProviderConfig/,
+    ],
+    [
+      'is named without a bin dir',
+      {
+        '/etc/default/kubelet':
+          'KUBELET_EXTRA_ARGS=--image-credential-provider-config=/etc/kubernetes/image-credential-provider-config.yaml\n',
+      },
+      /half-configured/,
+    ],
   ])('refuses when their config %s, changing nothing', async (_, files, message) => {
     const h = host({ layout: 'kubeadm-deb', files: { ...existing, ...files } });
     const configmap = join(h.work, 'configmap');
@@ -230,14 +268,17 @@ describe('install next to an existing credential provider', () => {
     const h = host({
       layout: 'kubeadm-deb',
       files: {
-        '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--image-credential-provider-config=/etc/kubernetes/credential-providers.d --image-credential-provider-bin-dir=/opt/credential-providers\n',
+        '/etc/default/kubelet':
+          'KUBELET_EXTRA_ARGS=--image-credential-provider-config=/etc/kubernetes/credential-providers.d --image-credential-provider-bin-dir=/opt/credential-providers\n',
         '/etc/kubernetes/credential-providers.d/10-ecr.yaml': ECR_CONFIG,
       },
     });
     const before = h.snapshot();
     expect((await run(h, 'install', [], '1.34.0')).code).toBe(0);
     expect(h.read('/etc/kubernetes/credential-providers.d/10-ecr.yaml')).toBe(ECR_CONFIG);
-    expect(parse(h.read('/etc/kubernetes/credential-providers.d/acr-credential-provider.yaml')).providers[0].name).toBe('acr-credential-provider');
+    expect(parse(h.read('/etc/kubernetes/credential-providers.d/acr-credential-provider.yaml')).providers[0].name).toBe(
+      'acr-credential-provider',
+    );
     expect(h.mode('/opt/credential-providers/acr-credential-provider')).toBe(0o755);
     expect((await run(h, 'uninstall')).code).toBe(0);
     expect(h.snapshot()).toEqual(before);

@@ -5,7 +5,10 @@ import { ACK_CUSTOMIZED_ARGS, ACK_DROP_IN, KUBEADM_DROP_IN } from './host-fixtur
 function files(map: Record<string, string>): HostFiles {
   return {
     read: (path) => map[path],
-    list: (dir) => Object.keys(map).filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/')).map((p) => p.slice(dir.length + 1)),
+    list: (dir) =>
+      Object.keys(map)
+        .filter((p) => p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes('/'))
+        .map((p) => p.slice(dir.length + 1)),
   };
 }
 
@@ -14,28 +17,84 @@ const rpm = KUBEADM_DROP_IN.replace('${ENVFILE}', '/etc/sysconfig/kubelet');
 
 describe('detectLayout', () => {
   it.each([
-    ['kubeadm deb in /usr/lib', { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': deb }, 'kubeadm', 'KUBELET_EXTRA_ARGS', '/etc/default/kubelet'],
-    ['kubeadm rpm in /usr/lib', { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': rpm }, 'kubeadm', 'KUBELET_EXTRA_ARGS', '/etc/sysconfig/kubelet'],
-    ['kubeadm drop-in in /etc', { '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': deb }, 'kubeadm', 'KUBELET_EXTRA_ARGS', '/etc/default/kubelet'],
-    ['ACK', { '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': ACK_DROP_IN, '/etc/kubernetes/kubelet-customized-args.conf': ACK_CUSTOMIZED_ARGS }, 'ack', 'KUBELET_CUSTOMIZED_ARGS', '/etc/kubernetes/kubelet-customized-args.conf'],
+    [
+      'kubeadm deb in /usr/lib',
+      { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': deb },
+      'kubeadm',
+      'KUBELET_EXTRA_ARGS',
+      '/etc/default/kubelet',
+    ],
+    [
+      'kubeadm rpm in /usr/lib',
+      { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': rpm },
+      'kubeadm',
+      'KUBELET_EXTRA_ARGS',
+      '/etc/sysconfig/kubelet',
+    ],
+    [
+      'kubeadm drop-in in /etc',
+      { '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': deb },
+      'kubeadm',
+      'KUBELET_EXTRA_ARGS',
+      '/etc/default/kubelet',
+    ],
+    [
+      'ACK',
+      {
+        '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': ACK_DROP_IN,
+        '/etc/kubernetes/kubelet-customized-args.conf': ACK_CUSTOMIZED_ARGS,
+      },
+      'ack',
+      'KUBELET_CUSTOMIZED_ARGS',
+      '/etc/kubernetes/kubelet-customized-args.conf',
+    ],
     [
       'an /etc drop-in of the same name overrides /usr/lib',
-      { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': 'garbage', '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': rpm },
+      {
+        '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': 'garbage',
+        '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': rpm,
+      },
       'kubeadm',
       'KUBELET_EXTRA_ARGS',
       '/etc/sysconfig/kubelet',
     ],
   ])('%s', (_, map, kind, variable, environmentFile) => {
     const result = detectLayout(files(map));
-    expect(result).toMatchObject({ ok: true, layout: { kind, variable, environmentFile, existing: { config: undefined, binDir: undefined } } });
+    expect(result).toMatchObject({
+      ok: true,
+      layout: { kind, variable, environmentFile, existing: { config: undefined, binDir: undefined } },
+    });
   });
 
   it.each([
     ['no unit at all', {}, /No kubelet systemd unit/],
-    ['ExecStart inline without a known variable', { '/etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --v=2\n' }, /Unknown kubelet layout/],
-    ['a later drop-in replaces ExecStart without the variable', { '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': deb, '/etc/systemd/system/kubelet.service.d/20-mine.conf': '[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=/x\n' }, /Unknown kubelet layout/],
-    ['variable used but its file not sourced', { '/etc/systemd/system/kubelet.service': '[Service]\nEnvironmentFile=/etc/kubelet.env\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS\n' }, /Unknown kubelet layout/],
-    ['ExecStart cleared and never set', { '/etc/systemd/system/kubelet.service': '[Service]\nExecStart=\n' }, /no ExecStart/],
+    [
+      'ExecStart inline without a known variable',
+      { '/etc/systemd/system/kubelet.service': '[Service]\nExecStart=/usr/bin/kubelet --v=2\n' },
+      /Unknown kubelet layout/,
+    ],
+    [
+      'a later drop-in replaces ExecStart without the variable',
+      {
+        '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': deb,
+        '/etc/systemd/system/kubelet.service.d/20-mine.conf':
+          '[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --config=/x\n',
+      },
+      /Unknown kubelet layout/,
+    ],
+    [
+      'variable used but its file not sourced',
+      {
+        '/etc/systemd/system/kubelet.service':
+          '[Service]\nEnvironmentFile=/etc/kubelet.env\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS\n',
+      },
+      /Unknown kubelet layout/,
+    ],
+    [
+      'ExecStart cleared and never set',
+      { '/etc/systemd/system/kubelet.service': '[Service]\nExecStart=\n' },
+      /no ExecStart/,
+    ],
   ])('refuses: %s', (_, map, message) => {
     const result = detectLayout(files(map));
     expect(result.ok).toBe(false);
@@ -45,12 +104,15 @@ describe('detectLayout', () => {
   it('finds credential provider flags the kubelet already has, from any variable, but not the words we added', () => {
     const map = {
       '/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf': deb,
-      '/var/lib/kubelet/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--image-credential-provider-config /etc/k/cp.yaml --image-credential-provider-bin-dir=/opt/cp"\n',
+      '/var/lib/kubelet/kubeadm-flags.env':
+        'KUBELET_KUBEADM_ARGS="--image-credential-provider-config /etc/k/cp.yaml --image-credential-provider-bin-dir=/opt/cp"\n',
       '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS="--image-credential-provider-config=/ours.yaml"\n',
     };
     const theirs = detectLayout(files(map), ['--image-credential-provider-config=/ours.yaml']);
     expect(theirs).toMatchObject({ ok: true, layout: { existing: { config: '/etc/k/cp.yaml', binDir: '/opt/cp' } } });
-    const onlyOurs = detectLayout(files({ ...map, '/var/lib/kubelet/kubeadm-flags.env': '' }), ['--image-credential-provider-config=/ours.yaml']);
+    const onlyOurs = detectLayout(files({ ...map, '/var/lib/kubelet/kubeadm-flags.env': '' }), [
+      '--image-credential-provider-config=/ours.yaml',
+    ]);
     expect(onlyOurs).toMatchObject({ ok: true, layout: { existing: { config: undefined, binDir: undefined } } });
   });
 });

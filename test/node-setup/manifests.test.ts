@@ -19,7 +19,10 @@ describe('node-setup manifests', () => {
   });
 
   it('sets the image and the namespace', () => {
-    const [sa, ds] = renderNodeSetupManifests({ image: 'registry.example.com/acr/acr-node-setup:1.2.3', namespace: 'acr' }) as any[];
+    const [sa, ds] = renderNodeSetupManifests({
+      image: 'registry.example.com/acr/acr-node-setup:1.2.3',
+      namespace: 'acr',
+    }) as any[];
     expect(sa.metadata.namespace).toBe('acr');
     expect(ds.metadata.namespace).toBe('acr');
     expect(ds.spec.template.spec.containers[0].image).toBe('registry.example.com/acr/acr-node-setup:1.2.3');
@@ -41,7 +44,10 @@ describe('node-setup manifests', () => {
     expect(container.command).toContain(`--host-root=${mounts.host}`);
     expect(volumes['acr-configuration'].configMap).toEqual({ name: 'acr-configuration', optional: true });
     expect(container.command).toContain(`--configmap-dir=${mounts['acr-configuration']}`);
-    expect(volumes['acr-configuration-secrets'].secret).toEqual({ secretName: 'acr-configuration-secrets', optional: true });
+    expect(volumes['acr-configuration-secrets'].secret).toEqual({
+      secretName: 'acr-configuration-secrets',
+      optional: true,
+    });
     expect(volumes['rrsa-token'].projected.sources[0].serviceAccountToken.audience).toBe('sts.aliyuncs.com');
     expect(container.command).toContain(`--rrsa-token-file=${mounts['rrsa-token']}/rrsa`);
     expect(pod.automountServiceAccountToken).toBe(false);

@@ -66,7 +66,8 @@ describe('install with the mounted configuration', () => {
     expect(h.mode('/etc/kubernetes/acr/secrets/team-access-key')).toBe(0o600);
     expect(h.read('/etc/kubernetes/acr/secrets/team-access-key')).toBe(SECRET_VALUE);
 
-    const matchImages: string[] = parse(h.read('/etc/kubernetes/credential-provider-config.yaml')).providers[0].matchImages;
+    const matchImages: string[] = parse(h.read('/etc/kubernetes/credential-provider-config.yaml')).providers[0]
+      .matchImages;
     const covered = (image: string) => matchImages.some((pattern) => kubeletImageMatches(pattern, image));
     expect(covered('registry.example.com/team/app')).toBe(true);
     expect(covered('mirror.example.org:5000/library/nginx')).toBe(true);
@@ -84,7 +85,11 @@ describe('mirror', () => {
     const { h, configmap, mirrorArgs } = setup();
     expect((await runBinary('acr-node-setup', ['mirror', '--host-root', h.root, ...mirrorArgs])).code).toBe(0);
     const valid = h.read(CONFIG);
-    mountVolume(configmap, { 'acr-registry-info': '- instanceId: "cri-abc123"\n  expireDuration: 12\n', 'watch-namespace': 'all' }, 2);
+    mountVolume(
+      configmap,
+      { 'acr-registry-info': '- instanceId: "cri-abc123"\n  expireDuration: 12\n', 'watch-namespace': 'all' },
+      2,
+    );
     const result = await runBinary('acr-node-setup', ['mirror', '--host-root', h.root, ...mirrorArgs]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error \(acr-configuration, acr-registry-info, line 2/);
@@ -115,7 +120,8 @@ describe('mirror', () => {
     const { h, configmap, mirrorArgs } = setup();
     const token = join(h.work, 'rrsa-token');
     writeFileSync(token, 'eyJhbGciOiJSUzI1NiJ9.projected.token');
-    const rrsaInfo = '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n  rrsaRoleARN: "acs:ram::1234567890123456:role/acr-pull"\n  rrsaOIDCProviderRoleARN: "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123"\n';
+    const rrsaInfo =
+      '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n  rrsaRoleARN: "acs:ram::1234567890123456:role/acr-pull"\n  rrsaOIDCProviderRoleARN: "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c123"\n';
     mountVolume(configmap, { 'acr-registry-info': rrsaInfo, rrsa: 'enable: true\n' }, 2);
     const args = ['mirror', '--host-root', h.root, ...mirrorArgs, '--rrsa-token-file', token];
     const result = await runBinary('acr-node-setup', args);

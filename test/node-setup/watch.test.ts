@@ -33,12 +33,16 @@ function setup() {
     versionCommand: 'false',
     mirror: { configmapDir: configmap, secretsDir: undefined, rrsaTokenFile: undefined },
     restart: true,
-    kubelet: { restartCommand: arg('--restart-command'), health: { command: arg('--health-command'), healthzUrl: '', timeoutMs: 500, intervalMs: 10 } },
+    kubelet: {
+      restartCommand: arg('--restart-command'),
+      health: { command: arg('--health-command'), healthzUrl: '', timeoutMs: 500, intervalMs: 10 },
+    },
     log: (line) => logs.push(line),
   };
   const readyFile = join(h.work, 'ready');
   const run = (rounds: number) => watch({ install: options, intervalMs: 1, readyFile, rounds });
-  const matchImages = (): string[] => parse(h.read('/etc/kubernetes/credential-provider-config.yaml')).providers[0].matchImages;
+  const matchImages = (): string[] =>
+    parse(h.read('/etc/kubernetes/credential-provider-config.yaml')).providers[0].matchImages;
   return { h, setData, logs, readyFile, run, matchImages };
 }
 
@@ -50,7 +54,9 @@ describe('watch', () => {
     expect(h.restarts()).toBe(1);
     expect(isReady(readyFile, 60_000).ready).toBe(true);
 
-    setData({ 'acr-registry-info': '- instanceId: "cri-abc"\n  regionId: cn-hangzhou\n  domains: "registry.example.com"\n' });
+    setData({
+      'acr-registry-info': '- instanceId: "cri-abc"\n  regionId: cn-hangzhou\n  domains: "registry.example.com"\n',
+    });
     await run(2);
     expect(matchImages()).toContain('registry.example.com');
     expect(h.restarts()).toBe(2);

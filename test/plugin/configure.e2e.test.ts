@@ -17,39 +17,90 @@ afterEach(async () => {
 });
 
 const stored = () => storedConfigMap(h.api)?.data ?? {};
-const secretObject = () => h.api.get('secrets', 'kube-system', 'acr-configuration-secrets') as { data?: Record<string, string> } | undefined;
+const secretObject = () =>
+  h.api.get('secrets', 'kube-system', 'acr-configuration-secrets') as { data?: Record<string, string> } | undefined;
 
 describe('configure through the binary', () => {
   test('creates the ConfigMap when absent, as canonical YAML', async () => {
-    const result = await h.run(['configure', '--instance-id', 'cri-abc123', '--region', 'cn-hangzhou', '--domains', 'reg.example.com']);
+    const result = await h.run([
+      'configure',
+      '--instance-id',
+      'cri-abc123',
+      '--region',
+      'cn-hangzhou',
+      '--domains',
+      'reg.example.com',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('configmap/acr-configuration created\n');
-    expect(stored()).toEqual({ 'acr-registry-info': '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n  domains: "reg.example.com"\n' });
+    expect(stored()).toEqual({
+      'acr-registry-info': '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n  domains: "reg.example.com"\n',
+    });
   });
 
   test('each flag lands in its key, and keys and labels it does not manage stay', async () => {
-    h.api.seed(configMap({ 'notify-email': 'ops@example.com', 'acr-api-version': '2018-12-01' }, { labels: { team: 'platform' } }));
+    h.api.seed(
+      configMap(
+        { 'notify-email': 'ops@example.com', 'acr-api-version': '2018-12-01' },
+        { labels: { team: 'platform' } },
+      ),
+    );
     const steps: [string[], (data: Record<string, string>) => void][] = [
-      [['--instance-id', 'cri-abc123', '--region', 'cn-hangzhou'], (d) => expect(d['acr-registry-info']).toBe('- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n')],
-      [['--instance-id', 'cri-abc123', '--domains', 'a.example.com,b.example.com'], (d) => expect(d['acr-registry-info']).toContain('  domains: "a.example.com,b.example.com"\n')],
       [
-        ['--instance-id', 'cri-abc123', '--assume-role-arn', 'acs:ram::123456789012:role/puller', '--expire-duration', '1800'],
-        (d) => expect(d['acr-registry-info']).toContain('  assumeRoleARN: "acs:ram::123456789012:role/puller"\n  expireDuration: 1800\n'),
+        ['--instance-id', 'cri-abc123', '--region', 'cn-hangzhou'],
+        (d) => expect(d['acr-registry-info']).toBe('- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n'),
       ],
       [
-        ['--personal', '--region', 'cn-beijing', '--rrsa-role-arn', 'acs:ram::123456789012:role/rrsa', '--rrsa-oidc-provider-arn', 'acs:ram::123456789012:oidc-provider/ack-rrsa-x'],
+        ['--instance-id', 'cri-abc123', '--domains', 'a.example.com,b.example.com'],
+        (d) => expect(d['acr-registry-info']).toContain('  domains: "a.example.com,b.example.com"\n'),
+      ],
+      [
+        [
+          '--instance-id',
+          'cri-abc123',
+          '--assume-role-arn',
+          'acs:ram::123456789012:role/puller',
+          '--expire-duration',
+          '1800',
+        ],
+        (d) =>
+          expect(d['acr-registry-info']).toContain(
+            '  assumeRoleARN: "acs:ram::123456789012:role/puller"\n  expireDuration: 1800\n',
+          ),
+      ],
+      [
+        [
+          '--personal',
+          '--region',
+          'cn-beijing',
+          '--rrsa-role-arn',
+          'acs:ram::123456789012:role/rrsa',
+          '--rrsa-oidc-provider-arn',
+          'acs:ram::123456789012:oidc-provider/ack-rrsa-x',
+        ],
         (d) => {
-          expect(d['acr-registry-info']).toContain('- instanceId: ""\n  regionId: "cn-beijing"\n  rrsaRoleARN: "acs:ram::123456789012:role/rrsa"\n  rrsaOIDCProviderRoleARN: "acs:ram::123456789012:oidc-provider/ack-rrsa-x"\n');
+          expect(d['acr-registry-info']).toContain(
+            '- instanceId: ""\n  regionId: "cn-beijing"\n  rrsaRoleARN: "acs:ram::123456789012:role/rrsa"\n  rrsaOIDCProviderRoleARN: "acs:ram::123456789012:oidc-provider/ack-rrsa-x"\n',
+          );
           expect(d.rrsa).toBe('enable: true\n');
         },
       ],
       [['--service-account', 'default,builder'], (d) => expect(d['service-account']).toBe('default,builder')],
       [['--watch-namespace', 'default,apps'], (d) => expect(d['watch-namespace']).toBe('default,apps')],
       [['--expiring-threshold', '20m'], (d) => expect(d['expiring-threshold']).toBe('20m')],
-      [['--webhook', '--webhook-failure-policy', 'Fail', '--webhook-timeout-seconds', '12'], (d) => expect(d['webhook-configuration']).toBe('enable: true\nfailure-policy: Fail\ntimeout-seconds: 12\n')],
-      [['--no-webhook'], (d) => expect(d['webhook-configuration']).toBe('enable: false\nfailure-policy: Fail\ntimeout-seconds: 12\n')],
-      [['--personal', '--region', 'cn-beijing', '--remove-instance'], (d) => expect(d['acr-registry-info']).not.toContain('cn-beijing')],
+      [
+        ['--webhook', '--webhook-failure-policy', 'Fail', '--webhook-timeout-seconds', '12'],
+        (d) => expect(d['webhook-configuration']).toBe('enable: true\nfailure-policy: Fail\ntimeout-seconds: 12\n'),
+      ],
+      [
+        ['--no-webhook'],
+        (d) => expect(d['webhook-configuration']).toBe('enable: false\nfailure-policy: Fail\ntimeout-seconds: 12\n'),
+      ],
+      [
+        ['--personal', '--region', 'cn-beijing', '--remove-instance'],
+        (d) => expect(d['acr-registry-info']).not.toContain('cn-beijing'),
+      ],
       [['--no-rrsa'], (d) => expect(d.rrsa).toBe('enable: false\n')],
     ];
     for (const [flags, check] of steps) {
@@ -77,8 +128,23 @@ describe('configure through the binary', () => {
     ['a bad duration', ['--expiring-threshold', '15 minutes'], /expiring-threshold `15 minutes` is not a duration/],
     ['a malformed instance id', ['--instance-id', 'CRI-abc'], /is not an Enterprise Edition instance ID/],
     ['a malformed ARN', ['--instance-id', 'cri-abc123', '--assume-role-arn', 'role/puller'], /is not an ARN/],
-    ['expireDuration below 900', ['--instance-id', 'cri-abc123', '--assume-role-arn', 'acs:ram::123456789012:role/p', '--expire-duration', '600'], /from 900 to 43200/],
-    ['expireDuration above 43200', ['--instance-id', 'cri-abc123', '--assume-role-arn', 'acs:ram::123456789012:role/p', '--expire-duration', '50000'], /from 900 to 43200/],
+    [
+      'expireDuration below 900',
+      ['--instance-id', 'cri-abc123', '--assume-role-arn', 'acs:ram::123456789012:role/p', '--expire-duration', '600'],
+      /from 900 to 43200/,
+    ],
+    [
+      'expireDuration above 43200',
+      [
+        '--instance-id',
+        'cri-abc123',
+        '--assume-role-arn',
+        'acs:ram::123456789012:role/p',
+        '--expire-duration',
+        '50000',
+      ],
+      /from 900 to 43200/,
+    ],
     ['a webhook timeout out of range', ['--webhook-timeout-seconds', '0'], /not a whole number from 1 to 30/],
     ['registry fields without an entry', ['--domains', 'a.example.com'], /add --instance-id ID or --personal/],
     ['no setting at all', [], /Nothing to configure/],
@@ -98,11 +164,25 @@ describe('configure through the binary', () => {
 
   test('an AccessKey secret from stdin goes into the Secret only, never printed', async () => {
     const secret = 'Very-Secret-Value-From-Stdin-123';
-    const result = await h.run(['configure', '--instance-id', 'cri-abc123', '--access-key-id', 'LTAI5tKeyId', '--access-key-secret-stdin', '-o', 'yaml'], { stdin: `${secret}\n` });
+    const result = await h.run(
+      [
+        'configure',
+        '--instance-id',
+        'cri-abc123',
+        '--access-key-id',
+        'LTAI5tKeyId',
+        '--access-key-secret-stdin',
+        '-o',
+        'yaml',
+      ],
+      { stdin: `${secret}\n` },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(secret);
     expect(JSON.stringify(storedConfigMap(h.api))).not.toContain(secret);
-    expect(stored()['acr-registry-info']).toBe('- instanceId: "cri-abc123"\n  customAccessKey: "LTAI5tKeyId"\n  customAccessKeySecretRef: "access-key-cri-abc123"\n');
+    expect(stored()['acr-registry-info']).toBe(
+      '- instanceId: "cri-abc123"\n  customAccessKey: "LTAI5tKeyId"\n  customAccessKeySecretRef: "access-key-cri-abc123"\n',
+    );
     expect(parse(result.stdout).data).toEqual(stored());
     const stored64 = secretObject()?.data?.['access-key-cri-abc123'];
     expect(Buffer.from(stored64 ?? '', 'base64').toString('utf8')).toBe(secret);
@@ -111,10 +191,20 @@ describe('configure through the binary', () => {
   });
 
   test('an AccessKey secret from a file is added next to the keys already in the Secret', async () => {
-    await h.run(['configure', '--personal', '--access-key-id', 'LTAIfirst', '--access-key-secret-stdin'], { stdin: 'first-secret-value' });
+    await h.run(['configure', '--personal', '--access-key-id', 'LTAIfirst', '--access-key-secret-stdin'], {
+      stdin: 'first-secret-value',
+    });
     const file = join(h.dir, 'secret');
     writeFileSync(file, 'second-secret-value\n', { mode: 0o600 });
-    const result = await h.run(['configure', '--instance-id', 'cri-abc123', '--access-key-id', 'LTAIsecond', '--access-key-secret-file', file]);
+    const result = await h.run([
+      'configure',
+      '--instance-id',
+      'cri-abc123',
+      '--access-key-id',
+      'LTAIsecond',
+      '--access-key-secret-file',
+      file,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('secret/acr-configuration-secrets configured\nconfigmap/acr-configuration configured\n');
     const data = secretObject()?.data ?? {};
@@ -133,24 +223,38 @@ describe('configure through the binary', () => {
   });
 
   test('--move-inline-secrets takes a plain-text secret out of the ConfigMap', async () => {
-    h.api.seed(configMap({ 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "Plain-Text-Secret-42" // the docs\' comment\n' }));
+    h.api.seed(
+      configMap({
+        'acr-registry-info':
+          '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "Plain-Text-Secret-42" // the docs\' comment\n',
+      }),
+    );
     const result = await h.run(['configure', '--move-inline-secrets']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout + result.stderr).not.toContain('Plain-Text-Secret-42');
     expect(JSON.stringify(storedConfigMap(h.api))).not.toContain('Plain-Text-Secret-42');
-    expect(Buffer.from(secretObject()?.data?.['access-key-personal'] ?? '', 'base64').toString()).toBe('Plain-Text-Secret-42');
+    expect(Buffer.from(secretObject()?.data?.['access-key-personal'] ?? '', 'base64').toString()).toBe(
+      'Plain-Text-Secret-42',
+    );
   });
 
   test('--from-file --dry-run=client -o yaml shows the result and writes nothing', async () => {
     h.api.seed(configMap({ 'watch-namespace': 'default' }));
     const before = storedConfigMap(h.api)?.metadata.resourceVersion;
     const file = join(h.dir, 'acr.yaml');
-    writeFileSync(file, 'data:\n  watch-namespace: "apps"\n  acr-registry-info: |\n    - instanceId: "cri-abc123"\n      customAccessKey: "LTAIid"\n      customAccessKeySecret: "Dry-Run-Secret-99"\n');
+    writeFileSync(
+      file,
+      'data:\n  watch-namespace: "apps"\n  acr-registry-info: |\n    - instanceId: "cri-abc123"\n      customAccessKey: "LTAIid"\n      customAccessKeySecret: "Dry-Run-Secret-99"\n',
+    );
     const result = await h.run(['configure', '--from-file', file, '--dry-run=client', '-o', 'yaml']);
     expect(result.code, result.stderr).toBe(0);
     const shown = parse(result.stdout);
     expect(shown.kind).toBe('ConfigMap');
-    expect(shown.data).toEqual({ 'watch-namespace': 'apps', 'acr-registry-info': '- instanceId: "cri-abc123"\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-cri-abc123"\n' });
+    expect(shown.data).toEqual({
+      'watch-namespace': 'apps',
+      'acr-registry-info':
+        '- instanceId: "cri-abc123"\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-cri-abc123"\n',
+    });
     expect(result.stdout + result.stderr).not.toContain('Dry-Run-Secret-99');
     expect(storedConfigMap(h.api)?.metadata.resourceVersion).toBe(before);
     expect(secretObject()).toBeUndefined();
@@ -160,7 +264,10 @@ describe('configure through the binary', () => {
     h.api.seed(configMap({ 'watch-namespace': 'default' }));
     const before = storedConfigMap(h.api)?.metadata.resourceVersion;
     const file = join(h.dir, 'acr.yaml');
-    writeFileSync(file, 'data:\n  acr-registry-info: |\n    - instanceId: "cri-abc123"\n      regionId: "cn-hangzhou"\n      expireDuration: 100\n      assumeRoleARN: "acs:ram::123456789012:role/p"\n');
+    writeFileSync(
+      file,
+      'data:\n  acr-registry-info: |\n    - instanceId: "cri-abc123"\n      regionId: "cn-hangzhou"\n      expireDuration: 100\n      assumeRoleARN: "acs:ram::123456789012:role/p"\n',
+    );
     const result = await h.run(['configure', '--from-file', file]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`error (${file}, acr-registry-info, line 5, column 23): expireDuration \`100\``);
@@ -216,15 +323,19 @@ describe('configure through the binary', () => {
  */
 async function racingProxy(target: string, afterRead: () => void): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
-    const upstream = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        if (req.method === 'GET' && req.url?.endsWith('/configmaps/acr-configuration')) afterRead();
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.end(Buffer.concat(chunks));
-      });
-    });
+    const upstream = httpRequest(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          if (req.method === 'GET' && req.url?.endsWith('/configmaps/acr-configuration')) afterRead();
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      },
+    );
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -233,12 +344,20 @@ async function racingProxy(target: string, afterRead: () => void): Promise<{ url
 
 test('a concurrent edit is reported, never overwritten', async () => {
   h.api.seed(configMap({ 'watch-namespace': 'default' }));
-  const proxy = await racingProxy(h.api.url, () => h.api.seed(configMap({ 'watch-namespace': 'edited-by-someone-else' })));
+  const proxy = await racingProxy(h.api.url, () =>
+    h.api.seed(configMap({ 'watch-namespace': 'edited-by-someone-else' })),
+  );
   try {
     const kubeconfig = join(h.dir, 'proxied');
     writeFileSync(kubeconfig, readFileSync(h.kubeconfig, 'utf8').replace(h.api.url, proxy.url));
     const { runBinary } = await import('../support/binaries.js');
-    const result = await runBinary('kubectl-acr', ['configure', '--watch-namespace', 'apps', '--kubeconfig', kubeconfig]);
+    const result = await runBinary('kubectl-acr', [
+      'configure',
+      '--watch-namespace',
+      'apps',
+      '--kubeconfig',
+      kubeconfig,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('acr-configuration was changed by someone else since it was read; re-run');
     expect(stored()).toEqual({ 'watch-namespace': 'edited-by-someone-else' });
@@ -267,16 +386,32 @@ describe('every published configuration round-trips configure → ConfigMap → 
     expect(report.configuration.registries.map((r: { instanceId?: string }) => r.instanceId ?? '')).toEqual(
       original.config.registries.map((e) => (e.edition === 'enterprise' ? e.instanceId : '')),
     );
-    expect(report.configuration.watchNamespaces).toEqual(original.config.watchNamespaces.all ? 'all' : original.config.watchNamespaces.names);
+    expect(report.configuration.watchNamespaces).toEqual(
+      original.config.watchNamespaces.all ? 'all' : original.config.watchNamespaces.names,
+    );
   });
 });
 
 test('--dry-run=server lets the apiserver check the write without storing it', async () => {
   h.api.seed(configMap({ 'watch-namespace': 'default' }));
   const before = storedConfigMap(h.api)?.metadata.resourceVersion;
-  const result = await h.run(['configure', '--personal', '--access-key-id', 'LTAIid', '--access-key-secret-stdin', '--dry-run=server', '-o', 'json'], { stdin: 'Server-Dry-Run-Secret' });
+  const result = await h.run(
+    [
+      'configure',
+      '--personal',
+      '--access-key-id',
+      'LTAIid',
+      '--access-key-secret-stdin',
+      '--dry-run=server',
+      '-o',
+      'json',
+    ],
+    { stdin: 'Server-Dry-Run-Secret' },
+  );
   expect(result.code, result.stderr).toBe(0);
-  expect(JSON.parse(result.stdout).data['acr-registry-info']).toBe('- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n');
+  expect(JSON.parse(result.stdout).data['acr-registry-info']).toBe(
+    '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n',
+  );
   expect(result.stdout + result.stderr).not.toContain('Server-Dry-Run-Secret');
   expect(h.api.requests.filter((r) => r.method !== 'GET').map((r) => [r.method, r.resource, r.query])).toEqual([
     ['POST', 'secrets', '?dryRun=All'],

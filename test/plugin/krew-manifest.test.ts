@@ -20,7 +20,11 @@ test('every platform installs the kubectl-acr executable from a versioned archiv
   for (const platform of manifest.spec.platforms) {
     expect(platform.bin).toBe('kubectl-acr');
     expect(platform.files.map((f: { from: string }) => f.from)).toContain('kubectl-acr');
-    expect(platform.uri).toMatch(new RegExp(`/v${pkg.version.replaceAll('.', '\\.')}/kubectl-acr-${platform.selector.matchLabels.os}-${platform.selector.matchLabels.arch}\\.tar\\.gz$`));
+    expect(platform.uri).toMatch(
+      new RegExp(
+        `/v${pkg.version.replaceAll('.', '\\.')}/kubectl-acr-${platform.selector.matchLabels.os}-${platform.selector.matchLabels.arch}\\.tar\\.gz$`,
+      ),
+    );
     expect(platform.sha256).toMatch(/^[0-9a-f]{64}$/);
   }
 });

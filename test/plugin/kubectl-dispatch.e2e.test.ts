@@ -26,7 +26,9 @@ afterEach(async () => {
 });
 
 function kubectl(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-  return runProcess('kubectl', args, { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir, ...env } });
+  return runProcess('kubectl', args, {
+    env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir, ...env },
+  });
 }
 
 test('kubectl is installed for this test', () => {
@@ -63,7 +65,9 @@ test('KUBECONFIG with several files and --context reach the plugin as kubectl me
   );
   const second = join(h.dir, 'second');
   h.api.writeKubeconfig(second, { context: 'fake-ctx' });
-  const viaContext = await kubectl(['acr', 'status', '-o', 'json', '--context', 'fake-ctx'], { KUBECONFIG: `${decoy}:${second}` });
+  const viaContext = await kubectl(['acr', 'status', '-o', 'json', '--context', 'fake-ctx'], {
+    KUBECONFIG: `${decoy}:${second}`,
+  });
   expect(viaContext.code, viaContext.stderr).toBe(0);
   expect(JSON.parse(viaContext.stdout).health).toBe('healthy');
 
@@ -75,7 +79,9 @@ test('KUBECONFIG with several files and --context reach the plugin as kubectl me
 test('`kubectl acr configure` writes through kubectl dispatch', async () => {
   const result = await kubectl(['acr', 'configure', '--instance-id', 'cri-abc123', '--kubeconfig', h.kubeconfig]);
   expect(result.code, result.stderr).toBe(0);
-  expect(h.api.get('configmaps', 'kube-system', 'acr-configuration')?.data).toEqual({ 'acr-registry-info': '- instanceId: "cri-abc123"\n' });
+  expect(h.api.get('configmaps', 'kube-system', 'acr-configuration')?.data).toEqual({
+    'acr-registry-info': '- instanceId: "cri-abc123"\n',
+  });
 });
 
 test("kubectl's plugin completion calls kubectl_complete-acr", async () => {
@@ -108,7 +114,10 @@ test('`kubectl acr completion kubectl` prints a kubectl_complete-acr that kubect
 test('`kubectl-acr completion bash` completes kubectl-acr in bash', () => {
   const result = spawnSync(
     'bash',
-    ['-c', 'source <(kubectl-acr completion bash); COMP_WORDS=(kubectl-acr cre); COMP_CWORD=1; _kubectl_acr_complete; printf "%s\\n" "${COMPREPLY[@]}"'],
+    [
+      '-c',
+      'source <(kubectl-acr completion bash); COMP_WORDS=(kubectl-acr cre); COMP_CWORD=1; _kubectl_acr_complete; printf "%s\\n" "${COMPREPLY[@]}"',
+    ],
     { env: { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: h.dir }, encoding: 'utf8' },
   );
   expect(result.stdout).toBe('credentials\n');

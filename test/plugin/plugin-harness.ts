@@ -34,9 +34,18 @@ export async function startHarness(): Promise<PluginHarness> {
 }
 
 export function configMap(data: Record<string, string>, extra: { labels?: Record<string, string> } = {}): object {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system', ...extra }, data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'acr-configuration', namespace: 'kube-system', ...extra },
+    data,
+  };
 }
 
-export function storedConfigMap(api: FakeApiserver): { data?: Record<string, string>; metadata: { resourceVersion: string; labels?: Record<string, string> } } | undefined {
+export function storedConfigMap(
+  api: FakeApiserver,
+):
+  | { data?: Record<string, string>; metadata: { resourceVersion: string; labels?: Record<string, string> } }
+  | undefined {
   return api.get('configmaps', 'kube-system', 'acr-configuration');
 }

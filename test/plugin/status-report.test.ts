@@ -1,13 +1,24 @@
 import { describe, expect, test } from 'vitest';
 import type { ConfigMapObject } from '../../plugin/configuration-store.js';
 import { buildStatusReport, exitCodeFor, type ClusterSnapshot } from '../../plugin/status-report.js';
-import { acrImage, deployment, helperDeployment, namespace, node, providerPod, pullSecret, serviceAccount } from './cluster-objects.js';
+import {
+  acrImage,
+  deployment,
+  helperDeployment,
+  namespace,
+  node,
+  providerPod,
+  pullSecret,
+  serviceAccount,
+} from './cluster-objects.js';
 
 const now = new Date('2026-11-24T09:00:00Z');
 
 function snapshot(parts: Partial<ClusterSnapshot> & { data?: Record<string, string> }): ClusterSnapshot {
   const { data, ...rest } = parts;
-  const configMap: ConfigMapObject | undefined = data ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system' }, data } : undefined;
+  const configMap: ConfigMapObject | undefined = data
+    ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'acr-configuration', namespace: 'kube-system' }, data }
+    : undefined;
   return {
     configMap,
     accessKeySecret: undefined,
@@ -25,40 +36,108 @@ function snapshot(parts: Partial<ClusterSnapshot> & { data?: Record<string, stri
   };
 }
 
-const healthyData = { 'watch-namespace': 'default', 'acr-registry-info': '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n' };
+const healthyData = {
+  'watch-namespace': 'default',
+  'acr-registry-info': '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n',
+};
 
 describe('status verdicts', () => {
-  const cases: { name: string; snapshot: ClusterSnapshot; health: 'healthy' | 'problems' | 'invalid'; codes: string[] }[] = [
-    { name: 'provider ready on every node, clean configuration', snapshot: snapshot({ data: healthyData }), health: 'healthy', codes: [] },
-    { name: "legacy keys from the docs are notes, not problems", snapshot: snapshot({ data: { ...healthyData, 'notify-email': 'cs@aliyuncs.com', 'acr-api-version': '2018-12-01' } }), health: 'healthy', codes: [] },
+  const cases: {
+    name: string;
+    snapshot: ClusterSnapshot;
+    health: 'healthy' | 'problems' | 'invalid';
+    codes: string[];
+  }[] = [
+    {
+      name: 'provider ready on every node, clean configuration',
+      snapshot: snapshot({ data: healthyData }),
+      health: 'healthy',
+      codes: [],
+    },
+    {
+      name: 'legacy keys from the docs are notes, not problems',
+      snapshot: snapshot({
+        data: { ...healthyData, 'notify-email': 'cs@aliyuncs.com', 'acr-api-version': '2018-12-01' },
+      }),
+      health: 'healthy',
+      codes: [],
+    },
     { name: 'no ConfigMap: defaults apply', snapshot: snapshot({}), health: 'healthy', codes: [] },
-    { name: 'a mis-indented registry entry', snapshot: snapshot({ data: { 'acr-registry-info': '- instanceId: "cri-abc123"\n regionId: "cn-hangzhou"\n' } }), health: 'invalid', codes: ['key-outside-list-item'] },
-    { name: 'watch-namespace: all reaches kube-system', snapshot: snapshot({ data: { ...healthyData, 'watch-namespace': 'all' } }), health: 'problems', codes: ['watch-namespace-kube-system'] },
-    { name: 'unknown key', snapshot: snapshot({ data: { ...healthyData, 'watch-namespaces': 'apps' } }), health: 'problems', codes: ['unknown-key'] },
+    {
+      name: 'a mis-indented registry entry',
+      snapshot: snapshot({ data: { 'acr-registry-info': '- instanceId: "cri-abc123"\n regionId: "cn-hangzhou"\n' } }),
+      health: 'invalid',
+      codes: ['key-outside-list-item'],
+    },
+    {
+      name: 'watch-namespace: all reaches kube-system',
+      snapshot: snapshot({ data: { ...healthyData, 'watch-namespace': 'all' } }),
+      health: 'problems',
+      codes: ['watch-namespace-kube-system'],
+    },
+    {
+      name: 'unknown key',
+      snapshot: snapshot({ data: { ...healthyData, 'watch-namespaces': 'apps' } }),
+      health: 'problems',
+      codes: ['unknown-key'],
+    },
     {
       name: 'plain-text secret',
-      snapshot: snapshot({ data: { 'watch-namespace': 'default', 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "abcdefgh"\n' } }),
+      snapshot: snapshot({
+        data: {
+          'watch-namespace': 'default',
+          'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "abcdefgh"\n',
+        },
+      }),
       health: 'problems',
       codes: ['plaintext-secret'],
     },
     {
       name: 'a secret reference whose Secret is missing',
-      snapshot: snapshot({ data: { 'watch-namespace': 'default', 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n' } }),
+      snapshot: snapshot({
+        data: {
+          'watch-namespace': 'default',
+          'acr-registry-info':
+            '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n',
+        },
+      }),
       health: 'problems',
       codes: ['access-key-secret-missing'],
     },
     {
       name: 'a secret reference whose key is in the Secret',
       snapshot: snapshot({
-        data: { 'watch-namespace': 'default', 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n' },
-        accessKeySecret: { metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' }, data: { 'access-key-personal': 'c2VjcmV0' } },
+        data: {
+          'watch-namespace': 'default',
+          'acr-registry-info':
+            '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecretRef: "access-key-personal"\n',
+        },
+        accessKeySecret: {
+          metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' },
+          data: { 'access-key-personal': 'c2VjcmV0' },
+        },
       }),
       health: 'healthy',
       codes: [],
     },
-    { name: 'nothing serves credentials', snapshot: snapshot({ data: healthyData, nodeSetupPods: [] }), health: 'problems', codes: ['no-credential-source'] },
-    { name: 'provider pods exist but none is ready', snapshot: snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', false)] }), health: 'problems', codes: ['no-credential-source'] },
-    { name: 'one node without the provider and no sync', snapshot: snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', true)] }), health: 'problems', codes: ['node-without-provider'] },
+    {
+      name: 'nothing serves credentials',
+      snapshot: snapshot({ data: healthyData, nodeSetupPods: [] }),
+      health: 'problems',
+      codes: ['no-credential-source'],
+    },
+    {
+      name: 'provider pods exist but none is ready',
+      snapshot: snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', false)] }),
+      health: 'problems',
+      codes: ['no-credential-source'],
+    },
+    {
+      name: 'one node without the provider and no sync',
+      snapshot: snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', true)] }),
+      health: 'problems',
+      codes: ['node-without-provider'],
+    },
     {
       name: 'Secret sync only, everything synced',
       snapshot: snapshot({
@@ -85,7 +164,12 @@ describe('status verdicts', () => {
     },
     {
       name: 'Secret sync running but a watched namespace has no Secret',
-      snapshot: snapshot({ data: healthyData, nodeSetupPods: [], deployments: [helperDeployment(true)], serviceAccounts: [serviceAccount('default', 'default')] }),
+      snapshot: snapshot({
+        data: healthyData,
+        nodeSetupPods: [],
+        deployments: [helperDeployment(true)],
+        serviceAccounts: [serviceAccount('default', 'default')],
+      }),
       health: 'problems',
       codes: ['sync-secret-missing'],
     },
@@ -100,7 +184,13 @@ describe('status verdicts', () => {
       snapshot: snapshot({
         data: healthyData,
         nodeSetupPods: [],
-        deployments: [helperDeployment(true), deployment('default', 'web', { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'web', image: acrImage }] })],
+        deployments: [
+          helperDeployment(true),
+          deployment('default', 'web', {
+            imagePullSecrets: [{ name: 'regcred' }],
+            containers: [{ name: 'web', image: acrImage }],
+          }),
+        ],
         pullSecrets: [pullSecret('default', 'acr-credential-abc')],
         serviceAccounts: [serviceAccount('default', 'default', ['acr-credential-abc'])],
       }),
@@ -112,7 +202,13 @@ describe('status verdicts', () => {
       snapshot: snapshot({
         data: healthyData,
         nodeSetupPods: [],
-        deployments: [helperDeployment(true), deployment('default', 'web', { serviceAccountName: 'builder', containers: [{ name: 'web', image: acrImage }] })],
+        deployments: [
+          helperDeployment(true),
+          deployment('default', 'web', {
+            serviceAccountName: 'builder',
+            containers: [{ name: 'web', image: acrImage }],
+          }),
+        ],
         pullSecrets: [pullSecret('default', 'acr-credential-abc')],
         serviceAccounts: [serviceAccount('default', 'default', ['acr-credential-abc'])],
       }),
@@ -141,7 +237,13 @@ describe('status verdicts', () => {
       name: 'workloads do not matter where the provider runs on every node',
       snapshot: snapshot({
         data: healthyData,
-        deployments: [deployment('default', 'web', { serviceAccountName: 'builder', imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'web', image: acrImage }] })],
+        deployments: [
+          deployment('default', 'web', {
+            serviceAccountName: 'builder',
+            imagePullSecrets: [{ name: 'regcred' }],
+            containers: [{ name: 'web', image: acrImage }],
+          }),
+        ],
       }),
       health: 'healthy',
       codes: [],
@@ -154,7 +256,10 @@ describe('status verdicts', () => {
         deployments: [
           helperDeployment(true),
           deployment('apps', 'api', { serviceAccountName: 'builder', containers: [{ name: 'api', image: acrImage }] }),
-          deployment('default', 'nginx', { serviceAccountName: 'builder', containers: [{ name: 'nginx', image: 'nginx:1.27' }] }),
+          deployment('default', 'nginx', {
+            serviceAccountName: 'builder',
+            containers: [{ name: 'nginx', image: 'nginx:1.27' }],
+          }),
         ],
         pullSecrets: [pullSecret('default', 'acr-credential-abc')],
         serviceAccounts: [serviceAccount('default', 'default', ['acr-credential-abc'])],
@@ -183,26 +288,44 @@ describe('status report content', () => {
       }),
     );
     expect(report.configuration.registries).toEqual([
-      { edition: 'enterprise', instanceId: 'cri-abc123', region: 'cn-hangzhou', domains: 'reg.example.com', credentials: "node's RAM role", assumeRole: 'acs:ram::123456789012:role/puller (3600s)' },
+      {
+        edition: 'enterprise',
+        instanceId: 'cri-abc123',
+        region: 'cn-hangzhou',
+        domains: 'reg.example.com',
+        credentials: "node's RAM role",
+        assumeRole: 'acs:ram::123456789012:role/puller (3600s)',
+      },
       {
         edition: 'personal',
         region: 'cn-beijing',
         domains: 'registry[-vpc].cn-beijing.aliyuncs.com',
-        credentials: 'AccessKey LTAIid (Secret kube-system/acr-configuration-secrets, key access-key-personal-cn-beijing)',
+        credentials:
+          'AccessKey LTAIid (Secret kube-system/acr-configuration-secrets, key access-key-personal-cn-beijing)',
       },
     ]);
   });
 
   test('problems in the configuration carry the key, line and column', () => {
-    const report = buildStatusReport(snapshot({ data: { 'acr-registry-info': '- instanceId: "cri-abc123"\n  domains: "a.com","b.com"\n' } }));
+    const report = buildStatusReport(
+      snapshot({ data: { 'acr-registry-info': '- instanceId: "cri-abc123"\n  domains: "a.com","b.com"\n' } }),
+    );
     const problem = report.problems.find((p) => p.key === 'acr-registry-info');
     expect(problem).toMatchObject({ key: 'acr-registry-info', line: 2 });
     expect(problem?.column).toBeGreaterThan(0);
   });
 
   test('the plain-text secret problem names the command that moves it', () => {
-    const report = buildStatusReport(snapshot({ data: { 'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "abcdefgh"\n' } }));
-    expect(report.problems.find((p) => p.code === 'plaintext-secret')?.fix).toContain('kubectl acr configure --move-inline-secrets');
+    const report = buildStatusReport(
+      snapshot({
+        data: {
+          'acr-registry-info': '- instanceId: ""\n  customAccessKey: "LTAIid"\n  customAccessKeySecret: "abcdefgh"\n',
+        },
+      }),
+    );
+    expect(report.problems.find((p) => p.code === 'plaintext-secret')?.fix).toContain(
+      'kubectl acr configure --move-inline-secrets',
+    );
     expect(JSON.stringify(report)).not.toContain('abcdefgh');
   });
 
@@ -212,14 +335,29 @@ describe('status report content', () => {
         data: healthyData,
         nodeSetupPods: [],
         deployments: [helperDeployment(true)],
-        pods: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db-0', namespace: 'default', ownerReferences: [{ kind: 'StatefulSet', name: 'db' }] }, spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: acrImage }] } }],
+        pods: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'db-0', namespace: 'default', ownerReferences: [{ kind: 'StatefulSet', name: 'db' }] },
+            spec: { serviceAccountName: 'db', containers: [{ name: 'db', image: acrImage }] },
+          },
+        ],
       }),
     );
-    expect(report.problems.find((p) => p.code === 'service-account-not-covered')?.message).toContain('StatefulSet default/db');
+    expect(report.problems.find((p) => p.code === 'service-account-not-covered')?.message).toContain(
+      'StatefulSet default/db',
+    );
   });
 
   test('nodes: ready, not ready and missing provider pods', () => {
-    const report = buildStatusReport(snapshot({ data: healthyData, nodes: [node('a'), node('b'), node('c')], nodeSetupPods: [providerPod('a', true), providerPod('b', false)] }));
+    const report = buildStatusReport(
+      snapshot({
+        data: healthyData,
+        nodes: [node('a'), node('b'), node('c')],
+        nodeSetupPods: [providerPod('a', true), providerPod('b', false)],
+      }),
+    );
     expect(report.nodes).toEqual([
       { node: 'a', provider: 'ready', pod: 'acr-node-setup-a' },
       { node: 'b', provider: 'not-ready', pod: 'acr-node-setup-b' },
@@ -234,14 +372,31 @@ describe('status report content', () => {
       snapshot({
         data: { 'watch-namespace': 'default,apps,gone', 'service-account': 'default,ci' },
         deployments: [deployment('kube-system', 'kubectl-acr-sync', { containers: [{ name: 's', image: 'x' }] })],
-        pullSecrets: [pullSecret('default', 'acr-pull', { managed: true, password: jwt }), pullSecret('apps', 'someone-elses')],
-        serviceAccounts: [serviceAccount('default', 'default', ['acr-pull']), serviceAccount('default', 'ci'), serviceAccount('default', 'other')],
+        pullSecrets: [
+          pullSecret('default', 'acr-pull', { managed: true, password: jwt }),
+          pullSecret('apps', 'someone-elses'),
+        ],
+        serviceAccounts: [
+          serviceAccount('default', 'default', ['acr-pull']),
+          serviceAccount('default', 'ci'),
+          serviceAccount('default', 'other'),
+        ],
       }),
     );
     expect(report.secretSync.helper).toBe('absent');
     expect(report.secretSync.sync).toBe('running');
     expect(report.secretSync.namespaces).toEqual([
-      { namespace: 'default', exists: true, secret: 'acr-pull', tokenExpiresAt: '2026-11-24T09:30:00.000Z', tokenExpired: false, serviceAccounts: [{ name: 'default', patched: true }, { name: 'ci', patched: false }] },
+      {
+        namespace: 'default',
+        exists: true,
+        secret: 'acr-pull',
+        tokenExpiresAt: '2026-11-24T09:30:00.000Z',
+        tokenExpired: false,
+        serviceAccounts: [
+          { name: 'default', patched: true },
+          { name: 'ci', patched: false },
+        ],
+      },
       { namespace: 'apps', exists: true, serviceAccounts: [] },
       { namespace: 'gone', exists: false, serviceAccounts: [] },
     ]);
@@ -249,7 +404,13 @@ describe('status report content', () => {
   });
 
   test('with nothing serving credentials, the fix depends on whether the node setup is installed', () => {
-    const missing = buildStatusReport(snapshot({ data: healthyData, nodeSetupPods: [], nodeSetup: { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 } }));
+    const missing = buildStatusReport(
+      snapshot({
+        data: healthyData,
+        nodeSetupPods: [],
+        nodeSetup: { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 },
+      }),
+    );
     expect(missing.problems[0]?.fix).toContain('`kubectl acr install`');
     const broken = buildStatusReport(snapshot({ data: healthyData, nodeSetupPods: [providerPod('n1', false)] }));
     expect(broken.problems[0]?.fix).toContain('the DaemonSet is installed but no pod is ready');

@@ -25,7 +25,11 @@ function instanceInRegion(state: State, params: Record<string, string>): Instanc
   if (!instanceId) return apiError(400, 'MissingInstanceId', 'InstanceId is mandatory for this action.');
   const instance = state.instances.get(instanceId);
   if (!instance || instance.region !== requestRegion(state, params)) {
-    return apiError(404, 'INSTANCE_NOT_EXIST', `The instance ${instanceId} does not exist in region ${requestRegion(state, params)}.`);
+    return apiError(
+      404,
+      'INSTANCE_NOT_EXIST',
+      `The instance ${instanceId} does not exist in region ${requestRegion(state, params)}.`,
+    );
   }
   return instance;
 }
@@ -34,7 +38,11 @@ function accessibleInstance(state: State, caller: AccessKey, params: Record<stri
   const instance = instanceInRegion(state, params);
   if (isApiError(instance)) return instance;
   if (!instance.allowedPrincipals.includes(caller.principal)) {
-    return apiError(403, 'NoPrivilege', 'You are not authorized to operate on this instance. You should be authorized by RAM.');
+    return apiError(
+      403,
+      'NoPrivilege',
+      'You are not authorized to operate on this instance. You should be authorized by RAM.',
+    );
   }
   return instance;
 }
@@ -60,7 +68,12 @@ function getAuthorizationToken(state: State, caller: AccessKey, params: Record<s
     principal: caller.principal,
     expiresAt: tokenExpiry(state, caller),
   });
-  return success({ ...ok, TempUsername: issued.username, AuthorizationToken: issued.password, ExpireTime: issued.expiresAt });
+  return success({
+    ...ok,
+    TempUsername: issued.username,
+    AuthorizationToken: issued.password,
+    ExpireTime: issued.expiresAt,
+  });
 }
 
 function positiveInteger(raw: string | undefined, fallback: number): number | undefined {
@@ -79,7 +92,13 @@ function listInstance(state: State, params: Record<string, string>): Reply | Api
   const name = params.InstanceName ?? '';
   const matching = [...state.instances.values()].filter((i) => i.region === region && i.instanceName.includes(name));
   const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
-  return success({ ...ok, Instances: page.map(summary), TotalCount: matching.length, PageNo: pageNo, PageSize: pageSize });
+  return success({
+    ...ok,
+    Instances: page.map(summary),
+    TotalCount: matching.length,
+    PageNo: pageNo,
+    PageSize: pageSize,
+  });
 }
 
 function getInstance(state: State, caller: AccessKey, params: Record<string, string>): Reply | ApiError {
@@ -101,7 +120,9 @@ function listInstanceEndpoint(state: State, caller: AccessKey, params: Record<st
       EndpointType: type,
       Enable: true,
       Status: 'RUNNING',
-      Domains: instance.domains.filter((d) => endpointType(d.domain) === type).map((d) => ({ Domain: d.domain, Type: d.type })),
+      Domains: instance.domains
+        .filter((d) => endpointType(d.domain) === type)
+        .map((d) => ({ Domain: d.domain, Type: d.type })),
     }))
     .filter((endpoint) => endpoint.Domains.length > 0);
   return success({ ...ok, Endpoints: endpoints });
@@ -113,7 +134,12 @@ export function isCrAction(action: string): action is CrAction {
   return ['GetAuthorizationToken', 'ListInstance', 'ListInstanceEndpoint', 'GetInstance'].includes(action);
 }
 
-export function handleCr(state: State, action: CrAction, caller: AccessKey, params: Record<string, string>): Reply | ApiError {
+export function handleCr(
+  state: State,
+  action: CrAction,
+  caller: AccessKey,
+  params: Record<string, string>,
+): Reply | ApiError {
   switch (action) {
     case 'GetAuthorizationToken':
       return getAuthorizationToken(state, caller, params);
@@ -130,8 +156,17 @@ export function handleCr(state: State, action: CrAction, caller: AccessKey, para
 export function getPersonalToken(state: State, caller: AccessKey, params: Record<string, string>): Reply {
   const region = requestRegion(state, params);
   if (!state.personal.get(region)?.has(caller.principal)) {
-    return { ...jsonReply(404, { code: 'USER_NOT_EXIST', message: 'user is not exist.', requestId: newRequestId() }), code: 'USER_NOT_EXIST' };
+    return {
+      ...jsonReply(404, { code: 'USER_NOT_EXIST', message: 'user is not exist.', requestId: newRequestId() }),
+      code: 'USER_NOT_EXIST',
+    };
   }
-  const issued = issueRegistryToken(state, { region, principal: caller.principal, expiresAt: tokenExpiry(state, caller) });
-  return jsonReply(200, { data: { authorizationToken: issued.password, tempUserName: issued.username, expireDate: issued.expiresAt } });
+  const issued = issueRegistryToken(state, {
+    region,
+    principal: caller.principal,
+    expiresAt: tokenExpiry(state, caller),
+  });
+  return jsonReply(200, {
+    data: { authorizationToken: issued.password, tempUserName: issued.username, expireDate: issued.expiresAt },
+  });
 }

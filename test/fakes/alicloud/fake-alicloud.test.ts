@@ -39,7 +39,12 @@ beforeEach(async () => {
     ],
     allowedPrincipals: ['user/puller', 'role/KubernetesWorkerRole', 'role/acr-reader@1234'],
   });
-  fake.addRole({ arn: ROLE_ARN, principal: 'role/acr-reader@1234', trustedPrincipals: ['user/puller', OIDC_ARN], maxSessionDuration: 43200 });
+  fake.addRole({
+    arn: ROLE_ARN,
+    principal: 'role/acr-reader@1234',
+    trustedPrincipals: ['user/puller', OIDC_ARN],
+    maxSessionDuration: 43200,
+  });
   fake.addOidcProvider({ arn: OIDC_ARN, token: OIDC_TOKEN });
 });
 
@@ -47,26 +52,50 @@ afterEach(async () => {
   await fake.close();
 });
 
-const tokenFor = (credentials: Credentials, query: Record<string, string> = { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' }) =>
-  callCr(openApiClient(fake.endpoint, credentials), 'GetAuthorizationToken', query);
+const tokenFor = (
+  credentials: Credentials,
+  query: Record<string, string> = { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' },
+) => callCr(openApiClient(fake.endpoint, credentials), 'GetAuthorizationToken', query);
 
 async function metadataCredentials(): Promise<Credentials & { expiration: string }> {
-  const session = await fetch(`${fake.url}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' } });
+  const session = await fetch(`${fake.url}/latest/api/token`, {
+    method: 'PUT',
+    headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' },
+  });
   const token = await session.text();
   const headers = { 'X-aliyun-ecs-metadata-token': token };
   const role = await (await fetch(`${fake.url}/latest/meta-data/ram/security-credentials/`, { headers })).text();
-  const body = (await (await fetch(`${fake.url}/latest/meta-data/ram/security-credentials/${role}`, { headers })).json()) as Record<string, string>;
-  return { accessKeyId: body.AccessKeyId ?? '', accessKeySecret: body.AccessKeySecret ?? '', securityToken: body.SecurityToken ?? '', expiration: body.Expiration ?? '' };
+  const body = (await (
+    await fetch(`${fake.url}/latest/meta-data/ram/security-credentials/${role}`, { headers })
+  ).json()) as Record<string, string>;
+  return {
+    accessKeyId: body.AccessKeyId ?? '',
+    accessKeySecret: body.AccessKeySecret ?? '',
+    securityToken: body.SecurityToken ?? '',
+    expiration: body.Expiration ?? '',
+  };
 }
 
 describe('signature checking (ACS3-HMAC-SHA256 through callApi)', () => {
   it('answers GetAuthorizationToken for the right secret and records who asked', async () => {
     const response = await tokenFor(PULLER);
     expect(response.statusCode).toBe(200);
-    expect(response.body).toMatchObject({ IsSuccess: true, Code: 'success', TempUsername: 'cr_temp_user', ExpireTime: clock + 3600_000 });
+    expect(response.body).toMatchObject({
+      IsSuccess: true,
+      Code: 'success',
+      TempUsername: 'cr_temp_user',
+      ExpireTime: clock + 3600_000,
+    });
     expect(response.body.RequestId).toMatch(/^[0-9A-F-]{36}$/);
     expect(fake.issuedTokens()).toEqual([
-      { username: 'cr_temp_user', password: response.body.AuthorizationToken, instanceId: INSTANCE, region: 'cn-hangzhou', principal: 'user/puller', expiresAt: clock + 3600_000 },
+      {
+        username: 'cr_temp_user',
+        password: response.body.AuthorizationToken,
+        instanceId: INSTANCE,
+        region: 'cn-hangzhou',
+        principal: 'user/puller',
+        expiresAt: clock + 3600_000,
+      },
     ]);
     expect(fake.requests).toEqual([
       {
@@ -86,7 +115,11 @@ describe('signature checking (ACS3-HMAC-SHA256 through callApi)', () => {
     const error = await sdkError(tokenFor({ ...PULLER, accessKeySecret: 'not-the-secret' }));
     expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
     expect(Object.keys(error.data ?? {}).sort()).toEqual(['Code', 'HostId', 'Message', 'Recommend', 'RequestId']);
-    expect(fake.requests[0]).toMatchObject({ status: 400, code: 'SignatureDoesNotMatch', accessKeyId: PULLER.accessKeyId });
+    expect(fake.requests[0]).toMatchObject({
+      status: 400,
+      code: 'SignatureDoesNotMatch',
+      accessKeyId: PULLER.accessKeyId,
+    });
     expect(fake.requests[0]?.principal).toBeUndefined();
     expect(fake.issuedTokens()).toEqual([]);
   });
@@ -110,7 +143,12 @@ describe('ECS metadata', () => {
     expect(credentials.expiration).toBe('2026-03-01T06:00:00Z');
     const response = await tokenFor(credentials);
     expect(response.body.ExpireTime).toBe(clock + 3600_000);
-    expect(fake.requests.map((r) => r.action)).toEqual(['MetadataToken', 'MetadataRole', 'MetadataCredentials', 'GetAuthorizationToken']);
+    expect(fake.requests.map((r) => r.action)).toEqual([
+      'MetadataToken',
+      'MetadataRole',
+      'MetadataCredentials',
+      'GetAuthorizationToken',
+    ]);
     expect(fake.requests.at(-1)?.principal).toBe('role/KubernetesWorkerRole');
   });
 
@@ -142,8 +180,14 @@ describe('ECS metadata', () => {
     const { securityToken, ...withoutToken } = credentials;
     expect(securityToken).toMatch(/^CAIS/);
     expect(await sdkError(tokenFor(withoutToken))).toMatchObject({ code: 'MissingSecurityToken', statusCode: 400 });
-    expect(await sdkError(tokenFor({ ...withoutToken, securityToken: 'not-a-token' }))).toMatchObject({ code: 'InvalidSecurityToken.Malformed' });
-    const other = (await stsClient(fake.endpoint, PULLER).assumeRole(new AssumeRoleRequest({ roleArn: ROLE_ARN, roleSessionName: 'node-1' }))).body;
+    expect(await sdkError(tokenFor({ ...withoutToken, securityToken: 'not-a-token' }))).toMatchObject({
+      code: 'InvalidSecurityToken.Malformed',
+    });
+    const other = (
+      await stsClient(fake.endpoint, PULLER).assumeRole(
+        new AssumeRoleRequest({ roleArn: ROLE_ARN, roleSessionName: 'node-1' }),
+      )
+    ).body;
     const mismatched = { ...withoutToken, securityToken: other?.credentials?.securityToken ?? '' };
     expect(await sdkError(tokenFor(mismatched))).toMatchObject({ code: 'InvalidSecurityToken.MismatchWithAccessKey' });
   });
@@ -151,7 +195,10 @@ describe('ECS metadata', () => {
   it('rejects STS credentials once they have expired', async () => {
     const credentials = await metadataCredentials();
     clock += 6 * 3600_000;
-    expect(await sdkError(tokenFor(credentials))).toMatchObject({ code: 'InvalidSecurityToken.Expired', statusCode: 400 });
+    expect(await sdkError(tokenFor(credentials))).toMatchObject({
+      code: 'InvalidSecurityToken.Expired',
+      statusCode: 400,
+    });
   });
 });
 
@@ -179,10 +226,34 @@ describe('STS through @alicloud/sts20150401', () => {
 
   it.each([
     ['an untrusted caller', OUTSIDER, { roleArn: ROLE_ARN, roleSessionName: 'node-1' }, 'NoPermission', 403],
-    ['an unknown role', PULLER, { roleArn: 'acs:ram::1234:role/missing', roleSessionName: 'node-1' }, 'EntityNotExist.Role', 404],
-    ['a duration under 900 s', PULLER, { roleArn: ROLE_ARN, roleSessionName: 'node-1', durationSeconds: 899 }, 'InvalidParameter.DurationSeconds', 400],
-    ['a duration over 43200 s', PULLER, { roleArn: ROLE_ARN, roleSessionName: 'node-1', durationSeconds: 43201 }, 'InvalidParameter.DurationSeconds', 400],
-    ['a bad session name', PULLER, { roleArn: ROLE_ARN, roleSessionName: 'a b' }, 'InvalidParameter.RoleSessionName', 400],
+    [
+      'an unknown role',
+      PULLER,
+      { roleArn: 'acs:ram::1234:role/missing', roleSessionName: 'node-1' },
+      'EntityNotExist.Role',
+      404,
+    ],
+    [
+      'a duration under 900 s',
+      PULLER,
+      { roleArn: ROLE_ARN, roleSessionName: 'node-1', durationSeconds: 899 },
+      'InvalidParameter.DurationSeconds',
+      400,
+    ],
+    [
+      'a duration over 43200 s',
+      PULLER,
+      { roleArn: ROLE_ARN, roleSessionName: 'node-1', durationSeconds: 43201 },
+      'InvalidParameter.DurationSeconds',
+      400,
+    ],
+    [
+      'a bad session name',
+      PULLER,
+      { roleArn: ROLE_ARN, roleSessionName: 'a b' },
+      'InvalidParameter.RoleSessionName',
+      400,
+    ],
   ])('AssumeRole refuses %s', async (_what, caller, request, code, status) => {
     const error = await sdkError(stsClient(fake.endpoint, caller).assumeRole(new AssumeRoleRequest(request)));
     expect(error).toMatchObject({ code, statusCode: status });
@@ -190,16 +261,26 @@ describe('STS through @alicloud/sts20150401', () => {
 
   it("AssumeRole refuses a duration beyond the role's MaxSessionDuration, 3600 s unless set", async () => {
     fake.addRole({ arn: 'acs:ram::1234:role/short', principal: 'role/short@1234', trustedPrincipals: ['user/puller'] });
-    const request = new AssumeRoleRequest({ roleArn: 'acs:ram::1234:role/short', roleSessionName: 'node-1', durationSeconds: 3601 });
-    expect(await sdkError(stsClient(fake.endpoint, PULLER).assumeRole(request))).toMatchObject({ code: 'InvalidParameter.DurationSeconds' });
+    const request = new AssumeRoleRequest({
+      roleArn: 'acs:ram::1234:role/short',
+      roleSessionName: 'node-1',
+      durationSeconds: 3601,
+    });
+    expect(await sdkError(stsClient(fake.endpoint, PULLER).assumeRole(request))).toMatchObject({
+      code: 'InvalidParameter.DurationSeconds',
+    });
   });
 
   it('AssumeRoleWithOIDC is anonymous and accepts exactly the provider token', async () => {
     const client = stsClient(fake.endpoint);
     const request = { OIDCProviderArn: OIDC_ARN, roleArn: ROLE_ARN, roleSessionName: 'rrsa-pod' };
-    const response = await client.assumeRoleWithOIDC(new AssumeRoleWithOIDCRequest({ ...request, OIDCToken: OIDC_TOKEN }));
+    const response = await client.assumeRoleWithOIDC(
+      new AssumeRoleWithOIDCRequest({ ...request, OIDCToken: OIDC_TOKEN }),
+    );
     expect(response.body?.credentials?.accessKeyId).toMatch(/^STS\./);
-    const error = await sdkError(client.assumeRoleWithOIDC(new AssumeRoleWithOIDCRequest({ ...request, OIDCToken: `${OIDC_TOKEN}x` })));
+    const error = await sdkError(
+      client.assumeRoleWithOIDC(new AssumeRoleWithOIDCRequest({ ...request, OIDCToken: `${OIDC_TOKEN}x` })),
+    );
     expect(error).toMatchObject({ statusCode: 401 });
     expect(error.code).toMatch(/^AuthenticationFail\.OIDCToken\./);
     expect(JSON.stringify(fake.requests)).not.toContain(OIDC_TOKEN);
@@ -209,13 +290,28 @@ describe('STS through @alicloud/sts20150401', () => {
 describe('anonymous calls through callApi', () => {
   const anonymous = (action: string, version: string, query: Record<string, string>, form: Record<string, string>) =>
     openApiClient(fake.endpoint, { accessKeyId: '', accessKeySecret: '' }).callApi(
-      new $OpenApiUtil.Params({ action, version, protocol: 'HTTPS', pathname: '/', method: 'POST', authType: 'Anonymous', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' }),
+      new $OpenApiUtil.Params({
+        action,
+        version,
+        protocol: 'HTTPS',
+        pathname: '/',
+        method: 'POST',
+        authType: 'Anonymous',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json',
+      }),
       new $OpenApiUtil.OpenApiRequest({ query, body: form }),
       new RuntimeOptions({}),
     );
 
   it('AssumeRoleWithOIDC reads the token from a form body, out of the URL', async () => {
-    const response = (await anonymous('AssumeRoleWithOIDC', '2015-04-01', { OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa' }, { OIDCToken: OIDC_TOKEN })) as {
+    const response = (await anonymous(
+      'AssumeRoleWithOIDC',
+      '2015-04-01',
+      { OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa' },
+      { OIDCToken: OIDC_TOKEN },
+    )) as {
       body: { Credentials: { AccessKeyId: string } };
     };
     expect(response.body.Credentials.AccessKeyId).toMatch(/^STS\./);
@@ -223,20 +319,44 @@ describe('anonymous calls through callApi', () => {
   });
 
   it.each([
-    ['an unknown provider', { OIDCProviderArn: 'acs:ram::1234:oidc-provider/other' }, OIDC_TOKEN, 'AuthenticationFail.NoPermission', 401],
+    [
+      'an unknown provider',
+      { OIDCProviderArn: 'acs:ram::1234:oidc-provider/other' },
+      OIDC_TOKEN,
+      'AuthenticationFail.NoPermission',
+      401,
+    ],
     ['an empty token', {}, '', 'AuthenticationFail.OIDCToken.Invalid', 401],
     ['another token', {}, `${OIDC_TOKEN}x`, 'AuthenticationFail.OIDCToken.InvalidSignature', 401],
     ['an unknown role', { RoleArn: 'acs:ram::1234:role/missing' }, OIDC_TOKEN, 'EntityNotExist.Role', 404],
-    ['a role that does not trust the provider', { RoleArn: 'acs:ram::1234:role/users-only' }, OIDC_TOKEN, 'AuthenticationFail.NoPermission', 401],
+    [
+      'a role that does not trust the provider',
+      { RoleArn: 'acs:ram::1234:role/users-only' },
+      OIDC_TOKEN,
+      'AuthenticationFail.NoPermission',
+      401,
+    ],
   ])('AssumeRoleWithOIDC refuses %s', async (_what, override, token, code, status) => {
-    fake.addRole({ arn: 'acs:ram::1234:role/users-only', principal: 'role/users-only@1234', trustedPrincipals: ['user/puller'] });
+    fake.addRole({
+      arn: 'acs:ram::1234:role/users-only',
+      principal: 'role/users-only@1234',
+      trustedPrincipals: ['user/puller'],
+    });
     const query = { OIDCProviderArn: OIDC_ARN, RoleArn: ROLE_ARN, RoleSessionName: 'rrsa', ...override };
-    expect(await sdkError(anonymous('AssumeRoleWithOIDC', '2015-04-01', query, { OIDCToken: token }))).toMatchObject({ code, statusCode: status });
+    expect(await sdkError(anonymous('AssumeRoleWithOIDC', '2015-04-01', query, { OIDCToken: token }))).toMatchObject({
+      code,
+      statusCode: status,
+    });
   });
 
   it('an unsigned CR call is refused, and an unknown action is not found', async () => {
-    expect(await sdkError(anonymous('GetAuthorizationToken', '2018-12-01', { InstanceId: INSTANCE }, {}))).toMatchObject({ code: 'MissingAccessKeyId', statusCode: 400 });
-    expect(await sdkError(anonymous('DeleteEverything', '2018-12-01', {}, {}))).toMatchObject({ code: 'InvalidAction.NotFound', statusCode: 404 });
+    expect(
+      await sdkError(anonymous('GetAuthorizationToken', '2018-12-01', { InstanceId: INSTANCE }, {})),
+    ).toMatchObject({ code: 'MissingAccessKeyId', statusCode: 400 });
+    expect(await sdkError(anonymous('DeleteEverything', '2018-12-01', {}, {}))).toMatchObject({
+      code: 'InvalidAction.NotFound',
+      statusCode: 404,
+    });
   });
 });
 
@@ -289,9 +409,21 @@ describe('Container Registry', () => {
 
   it('pages ListInstance within the region and filters by name', async () => {
     for (const n of [1, 2, 3, 4]) {
-      fake.addInstance({ instanceId: `cri-page${n}`, instanceName: `team${n}`, region: 'cn-hangzhou', domains: [], allowedPrincipals: [] });
+      fake.addInstance({
+        instanceId: `cri-page${n}`,
+        instanceName: `team${n}`,
+        region: 'cn-hangzhou',
+        domains: [],
+        allowedPrincipals: [],
+      });
     }
-    fake.addInstance({ instanceId: 'cri-far', instanceName: 'team9', region: 'cn-beijing', domains: [], allowedPrincipals: [] });
+    fake.addInstance({
+      instanceId: 'cri-far',
+      instanceName: 'team9',
+      region: 'cn-beijing',
+      domains: [],
+      allowedPrincipals: [],
+    });
     const client = openApiClient(fake.endpoint, PULLER);
     const page = async (pageNo: number) =>
       (await callCr(client, 'ListInstance', { RegionId: 'cn-hangzhou', PageNo: String(pageNo), PageSize: '2' })).body;
@@ -301,16 +433,32 @@ describe('Container Registry', () => {
       ['cri-page2', 'cri-page3'],
       ['cri-page4'],
     ]);
-    expect(pages.map((p) => [p.TotalCount, p.PageNo, p.PageSize])).toEqual([[5, 1, 2], [5, 2, 2], [5, 3, 2]]);
+    expect(pages.map((p) => [p.TotalCount, p.PageNo, p.PageSize])).toEqual([
+      [5, 1, 2],
+      [5, 2, 2],
+      [5, 3, 2],
+    ]);
     const named = (await callCr(client, 'ListInstance', { RegionId: 'cn-hangzhou', InstanceName: 'acme' })).body;
     expect(named.Instances).toEqual([
-      { InstanceId: INSTANCE, InstanceName: 'acme', RegionId: 'cn-hangzhou', InstanceStatus: 'RUNNING', InstanceSpecification: 'Enterprise_Basic' },
+      {
+        InstanceId: INSTANCE,
+        InstanceName: 'acme',
+        RegionId: 'cn-hangzhou',
+        InstanceStatus: 'RUNNING',
+        InstanceSpecification: 'Enterprise_Basic',
+      },
     ]);
   });
 
   it('lists the instance endpoints by network and answers GetInstance', async () => {
     const client = openApiClient(fake.endpoint, PULLER);
-    const endpoints = (await callCr(client, 'ListInstanceEndpoint', { InstanceId: INSTANCE, ModuleName: 'Registry', RegionId: 'cn-hangzhou' })).body;
+    const endpoints = (
+      await callCr(client, 'ListInstanceEndpoint', {
+        InstanceId: INSTANCE,
+        ModuleName: 'Registry',
+        RegionId: 'cn-hangzhou',
+      })
+    ).body;
     expect(endpoints.Endpoints).toEqual([
       {
         EndpointType: 'internet',
@@ -321,7 +469,12 @@ describe('Container Registry', () => {
           { Domain: 'registry.acme.example', Type: 'USER' },
         ],
       },
-      { EndpointType: 'vpc', Enable: true, Status: 'RUNNING', Domains: [{ Domain: 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', Type: 'SYSTEM' }] },
+      {
+        EndpointType: 'vpc',
+        Enable: true,
+        Status: 'RUNNING',
+        Domains: [{ Domain: 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', Type: 'SYSTEM' }],
+      },
     ]);
     const instance = (await callCr(client, 'GetInstance', { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' })).body;
     expect(instance).toMatchObject({ IsSuccess: true, InstanceName: 'acme', InstanceStatus: 'RUNNING' });
@@ -332,17 +485,24 @@ describe('Container Registry', () => {
     const response = await callPersonalTokens(openApiClient(fake.endpoint, PULLER), 'cn-shanghai');
     const data = response.body.data as Record<string, unknown>;
     expect(data).toMatchObject({ tempUserName: 'cr_temp_user', expireDate: clock + 3600_000 });
-    expect(fake.issuedTokens()).toMatchObject([{ region: 'cn-shanghai', principal: 'user/puller', password: data.authorizationToken }]);
+    expect(fake.issuedTokens()).toMatchObject([
+      { region: 'cn-shanghai', principal: 'user/puller', password: data.authorizationToken },
+    ]);
     const refused = await sdkError(callPersonalTokens(openApiClient(fake.endpoint, OUTSIDER), 'cn-shanghai'));
     expect(refused).toMatchObject({ code: 'USER_NOT_EXIST', statusCode: 404 });
     expect(fake.count('GetPersonalToken')).toBe(2);
   });
 
   it('accepts RPC HMAC-SHA1 v1 signatures as well', async () => {
-    const response = await callCr(openApiClient(fake.endpoint, PULLER, 'rpc-v1'), 'GetAuthorizationToken', { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' });
+    const response = await callCr(openApiClient(fake.endpoint, PULLER, 'rpc-v1'), 'GetAuthorizationToken', {
+      InstanceId: INSTANCE,
+      RegionId: 'cn-hangzhou',
+    });
     expect(response.body.IsSuccess).toBe(true);
     const error = await sdkError(
-      callCr(openApiClient(fake.endpoint, { ...PULLER, accessKeySecret: 'wrong' }, 'rpc-v1'), 'GetAuthorizationToken', { InstanceId: INSTANCE }),
+      callCr(openApiClient(fake.endpoint, { ...PULLER, accessKeySecret: 'wrong' }, 'rpc-v1'), 'GetAuthorizationToken', {
+        InstanceId: INSTANCE,
+      }),
     );
     expect(error).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
   });
@@ -350,7 +510,9 @@ describe('Container Registry', () => {
 
 describe('registry /v2/', () => {
   const v2 = (username: string, password: string) =>
-    fetch(`${fake.url}/v2/`, { headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
+    fetch(`${fake.url}/v2/`, {
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    });
 
   it('accepts an issued password until it expires and rejects anything else', async () => {
     const issued = (await tokenFor(PULLER)).body;
@@ -372,7 +534,12 @@ describe('request log', () => {
     const issued = (await tokenFor(credentials)).body;
     await callCr(openApiClient(fake.endpoint, PULLER, 'rpc-v1'), 'ListInstance', { RegionId: 'cn-hangzhou' });
     const log = JSON.stringify(fake.requests);
-    for (const secret of [credentials.accessKeySecret, credentials.securityToken ?? '', String(issued.AuthorizationToken), PULLER.accessKeySecret]) {
+    for (const secret of [
+      credentials.accessKeySecret,
+      credentials.securityToken ?? '',
+      String(issued.AuthorizationToken),
+      PULLER.accessKeySecret,
+    ]) {
       expect(log).not.toContain(secret);
     }
     expect(log).not.toMatch(/Signature/);

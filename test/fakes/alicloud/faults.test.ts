@@ -8,7 +8,13 @@ describe('effectOf', () => {
     [
       'throttling defaults to HTTP 400 and the gateway message',
       { code: 'Throttling.User' },
-      { kind: 'error', status: 400, code: 'Throttling.User', message: 'Request was denied due to user flow control.', headers: {} },
+      {
+        kind: 'error',
+        status: 400,
+        code: 'Throttling.User',
+        message: 'Request was denied due to user flow control.',
+        headers: {},
+      },
     ],
     [
       'retry-after is sent in milliseconds',
@@ -24,10 +30,24 @@ describe('effectOf', () => {
     [
       'a bare status gets its usual code',
       { status: 503 },
-      { kind: 'error', status: 503, code: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.', headers: {} },
+      {
+        kind: 'error',
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'The request has failed due to a temporary failure of the server.',
+        headers: {},
+      },
     ],
-    ['a bare unusual status', { status: 418 }, { kind: 'error', status: 418, code: 'InvalidParameter', message: 'Injected InvalidParameter.', headers: {} }],
-    ['a code that is not throttling is a server error', { code: 'SYSTEM_ERROR' }, { kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: 'Injected SYSTEM_ERROR.', headers: {} }],
+    [
+      'a bare unusual status',
+      { status: 418 },
+      { kind: 'error', status: 418, code: 'InvalidParameter', message: 'Injected InvalidParameter.', headers: {} },
+    ],
+    [
+      'a code that is not throttling is a server error',
+      { code: 'SYSTEM_ERROR' },
+      { kind: 'error', status: 500, code: 'SYSTEM_ERROR', message: 'Injected SYSTEM_ERROR.', headers: {} },
+    ],
     [
       'IsSuccess:false with its code and message',
       { isSuccessFalse: true, code: 'INSTANCE_STATUS_INVALID', message: 'instance is not running' },

@@ -60,7 +60,10 @@ export function effectOf(fault: Fault): FaultEffect {
   const status = fault.status ?? defaultStatus(fault.code);
   const code = fault.code ?? DEFAULT_CODE_BY_STATUS[status] ?? (status >= 500 ? 'InternalError' : 'InvalidParameter');
   const message = fault.message ?? DEFAULT_MESSAGE_BY_CODE[code] ?? `Injected ${code}.`;
-  const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'x-acs-retry-after': String(Math.round(fault.retryAfterSeconds * 1000)) };
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds === undefined
+      ? {}
+      : { 'x-acs-retry-after': String(Math.round(fault.retryAfterSeconds * 1000)) };
   return { kind: 'error', status, code, message, headers };
 }
 

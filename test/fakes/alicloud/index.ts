@@ -71,13 +71,21 @@ export async function startFakeAlicloud(options: FakeAlicloudOptions = {}): Prom
       state.keys.set(k.accessKeyId, { kind: 'long-lived', ...k });
     },
     addRole(r) {
-      state.roles.set(r.arn, { ...r, trustedPrincipals: [...r.trustedPrincipals], maxSessionDuration: r.maxSessionDuration ?? 3600 });
+      state.roles.set(r.arn, {
+        ...r,
+        trustedPrincipals: [...r.trustedPrincipals],
+        maxSessionDuration: r.maxSessionDuration ?? 3600,
+      });
     },
     addOidcProvider(p) {
       state.oidcProviders.set(p.arn, { ...p });
     },
     addInstance(i) {
-      state.instances.set(i.instanceId, { ...i, domains: i.domains.map((d) => ({ ...d })), allowedPrincipals: [...i.allowedPrincipals] });
+      state.instances.set(i.instanceId, {
+        ...i,
+        domains: i.domains.map((d) => ({ ...d })),
+        allowedPrincipals: [...i.allowedPrincipals],
+      });
     },
     allowPersonal(region, principals) {
       const allowed = state.personal.get(region) ?? new Set<string>();

@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 async function sessionToken(ttl = '300'): Promise<string> {
-  const response = await fetch(`${fake.url}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': ttl } });
+  const response = await fetch(`${fake.url}/latest/api/token`, {
+    method: 'PUT',
+    headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': ttl },
+  });
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -53,8 +56,19 @@ describe('metadata credentials', () => {
     const token = await sessionToken();
     const response = await get(CREDENTIALS, token);
     const body = (await response.json()) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['AccessKeyId', 'AccessKeySecret', 'Code', 'Expiration', 'LastUpdated', 'SecurityToken']);
-    expect(body).toMatchObject({ Code: 'Success', Expiration: '2026-03-01T06:00:00Z', LastUpdated: '2026-03-01T00:00:00Z' });
+    expect(Object.keys(body).sort()).toEqual([
+      'AccessKeyId',
+      'AccessKeySecret',
+      'Code',
+      'Expiration',
+      'LastUpdated',
+      'SecurityToken',
+    ]);
+    expect(body).toMatchObject({
+      Code: 'Success',
+      Expiration: '2026-03-01T06:00:00Z',
+      LastUpdated: '2026-03-01T00:00:00Z',
+    });
   });
 
   it('hands out the same credentials until half their lifetime is used, then fresh ones', async () => {
@@ -99,7 +113,12 @@ describe('metadata credentials', () => {
 
   it('drops the connection of every metadata path while down, and comes back', async () => {
     fake.metadata.down = true;
-    await expect(fetch(`${fake.url}/latest/api/token`, { method: 'PUT', headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' } })).rejects.toThrow();
+    await expect(
+      fetch(`${fake.url}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'X-aliyun-ecs-metadata-token-ttl-seconds': '60' },
+      }),
+    ).rejects.toThrow();
     fake.metadata.down = false;
     await sessionToken();
     expect(fake.requests.map((r) => r.status)).toEqual([0, 200]);

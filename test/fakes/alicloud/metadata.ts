@@ -26,7 +26,8 @@ const notFound = (): Reply => textReply(404, '404 - Not Found', {}, 'NotFound');
 function issueSessionToken(state: State, call: IncomingCall): Reply {
   if (call.method !== 'PUT') return textReply(405, 'Method Not Allowed', {}, 'MethodNotAllowed');
   const ttl = Number(call.headers['x-aliyun-ecs-metadata-token-ttl-seconds']);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS) return textReply(400, 'Bad Request', {}, 'BadRequest');
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TOKEN_TTL_SECONDS)
+    return textReply(400, 'Bad Request', {}, 'BadRequest');
   const token = randomBytes(32).toString('base64url');
   state.metadataTokens.set(token, state.now() + ttl * 1000);
   return textReply(200, token);
@@ -35,7 +36,8 @@ function issueSessionToken(state: State, call: IncomingCall): Reply {
 /** Hardened instances refuse token-less reads with 403; a token that is unknown or expired gets 401. */
 function checkSession(state: State, call: IncomingCall): Reply | undefined {
   const token = call.headers['x-aliyun-ecs-metadata-token'];
-  if (token === undefined) return state.metadata.imdsV1Allowed ? undefined : textReply(403, 'Forbidden', {}, 'Forbidden');
+  if (token === undefined)
+    return state.metadata.imdsV1Allowed ? undefined : textReply(403, 'Forbidden', {}, 'Forbidden');
   const expiresAt = state.metadataTokens.get(token);
   if (expiresAt === undefined || expiresAt <= state.now()) return textReply(401, 'Unauthorized', {}, 'Unauthorized');
   return undefined;
@@ -46,7 +48,8 @@ function currentCredentials(state: State): { key: StsKey; issuedAt: number } {
   const { principal, credentialTtlSeconds } = state.metadata;
   const held = state.metadataCredentials;
   const now = state.now();
-  if (held && held.key.principal === principal && held.key.expiresAt - now > (credentialTtlSeconds * 1000) / 2) return held;
+  if (held && held.key.principal === principal && held.key.expiresAt - now > (credentialTtlSeconds * 1000) / 2)
+    return held;
   const fresh = { key: issueStsKey(state, principal, credentialTtlSeconds), issuedAt: now };
   state.metadataCredentials = fresh;
   return fresh;

@@ -25,7 +25,9 @@ export function handleRegistry(state: State, call: IncomingCall): Reply {
   const now = state.now();
   const valid =
     presented !== undefined &&
-    state.issuedTokens.some((t) => t.username === presented.username && samePassword(t.password, presented.password) && t.expiresAt > now);
+    state.issuedTokens.some(
+      (t) => t.username === presented.username && samePassword(t.password, presented.password) && t.expiresAt > now,
+    );
   if (valid) {
     return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...API_VERSION }, body: '{}' };
   }

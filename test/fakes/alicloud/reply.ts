@@ -28,7 +28,11 @@ export function isApiError(value: object): value is ApiError {
 
 const JSON_TYPE = 'application/json;charset=utf-8';
 
-export function jsonReply(status: number, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Reply {
+export function jsonReply(
+  status: number,
+  body: Record<string, unknown>,
+  extraHeaders: Record<string, string> = {},
+): Reply {
   const requestId = typeof body.RequestId === 'string' ? body.RequestId : undefined;
   return {
     status,
@@ -60,5 +64,10 @@ export function errorReply(error: ApiError, host: string, product: string): Repl
 }
 
 export function textReply(status: number, body: string, headers: Record<string, string> = {}, code?: string): Reply {
-  return { status, headers: { 'content-type': 'text/plain;charset=utf-8', ...headers }, body, ...(code ? { code } : {}) };
+  return {
+    status,
+    headers: { 'content-type': 'text/plain;charset=utf-8', ...headers },
+    body,
+    ...(code ? { code } : {}),
+  };
 }

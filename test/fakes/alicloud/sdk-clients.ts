@@ -27,7 +27,11 @@ export interface Credentials {
 /** 'v2' makes callApi sign RPC calls the old way (HMAC-SHA1 query Signature) instead of ACS3-HMAC-SHA256. */
 export type SigningStyle = 'acs3' | 'rpc-v1';
 
-export function openApiClient(endpoint: string, credentials: Credentials, style: SigningStyle = 'acs3'): InstanceType<OpenApiClass> {
+export function openApiClient(
+  endpoint: string,
+  credentials: Credentials,
+  style: SigningStyle = 'acs3',
+): InstanceType<OpenApiClass> {
   return new OpenApi(
     new core.$OpenApiUtil.Config({
       ...credentials,
@@ -61,8 +65,16 @@ export function crParams(action: string): InstanceType<typeof core.$OpenApiUtil.
 }
 
 /** A CR 2018-12-01 RPC call the way a generated client would make it (parameters in the query). */
-export async function callCr(client: InstanceType<OpenApiClass>, action: string, query: Record<string, string>): Promise<ApiResponse> {
-  return (await client.callApi(crParams(action), new core.$OpenApiUtil.OpenApiRequest({ query }), new RuntimeOptions({}))) as ApiResponse;
+export async function callCr(
+  client: InstanceType<OpenApiClass>,
+  action: string,
+  query: Record<string, string>,
+): Promise<ApiResponse> {
+  return (await client.callApi(
+    crParams(action),
+    new core.$OpenApiUtil.OpenApiRequest({ query }),
+    new RuntimeOptions({}),
+  )) as ApiResponse;
 }
 
 /** CR 2016-06-07 GET /tokens (ROA), as the generated cr20160607 client made it. */
@@ -78,11 +90,17 @@ export async function callPersonalTokens(client: InstanceType<OpenApiClass>, reg
     reqBodyType: 'json',
     bodyType: 'json',
   });
-  return (await client.callApi(params, new core.$OpenApiUtil.OpenApiRequest({ query: { RegionId: regionId } }), new RuntimeOptions({}))) as ApiResponse;
+  return (await client.callApi(
+    params,
+    new core.$OpenApiUtil.OpenApiRequest({ query: { RegionId: regionId } }),
+    new RuntimeOptions({}),
+  )) as ApiResponse;
 }
 
 export function stsClient(endpoint: string, credentials?: Credentials): InstanceType<StsClass> {
-  return new StsClient(new core.$OpenApiUtil.Config({ ...credentials, endpoint, protocol: 'http', regionId: 'cn-hangzhou' }));
+  return new StsClient(
+    new core.$OpenApiUtil.Config({ ...credentials, endpoint, protocol: 'http', regionId: 'cn-hangzhou' }),
+  );
 }
 
 export const { AssumeRoleRequest, AssumeRoleWithOIDCRequest } = sts;

@@ -45,7 +45,14 @@ export function route(call: IncomingCall): Route {
   return { service: 'unknown', action };
 }
 
-const PRODUCT: Record<Service, string> = { metadata: 'Ecs', registry: 'cr', 'cr-personal': 'cr', sts: 'Sts', cr: 'cr', unknown: 'Unknown' };
+const PRODUCT: Record<Service, string> = {
+  metadata: 'Ecs',
+  registry: 'cr',
+  'cr-personal': 'cr',
+  sts: 'Sts',
+  cr: 'cr',
+  unknown: 'Unknown',
+};
 
 /** Parameters that are credentials, signatures or signing bookkeeping: kept out of the request log. */
 const UNRECORDED = new Set([
@@ -70,7 +77,9 @@ function recordableParams(params: Record<string, string>): Record<string, string
 }
 
 function claimedAccessKeyId(call: IncomingCall): string | undefined {
-  const fromHeader = call.headers.authorization ? parseAcs3Authorization(call.headers.authorization)?.accessKeyId : undefined;
+  const fromHeader = call.headers.authorization
+    ? parseAcs3Authorization(call.headers.authorization)?.accessKeyId
+    : undefined;
   return fromHeader ?? callParams(call).AccessKeyId;
 }
 
@@ -80,7 +89,11 @@ interface Outcome {
 }
 
 const unknownAction = (action: string) =>
-  apiError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. Action: ${action}`);
+  apiError(
+    404,
+    'InvalidAction.NotFound',
+    `Specified api is not found, please check your url and method. Action: ${action}`,
+  );
 
 function asReply(result: Reply | ApiError, call: IncomingCall, service: Service): Reply {
   return isApiError(result) ? errorReply(result, call.host, PRODUCT[service]) : result;
@@ -101,7 +114,8 @@ function dispatch(state: State, call: IncomingCall, where: Route): Outcome {
   const params = callParams(call);
   if (where.service === 'metadata') return { reply: handleMetadata(state, call, metadataAction(call)) };
   if (where.service === 'registry') return { reply: handleRegistry(state, call) };
-  if (where.service === 'sts' && where.action === 'AssumeRoleWithOIDC') return { reply: asReply(assumeRoleWithOidc(state, params), call, 'sts') };
+  if (where.service === 'sts' && where.action === 'AssumeRoleWithOIDC')
+    return { reply: asReply(assumeRoleWithOidc(state, params), call, 'sts') };
   const handler = signedHandler(state, where);
   if (!handler) return { reply: asReply(unknownAction(where.action), call, where.service) };
   const auth = authenticate(state, call);
@@ -109,12 +123,21 @@ function dispatch(state: State, call: IncomingCall, where: Route): Outcome {
   return { reply: asReply(handler(auth.key, params), call, where.service), principal: auth.key.principal };
 }
 
-function faultReply(effect: Exclude<FaultEffect, { kind: 'drop' } | { kind: 'none' }>, call: IncomingCall, service: Service): Reply {
+function faultReply(
+  effect: Exclude<FaultEffect, { kind: 'drop' } | { kind: 'none' }>,
+  call: IncomingCall,
+  service: Service,
+): Reply {
   if (effect.kind === 'is-success-false') {
     return { ...success({ IsSuccess: false, Code: effect.code, Message: effect.message }), code: effect.code };
   }
-  if (service === 'metadata' || service === 'registry') return textReply(effect.status, effect.message, effect.headers, effect.code);
-  return errorReply({ ...apiError(effect.status, effect.code, effect.message), headers: effect.headers }, call.host, PRODUCT[service]);
+  if (service === 'metadata' || service === 'registry')
+    return textReply(effect.status, effect.message, effect.headers, effect.code);
+  return errorReply(
+    { ...apiError(effect.status, effect.code, effect.message), headers: effect.headers },
+    call.host,
+    PRODUCT[service],
+  );
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -132,7 +155,8 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   const call = await readCall(req);
   const where = route(call);
   const params = callParams(call);
-  const accessKeyId = where.service === 'metadata' || where.service === 'registry' ? undefined : claimedAccessKeyId(call);
+  const accessKeyId =
+    where.service === 'metadata' || where.service === 'registry' ? undefined : claimedAccessKeyId(call);
   const record: RecordedRequest = {
     action: where.action,
     method: call.method,
@@ -155,7 +179,8 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     req.socket.destroy();
     return;
   }
-  const outcome: Outcome = effect.kind === 'none' ? dispatch(deps.state, call, where) : { reply: faultReply(effect, call, where.service) };
+  const outcome: Outcome =
+    effect.kind === 'none' ? dispatch(deps.state, call, where) : { reply: faultReply(effect, call, where.service) };
   if (outcome.principal) record.principal = outcome.principal;
   record.status = outcome.reply.status;
   if (outcome.reply.code) record.code = outcome.reply.code;

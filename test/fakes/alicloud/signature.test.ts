@@ -27,7 +27,13 @@ let fake: FakeAlicloud;
 beforeEach(async () => {
   fake = await startFakeAlicloud();
   fake.addAccessKey({ ...PULLER, principal: 'user/puller' });
-  fake.addInstance({ instanceId: INSTANCE, instanceName: 'acme', region: 'cn-hangzhou', domains: [], allowedPrincipals: ['user/puller'] });
+  fake.addInstance({
+    instanceId: INSTANCE,
+    instanceName: 'acme',
+    region: 'cn-hangzhou',
+    domains: [],
+    allowedPrincipals: ['user/puller'],
+  });
 });
 
 afterEach(async () => {
@@ -48,7 +54,9 @@ async function captureSigned(style: SigningStyle, placement: 'query' | 'form'): 
     const client = openApiClient(`127.0.0.1:${(recorder.address() as AddressInfo).port}`, PULLER, style);
     const parameters = { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' };
     const params = crParams('GetAuthorizationToken');
-    const openApiRequest = new core.$OpenApiUtil.OpenApiRequest(placement === 'query' ? { query: parameters } : { body: parameters });
+    const openApiRequest = new core.$OpenApiUtil.OpenApiRequest(
+      placement === 'query' ? { query: parameters } : { body: parameters },
+    );
     await client.callApi(params, openApiRequest, new RuntimeOptions({}));
   } finally {
     recorder.closeAllConnections();
@@ -59,17 +67,34 @@ async function captureSigned(style: SigningStyle, placement: 'query' | 'form'): 
 }
 
 /** Sends a captured request to the fake byte for byte (Host header included, since it is signed). */
-async function replay(captured: CapturedRequest, change: Partial<CapturedRequest> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function replay(
+  captured: CapturedRequest,
+  change: Partial<CapturedRequest> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const sent = { ...captured, ...change };
   // The SDK streamed the body (chunked); the replay sends it whole.
   const { 'transfer-encoding': _chunked, ...headers } = sent.headers;
   const port = Number(new URL(fake.url).port);
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port, method: sent.method, path: sent.url, headers: { ...headers, 'content-length': String(sent.body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
-    });
+    const outgoing = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: sent.method,
+        path: sent.url,
+        headers: { ...headers, 'content-length': String(sent.body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(sent.body);
   });
@@ -95,7 +120,9 @@ describe.each<[SigningStyle, 'query' | 'form']>([
     const altered =
       placement === 'query'
         ? { url: captured.url.replace(`InstanceId=${INSTANCE}`, 'InstanceId=cri-other') }
-        : { body: Buffer.from(captured.body.toString('utf8').replace(`InstanceId=${INSTANCE}`, 'InstanceId=cri-other')) };
+        : {
+            body: Buffer.from(captured.body.toString('utf8').replace(`InstanceId=${INSTANCE}`, 'InstanceId=cri-other')),
+          };
     expect(altered.url ?? altered.body?.toString()).toContain('cri-other');
     const answer = await replay(captured, altered);
     expect([answer.status, answer.body.Code]).toEqual([400, 'SignatureDoesNotMatch']);
@@ -111,7 +138,9 @@ describe('ACS3 signed headers', () => {
 
   it('refuses an Authorization header it cannot parse with IncompleteSignature', async () => {
     const captured = await captureSigned('acs3', 'query');
-    const answer = await replay(captured, { headers: { ...captured.headers, authorization: 'ACS3-HMAC-SHA256 Credential=LTAI-puller' } });
+    const answer = await replay(captured, {
+      headers: { ...captured.headers, authorization: 'ACS3-HMAC-SHA256 Credential=LTAI-puller' },
+    });
     expect([answer.status, answer.body.Code]).toEqual([400, 'IncompleteSignature']);
   });
 });

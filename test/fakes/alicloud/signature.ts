@@ -40,12 +40,23 @@ const errors = {
 /** Security-token rules for the key's kind: STS keys need their own unexpired token; long-lived keys take none. */
 export function checkSecurityToken(key: AccessKey, token: string | undefined, now: number): ApiError | undefined {
   if (key.kind === 'long-lived') {
-    return token ? apiError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.') : undefined;
+    return token
+      ? apiError(
+          400,
+          'InvalidSecurityToken.MismatchWithAccessKey',
+          'Specified SecurityToken mismatch with the AccessKey.',
+        )
+      : undefined;
   }
   if (!token) return apiError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.');
-  if (!token.startsWith('CAIS')) return apiError(400, 'InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.');
+  if (!token.startsWith('CAIS'))
+    return apiError(400, 'InvalidSecurityToken.Malformed', 'Specified SecurityToken is malformed.');
   if (!sameText(token, key.securityToken)) {
-    return apiError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.');
+    return apiError(
+      400,
+      'InvalidSecurityToken.MismatchWithAccessKey',
+      'Specified SecurityToken mismatch with the AccessKey.',
+    );
   }
   if (now >= key.expiresAt) return apiError(400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.');
   return undefined;
@@ -117,7 +128,8 @@ function verifyAcs3(state: State, call: IncomingCall, header: string): Authentic
   if (!key) return { ok: false, error: errors.unknownKey() };
   const tokenError = checkSecurityToken(key, call.headers['x-acs-security-token'], state.now());
   if (tokenError) return { ok: false, error: tokenError };
-  if (!sameText(call.headers['x-acs-content-sha256'] ?? '', sha256Hex(call.body))) return { ok: false, error: errors.mismatch() };
+  if (!sameText(call.headers['x-acs-content-sha256'] ?? '', sha256Hex(call.body)))
+    return { ok: false, error: errors.mismatch() };
   const expected = acs3Signature(acs3CanonicalRequest(call, auth.signedHeaders), key.accessKeySecret);
   if (!sameText(expected, auth.signature)) return { ok: false, error: errors.mismatch() };
   const nonceError = remember(state, call.headers['x-acs-signature-nonce']);
@@ -143,7 +155,9 @@ function verifyRpc(state: State, call: IncomingCall): Authentication {
 export function authenticate(state: State, call: IncomingCall): Authentication {
   const authorization = call.headers.authorization;
   if (authorization?.startsWith('ACS3-')) {
-    return authorization.startsWith(`${ACS3} `) ? verifyAcs3(state, call, authorization) : { ok: false, error: errors.badMethod() };
+    return authorization.startsWith(`${ACS3} `)
+      ? verifyAcs3(state, call, authorization)
+      : { ok: false, error: errors.badMethod() };
   }
   if (callParams(call).Signature !== undefined) return verifyRpc(state, call);
   return { ok: false, error: errors.missingKey() };

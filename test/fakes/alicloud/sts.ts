@@ -12,19 +12,27 @@ const DEFAULT_DURATION = 3600;
 const SESSION_NAME = /^[a-zA-Z0-9.@\-_]{2,64}$/;
 
 const durationError = (maxSeconds: number) =>
-  apiError(400, 'InvalidParameter.DurationSeconds', `The Min/Max value of DurationSeconds is 15min/${maxSeconds / 3600}hr.`);
+  apiError(
+    400,
+    'InvalidParameter.DurationSeconds',
+    `The Min/Max value of DurationSeconds is 15min/${maxSeconds / 3600}hr.`,
+  );
 
 /** Parses DurationSeconds against STS's global range; the role's own limit is checked once the role is known. */
 function parseDuration(raw: string | undefined): number | ApiError {
   if (raw === undefined || raw === '') return DEFAULT_DURATION;
   const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < MIN_DURATION || seconds > MAX_DURATION) return durationError(MAX_DURATION);
+  if (!Number.isInteger(seconds) || seconds < MIN_DURATION || seconds > MAX_DURATION)
+    return durationError(MAX_DURATION);
   return seconds;
 }
 
 function checkSessionName(raw: string | undefined): ApiError | undefined {
-  if (raw === undefined || raw === '') return apiError(400, 'MissingRoleSessionName', 'RoleSessionName is mandatory for this action.');
-  return SESSION_NAME.test(raw) ? undefined : apiError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
+  if (raw === undefined || raw === '')
+    return apiError(400, 'MissingRoleSessionName', 'RoleSessionName is mandatory for this action.');
+  return SESSION_NAME.test(raw)
+    ? undefined
+    : apiError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
 }
 
 function findRole(state: State, arn: string | undefined): Role | ApiError {
@@ -32,10 +40,19 @@ function findRole(state: State, arn: string | undefined): Role | ApiError {
   return state.roles.get(arn) ?? apiError(404, 'EntityNotExist.Role', `The role not exists: ${arn}.`);
 }
 
-function credentialsReply(state: State, role: Role, sessionName: string, durationSeconds: number, extra: Record<string, unknown> = {}): Reply {
+function credentialsReply(
+  state: State,
+  role: Role,
+  sessionName: string,
+  durationSeconds: number,
+  extra: Record<string, unknown> = {},
+): Reply {
   const key = issueStsKey(state, role.principal, durationSeconds);
   return success({
-    AssumedRoleUser: { Arn: `${role.arn}/${sessionName}`, AssumedRoleId: `3${randomInt(10 ** 9, 10 ** 10 - 1)}${randomInt(10 ** 7, 10 ** 8 - 1)}:${sessionName}` },
+    AssumedRoleUser: {
+      Arn: `${role.arn}/${sessionName}`,
+      AssumedRoleId: `3${randomInt(10 ** 9, 10 ** 10 - 1)}${randomInt(10 ** 7, 10 ** 8 - 1)}:${sessionName}`,
+    },
     Credentials: {
       AccessKeyId: key.accessKeyId,
       AccessKeySecret: key.accessKeySecret,
@@ -47,7 +64,10 @@ function credentialsReply(state: State, role: Role, sessionName: string, duratio
 }
 
 /** Validates parameters, the role, and the role's session limit: what both AssumeRole flavours share. */
-function prepare(state: State, params: Record<string, string>): { role: Role; sessionName: string; duration: number } | ApiError {
+function prepare(
+  state: State,
+  params: Record<string, string>,
+): { role: Role; sessionName: string; duration: number } | ApiError {
   const duration = parseDuration(params.DurationSeconds);
   if (typeof duration !== 'number') return duration;
   const sessionError = checkSessionName(params.RoleSessionName);
@@ -77,10 +97,16 @@ export function assumeRoleWithOidc(state: State, params: Record<string, string>)
   if (!provider) return apiError(401, 'AuthenticationFail.NoPermission', 'No such OIDC Provider registered.');
   const token = params.OIDCToken ?? '';
   if (token === '') return apiError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The OIDCToken can not empty.');
-  if (token !== provider.token) return apiError(401, 'AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.');
+  if (token !== provider.token)
+    return apiError(
+      401,
+      'AuthenticationFail.OIDCToken.InvalidSignature',
+      'OIDC token validate failed: invalid signature.',
+    );
   const prepared = prepare(state, params);
   if (isApiError(prepared)) return prepared;
-  if (!prepared.role.trustedPrincipals.includes(providerArn)) return apiError(401, 'AuthenticationFail.NoPermission', 'There is no permission');
+  if (!prepared.role.trustedPrincipals.includes(providerArn))
+    return apiError(401, 'AuthenticationFail.NoPermission', 'There is no permission');
   return credentialsReply(state, prepared.role, prepared.sessionName, prepared.duration, {
     OIDCTokenInfo: { Issuer: providerArn, ClientIds: 'sts.aliyuncs.com' },
   });

@@ -37,9 +37,17 @@ function groupEntry(group: string, version: string) {
 export function discoveryDocument(path: string, serverAddress: string): object | undefined {
   const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '/version') return versionInfo;
-  if (trimmed === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
-  const apiGroups = [...groups().keys()].filter((gv) => gv.includes('/')).map((gv) => gv.split('/') as [string, string]);
-  if (trimmed === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(([g, v]) => groupEntry(g, v)) };
+  if (trimmed === '/api')
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    };
+  const apiGroups = [...groups().keys()]
+    .filter((gv) => gv.includes('/'))
+    .map((gv) => gv.split('/') as [string, string]);
+  if (trimmed === '/apis')
+    return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups.map(([g, v]) => groupEntry(g, v)) };
   const group = /^\/apis\/([^/]+)$/.exec(trimmed);
   if (group) {
     const found = apiGroups.find(([g]) => g === group[1]);
@@ -53,7 +61,24 @@ export function discoveryDocument(path: string, serverAddress: string): object |
 }
 
 function resourceEntries(type: ResourceType): object[] {
-  const main = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: [...verbsOf(type)], ...(type.shortNames.length ? { shortNames: type.shortNames } : {}), ...(type.categories ? { categories: type.categories } : {}) };
+  const main = {
+    name: type.plural,
+    singularName: type.singular,
+    namespaced: type.namespaced,
+    kind: type.kind,
+    verbs: [...verbsOf(type)],
+    ...(type.shortNames.length ? { shortNames: type.shortNames } : {}),
+    ...(type.categories ? { categories: type.categories } : {}),
+  };
   if (!withStatusSubresource.has(type.plural)) return [main];
-  return [main, { name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] }];
+  return [
+    main,
+    {
+      name: `${type.plural}/status`,
+      singularName: '',
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs: ['get', 'patch', 'update'],
+    },
+  ];
 }

@@ -46,7 +46,10 @@ export interface FakeApiserver {
 
 function resource(name: string): ResourceType {
   const type = resourceByName(name);
-  if (!type) throw new Error(`fake apiserver: unknown resource "${name}"; known: ${resourceTypes.map((t) => t.plural).join(', ')}`);
+  if (!type)
+    throw new Error(
+      `fake apiserver: unknown resource "${name}"; known: ${resourceTypes.map((t) => t.plural).join(', ')}`,
+    );
   return type;
 }
 
@@ -66,7 +69,15 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
   const namespaces = resource('namespaces');
   for (const name of initialNamespaces) store.seed(namespaces, { metadata: { name } });
 
-  const state: ServerState = { store, denies: [], hooks: [], requests: [], watches: new Set(), serverAddress: () => address, now };
+  const state: ServerState = {
+    store,
+    denies: [],
+    hooks: [],
+    requests: [],
+    watches: new Set(),
+    serverAddress: () => address,
+    now,
+  };
   const server = createServer(createHandler(state));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -91,7 +102,8 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
       for (const object of Array.isArray(objects) ? objects : [objects]) {
         const manifest = object as KubeObject;
         const type = resourceForObject(manifest.apiVersion, manifest.kind);
-        if (!type) throw new Error(`fake apiserver: cannot seed ${String(manifest.apiVersion)} ${String(manifest.kind)}`);
+        if (!type)
+          throw new Error(`fake apiserver: cannot seed ${String(manifest.apiVersion)} ${String(manifest.kind)}`);
         if (!manifest.metadata?.name) throw new Error(`fake apiserver: a seeded ${type.kind} needs metadata.name`);
         store.seed(type, manifest);
       }

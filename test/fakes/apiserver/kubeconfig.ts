@@ -58,7 +58,12 @@ export function kubeconfigYaml(url: string, options: KubeconfigOptions = {}): st
     // client-node 2.x refuses plain http unless TLS verification is off; kubectl accepts both.
     clusters: [{ name: 'fake-cluster', cluster: { server, 'insecure-skip-tls-verify': true } }],
     users: [{ name: user, user: { token: tokenFor(user) } }],
-    contexts: [{ name: context, context: { cluster: 'fake-cluster', user, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
+    contexts: [
+      {
+        name: context,
+        context: { cluster: 'fake-cluster', user, ...(options.namespace ? { namespace: options.namespace } : {}) },
+      },
+    ],
     'current-context': context,
     preferences: {},
   });

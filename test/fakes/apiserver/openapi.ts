@@ -22,7 +22,8 @@ export function openapiDocument(path: string): object | undefined {
   const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '/openapi/v3') {
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const type of resourceTypes) paths[groupVersionPath(type)] = { serverRelativeURL: `/openapi/v3/${groupVersionPath(type)}` };
+    for (const type of resourceTypes)
+      paths[groupVersionPath(type)] = { serverRelativeURL: `/openapi/v3/${groupVersionPath(type)}` };
     return { paths };
   }
   const types = resourceTypes.filter((t) => `/openapi/v3/${groupVersionPath(t)}` === trimmed);

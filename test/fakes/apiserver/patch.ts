@@ -37,7 +37,11 @@ export function applyPatch(type: PatchType, target: object, patch: unknown): Pat
         return asObject(mergePatch(clone(target) as JsonObject, patch));
       case 'strategic':
       case 'apply':
-        if (!isObject(patch)) return { ok: false, message: `${type === 'apply' ? 'an applied configuration' : 'strategic merge patch'} must be an object` };
+        if (!isObject(patch))
+          return {
+            ok: false,
+            message: `${type === 'apply' ? 'an applied configuration' : 'strategic merge patch'} must be an object`,
+          };
         return asObject(strategicMerge(clone(target) as JsonObject, patch));
     }
   } catch (error) {
@@ -71,7 +75,10 @@ export interface JsonPatchOperation {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new Error(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(doc: Json, path: string): { parent: JsonObject | Json[]; key: string } {
@@ -80,7 +87,11 @@ function parentOf(doc: Json, path: string): { parent: JsonObject | Json[]; key: 
   if (key === undefined) throw new Error(`cannot operate on the document root ("${path}")`);
   let current: Json = doc;
   for (const segment of segments) {
-    const next: Json | undefined = Array.isArray(current) ? current[Number(segment)] : isObject(current) ? current[segment] : undefined;
+    const next: Json | undefined = Array.isArray(current)
+      ? current[Number(segment)]
+      : isObject(current)
+        ? current[segment]
+        : undefined;
     if (next === undefined) throw new Error(`doc is missing path: "${path}": missing value`);
     current = next;
   }
@@ -145,7 +156,8 @@ function applyJsonPatch(doc: Json, operations: JsonPatchOperation[]): Json {
         doc = add(doc, op.path, clone(read(doc, op.from ?? '')));
         break;
       case 'test':
-        if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value ?? null)) throw new Error(`testing value ${op.path} failed: test failed`);
+        if (JSON.stringify(read(doc, op.path)) !== JSON.stringify(op.value ?? null))
+          throw new Error(`testing value ${op.path} failed: test failed`);
         break;
       default:
         throw new Error(`Unexpected kind: ${(op as { op: string }).op}`);
@@ -194,7 +206,8 @@ function strategicMerge(target: JsonObject, patch: JsonObject): JsonObject {
     if (key.startsWith(deleteFromPrimitiveList)) {
       const field = key.slice(deleteFromPrimitiveList.length);
       const current = result[field];
-      if (Array.isArray(current) && Array.isArray(value)) result[field] = current.filter((item) => !value.some((v) => v === item));
+      if (Array.isArray(current) && Array.isArray(value))
+        result[field] = current.filter((item) => !value.some((v) => v === item));
       continue;
     }
     if (value === null) {
@@ -219,7 +232,8 @@ function strategicMerge(target: JsonObject, patch: JsonObject): JsonObject {
 }
 
 function mergeList(field: string, current: Json[], patch: Json[]): Json[] {
-  if (patch.some((item) => isObject(item) && item.$patch === 'replace')) return clone(patch.filter((item) => !(isObject(item) && item.$patch === 'replace')));
+  if (patch.some((item) => isObject(item) && item.$patch === 'replace'))
+    return clone(patch.filter((item) => !(isObject(item) && item.$patch === 'replace')));
   if (mergedScalarLists.has(field)) return [...current, ...patch.filter((item) => !current.includes(item))];
   const key = mergeKeys[field];
   if (key === undefined) return clone(patch);

@@ -44,8 +44,19 @@ const objectReference: Schema = {
 };
 
 const schemas: Record<string, Schema> = {
-  ConfigMap: { 1: metadata, 2: { name: 'data', kind: 'map-string' }, 3: { name: 'binaryData', kind: 'map-bytes' }, 4: { name: 'immutable', kind: 'bool' } },
-  Secret: { 1: metadata, 2: { name: 'data', kind: 'map-bytes' }, 3: { name: 'type', kind: 'string' }, 4: { name: 'stringData', kind: 'map-string' }, 5: { name: 'immutable', kind: 'bool' } },
+  ConfigMap: {
+    1: metadata,
+    2: { name: 'data', kind: 'map-string' },
+    3: { name: 'binaryData', kind: 'map-bytes' },
+    4: { name: 'immutable', kind: 'bool' },
+  },
+  Secret: {
+    1: metadata,
+    2: { name: 'data', kind: 'map-bytes' },
+    3: { name: 'type', kind: 'string' },
+    4: { name: 'stringData', kind: 'map-string' },
+    5: { name: 'immutable', kind: 'bool' },
+  },
   Namespace: {
     1: metadata,
     2: { name: 'spec', kind: 'message', message: { 1: { name: 'finalizers', kind: 'string', repeated: true } } },
@@ -76,11 +87,24 @@ const schemas: Record<string, Schema> = {
             7: { name: 'name', kind: 'string' },
           },
         },
-        2: { name: 'nonResourceAttributes', kind: 'message', message: { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } } },
+        2: {
+          name: 'nonResourceAttributes',
+          kind: 'message',
+          message: { 1: { name: 'path', kind: 'string' }, 2: { name: 'verb', kind: 'string' } },
+        },
       },
     },
     // kubectl sends an empty status; it is the server's to fill.
-    3: { name: 'status', kind: 'message', message: { 1: { name: 'allowed', kind: 'bool' }, 2: { name: 'reason', kind: 'string' }, 3: { name: 'evaluationError', kind: 'string' }, 4: { name: 'denied', kind: 'bool' } } },
+    3: {
+      name: 'status',
+      kind: 'message',
+      message: {
+        1: { name: 'allowed', kind: 'bool' },
+        2: { name: 'reason', kind: 'string' },
+        3: { name: 'evaluationError', kind: 'string' },
+        4: { name: 'denied', kind: 'bool' },
+      },
+    },
   },
 };
 
@@ -88,7 +112,11 @@ const protobufKinds = Object.keys(schemas);
 
 const magic = Buffer.from('k8s\0', 'latin1');
 const unknownEnvelope: Schema = {
-  1: { name: 'typeMeta', kind: 'message', message: { 1: { name: 'apiVersion', kind: 'string' }, 2: { name: 'kind', kind: 'string' } } },
+  1: {
+    name: 'typeMeta',
+    kind: 'message',
+    message: { 1: { name: 'apiVersion', kind: 'string' }, 2: { name: 'kind', kind: 'string' } },
+  },
   2: { name: 'raw', kind: 'bytes' },
   3: { name: 'contentEncoding', kind: 'string' },
   4: { name: 'contentType', kind: 'string' },
@@ -128,8 +156,14 @@ function decodeMessage(bytes: Buffer, schema: Schema, path: string): Record<stri
     const wireType = tag & 7;
     const field = schema[number];
     if (!field) throw new Error(`field ${number} of ${path} is not known to the fake apiserver`);
-    const value: Value | undefined = wireType === 0 ? scalar(field, reader.varint()) : wireType === 2 ? lengthDelimited(field, reader.slice(Number(reader.varint())), `${path}.${field.name}`) : undefined;
-    if (value === undefined && wireType !== 0 && wireType !== 2) throw new Error(`${path}.${field.name}: unexpected wire type ${wireType}`);
+    const value: Value | undefined =
+      wireType === 0
+        ? scalar(field, reader.varint())
+        : wireType === 2
+          ? lengthDelimited(field, reader.slice(Number(reader.varint())), `${path}.${field.name}`)
+          : undefined;
+    if (value === undefined && wireType !== 0 && wireType !== 2)
+      throw new Error(`${path}.${field.name}: unexpected wire type ${wireType}`);
     if (field.kind === 'map-string' || field.kind === 'map-bytes') {
       out[field.name] = { ...(out[field.name] as object | undefined), ...(value as Record<string, unknown>) };
     } else if (field.repeated) {
@@ -156,12 +190,23 @@ function lengthDelimited(field: Field, bytes: Buffer, path: string): Value | und
     case 'message':
       return decodeMessage(bytes, field.message!, path);
     case 'time': {
-      const seconds = decodeMessage(bytes, { 1: { name: 'seconds', kind: 'int' }, 2: { name: 'nanos', kind: 'int' } }, path).seconds;
+      const seconds = decodeMessage(
+        bytes,
+        { 1: { name: 'seconds', kind: 'int' }, 2: { name: 'nanos', kind: 'int' } },
+        path,
+      ).seconds;
       return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z') : undefined;
     }
     case 'map-string':
     case 'map-bytes': {
-      const entry = decodeMessage(bytes, { 1: { name: 'key', kind: 'string' }, 2: { name: 'value', kind: field.kind === 'map-string' ? 'string' : 'bytes' } }, path);
+      const entry = decodeMessage(
+        bytes,
+        {
+          1: { name: 'key', kind: 'string' },
+          2: { name: 'value', kind: field.kind === 'map-string' ? 'string' : 'bytes' },
+        },
+        path,
+      );
       return { [String(entry.key ?? '')]: entry.value ?? '' };
     }
     default:
@@ -183,12 +228,17 @@ export type DecodeResult = { ok: true; value: Record<string, unknown> } | { ok: 
 /** The JSON form of a `k8s\0`-prefixed protobuf body of kind `kind`. */
 export function decodeProtobufObject(body: Buffer, kind: string): DecodeResult {
   const schema = schemas[kind];
-  if (!schema) return { ok: false, message: `the fake apiserver decodes protobuf only for ${protobufKinds.join(', ')}, not ${kind}; send JSON (kubectl create -f)` };
+  if (!schema)
+    return {
+      ok: false,
+      message: `the fake apiserver decodes protobuf only for ${protobufKinds.join(', ')}, not ${kind}; send JSON (kubectl create -f)`,
+    };
   if (!body.subarray(0, 4).equals(magic)) return { ok: false, message: 'protobuf body without the k8s envelope' };
   try {
     const envelope = decodeMessage(body.subarray(4), unknownEnvelope, 'Unknown');
     const typeMeta = (envelope.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
-    if (typeMeta.kind !== undefined && typeMeta.kind !== kind) return { ok: false, message: `the body is a ${typeMeta.kind}, not a ${kind}` };
+    if (typeMeta.kind !== undefined && typeMeta.kind !== kind)
+      return { ok: false, message: `the body is a ${typeMeta.kind}, not a ${kind}` };
     const object = decodeMessage(Buffer.from(String(envelope.raw ?? ''), 'base64'), schema, kind);
     return { ok: true, value: { ...typeMeta, ...object } };
   } catch (error) {

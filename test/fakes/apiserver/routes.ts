@@ -1,6 +1,15 @@
 import { findResource, resourceTypes, verbsOf, type ResourceType } from './resources.js';
 
-export const requestVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+export const requestVerbs = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+] as const;
 export type Verb = (typeof requestVerbs)[number];
 
 /** A request for an API resource, decoded from the URL the way the apiserver's RequestInfo does. */
@@ -17,17 +26,26 @@ export type Route = { kind: 'resource'; route: ResourceRoute } | { kind: 'unknow
 const isWatch = (query: URLSearchParams) => ['1', 'true'].includes(query.get('watch') ?? '');
 
 export function routeRequest(method: string, pathname: string, query: URLSearchParams): Route {
-  const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];
   if (segments[0] === 'api' && segments.length >= 3) [group, version, rest] = ['', segments[1]!, segments.slice(2)];
-  else if (segments[0] === 'apis' && segments.length >= 4) [group, version, rest] = [segments[1]!, segments[2]!, segments.slice(3)];
+  else if (segments[0] === 'apis' && segments.length >= 4)
+    [group, version, rest] = [segments[1]!, segments[2]!, segments.slice(3)];
   else return { kind: 'unknown' };
 
   let namespace: string | undefined;
   // `/namespaces/x/configmaps` is a namespaced collection; `/namespaces/x` and `/namespaces/x/status` are the Namespace itself.
-  if (rest[0] === 'namespaces' && rest.length >= 3 && rest[2] !== 'status' && resourceTypes.some((t) => t.plural === rest[2])) {
+  if (
+    rest[0] === 'namespaces' &&
+    rest.length >= 3 &&
+    rest[2] !== 'status' &&
+    resourceTypes.some((t) => t.plural === rest[2])
+  ) {
     namespace = rest[1];
     rest = rest.slice(2);
   }
@@ -37,7 +55,8 @@ export function routeRequest(method: string, pathname: string, query: URLSearchP
   if (namespace !== undefined && !type.namespaced) return { kind: 'unknown' };
 
   const verb = verbFor(method, name !== undefined, isWatch(query));
-  if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined)) return { kind: 'method-not-allowed' };
+  if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined))
+    return { kind: 'method-not-allowed' };
   if (subresource === 'status' && !['get', 'update', 'patch'].includes(verb)) return { kind: 'method-not-allowed' };
   return { kind: 'resource', route: { type, verb, namespace, name, subresource } };
 }

@@ -56,7 +56,10 @@ describe('field selectors', () => {
   });
 
   it('rejects fields the resource does not index, as the apiserver does', () => {
-    expect(parseFieldSelector('type=Opaque', 'configmaps')).toEqual({ ok: false, message: 'field label not supported: type' });
+    expect(parseFieldSelector('type=Opaque', 'configmaps')).toEqual({
+      ok: false,
+      message: 'field label not supported: type',
+    });
     expect(parseFieldSelector('metadata.name', 'configmaps').ok).toBe(false);
   });
 });

@@ -1,8 +1,7 @@
 /** Label and field selectors with the apiserver's grammar (k8s.io/apimachinery/pkg/labels, pkg/fields). */
 
 export type LabelRequirement =
-  | { key: string; op: 'exists' | 'notexists' }
-  | { key: string; op: 'in' | 'notin'; values: string[] };
+  { key: string; op: 'exists' | 'notexists' } | { key: string; op: 'in' | 'notin'; values: string[] };
 
 export type FieldRequirement = { field: string; op: '=' | '!='; value: string };
 
@@ -34,17 +33,25 @@ function parseLabelRequirement(text: string): ParseResult<LabelRequirement> {
   const exists = /^(!?)\s*([^!=\s()]+)$/.exec(text);
   let requirement: LabelRequirement;
   if (set) {
-    const values = set[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const values = set[3]!
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     requirement = { key: set[1]!, op: set[2] as 'in' | 'notin', values };
   } else if (binary) {
     requirement = { key: binary[1]!, op: binary[2] === '!=' ? 'notin' : 'in', values: [binary[3]!] };
   } else if (exists) {
     requirement = { key: exists[2]!, op: exists[1] === '!' ? 'notexists' : 'exists' };
   } else {
-    return { ok: false, message: `unable to parse requirement: found '${text}', expected: key, !key, key=value, key!=value, key in (…), key notin (…)` };
+    return {
+      ok: false,
+      message: `unable to parse requirement: found '${text}', expected: key, !key, key=value, key!=value, key in (…), key notin (…)`,
+    };
   }
-  if (!keyPattern.test(requirement.key)) return { ok: false, message: `unable to parse requirement: invalid label key "${requirement.key}"` };
-  const bad = 'values' in requirement ? requirement.values.find((v) => !valuePattern.test(v) || v.length > 63) : undefined;
+  if (!keyPattern.test(requirement.key))
+    return { ok: false, message: `unable to parse requirement: invalid label key "${requirement.key}"` };
+  const bad =
+    'values' in requirement ? requirement.values.find((v) => !valuePattern.test(v) || v.length > 63) : undefined;
   if (bad !== undefined) return { ok: false, message: `unable to parse requirement: invalid label value: "${bad}"` };
   return { ok: true, value: requirement };
 }
@@ -79,7 +86,18 @@ export function matchesLabels(requirements: LabelRequirement[], labels: Record<s
 const extraFields: Record<string, string[]> = {
   secrets: ['type'],
   // kubectl describe finds an object's events by these.
-  events: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'type'],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'type',
+  ],
   pods: ['spec.nodeName', 'status.phase'],
 };
 
@@ -97,7 +115,8 @@ export function parseFieldSelector(text: string, resource: string): ParseResult<
 
 function fieldValue(object: unknown, path: string): string {
   let current: unknown = object;
-  for (const segment of path.split('.')) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+  for (const segment of path.split('.'))
+    current = current && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
   return typeof current === 'string' ? current : '';
 }
 

@@ -88,15 +88,33 @@ function denied(rules: DenyRule[], attributes: Attributes, user: string): boolea
 
 /** A SelfSubjectAccessReview answered from the deny rules: everything not denied is allowed. */
 function review(rules: DenyRule[], body: unknown, user: string): Reply {
-  const spec = (body as { spec?: { resourceAttributes?: Record<string, string | undefined>; nonResourceAttributes?: object } } | undefined)?.spec;
+  const spec = (
+    body as
+      { spec?: { resourceAttributes?: Record<string, string | undefined>; nonResourceAttributes?: object } } | undefined
+  )?.spec;
   const asked = spec?.resourceAttributes;
-  if (!asked && !spec?.nonResourceAttributes) return fail(badRequest('spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified'));
+  if (!asked && !spec?.nonResourceAttributes)
+    return fail(
+      badRequest('spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified'),
+    );
   const refused =
     asked !== undefined &&
-    denied(rules, { verb: asked.verb ?? '', resource: asked.resource ?? '', namespace: asked.namespace || undefined, name: asked.name || undefined }, user);
+    denied(
+      rules,
+      {
+        verb: asked.verb ?? '',
+        resource: asked.resource ?? '',
+        namespace: asked.namespace || undefined,
+        name: asked.name || undefined,
+      },
+      user,
+    );
   // RBAC gives no reason when it does not allow, so kubectl auth can-i prints a bare "no" as on a cluster.
   const status = { allowed: !refused };
-  return { status: 201, body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec, status } };
+  return {
+    status: 201,
+    body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec, status },
+  };
 }
 
 function fail(error: ApiError): Reply {
@@ -113,11 +131,17 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseBody(bytes: Buffer, contentType: string, type: ResourceType): { ok: true; value: unknown } | { ok: false; error: ApiError } {
+function parseBody(
+  bytes: Buffer,
+  contentType: string,
+  type: ResourceType,
+): { ok: true; value: unknown } | { ok: false; error: ApiError } {
   if (/protobuf/.test(contentType)) {
     if (bytes.length === 0) return { ok: true, value: undefined };
     const decoded = decodeProtobufObject(bytes, type.kind);
-    return decoded.ok ? decoded : { ok: false, error: { code: 415, reason: 'UnsupportedMediaType', message: decoded.message } };
+    return decoded.ok
+      ? decoded
+      : { ok: false, error: { code: 415, reason: 'UnsupportedMediaType', message: decoded.message } };
   }
   const text = bytes.toString('utf8');
   const yaml = /yaml/.test(contentType);
@@ -162,31 +186,63 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
     };
     const handle = async (): Promise<Reply> => {
       if (user === undefined) return fail(unauthorized());
-      const document = method === 'GET' ? (discoveryDocument(url.pathname, state.serverAddress()) ?? openapiDocument(url.pathname)) : undefined;
+      const document =
+        method === 'GET'
+          ? (discoveryDocument(url.pathname, state.serverAddress()) ?? openapiDocument(url.pathname))
+          : undefined;
       if (document) return { status: 200, body: document };
-      if (routed.kind === 'unknown') return fail({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
-      if (routed.kind === 'method-not-allowed') return fail({ code: 405, reason: 'MethodNotAllowed', message: `the server does not allow this method on the requested resource` });
+      if (routed.kind === 'unknown')
+        return fail({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
+      if (routed.kind === 'method-not-allowed')
+        return fail({
+          code: 405,
+          reason: 'MethodNotAllowed',
+          message: `the server does not allow this method on the requested resource`,
+        });
       const resourceRoute = routed.route;
       const bytes = await readBody(request);
-      const attributes = { verb: resourceRoute.verb, resource: resourceRoute.type.plural, namespace: resourceRoute.namespace, name: resourceRoute.name };
+      const attributes = {
+        verb: resourceRoute.verb,
+        resource: resourceRoute.type.plural,
+        namespace: resourceRoute.namespace,
+        name: resourceRoute.name,
+      };
       const hook = state.hooks.findIndex((h) => matches(h.rule, attributes, user));
       if (hook >= 0) state.hooks.splice(hook, 1)[0]!.action();
       if (denied(state.denies, attributes, user)) {
-        return fail(forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name));
+        return fail(
+          forbidden(resourceRoute.type, resourceRoute.verb, user, resourceRoute.namespace, resourceRoute.name),
+        );
       }
       const contentType = request.headers['content-type'] ?? 'application/json';
       const body = parseBody(bytes, contentType, resourceRoute.type);
       if (!body.ok) return fail(body.error);
       if (resourceRoute.type.review) return review(state.denies, body.value, user);
-      const reply = serveResource(state, resourceRoute, url.searchParams, contentType, request.headers.accept, body.value, response);
+      const reply = serveResource(
+        state,
+        resourceRoute,
+        url.searchParams,
+        contentType,
+        request.headers.accept,
+        body.value,
+        response,
+      );
       return printed(reply, resourceRoute, request.headers.accept, url.searchParams, state.now());
     };
-    handle().then(send, (error: unknown) => send(fail({ code: 500, reason: 'InternalError', message: `fake apiserver bug: ${(error as Error).message}` })));
+    handle().then(send, (error: unknown) =>
+      send(fail({ code: 500, reason: 'InternalError', message: `fake apiserver bug: ${(error as Error).message}` })),
+    );
   };
 }
 
 /** A successful get or list as a Table when the client asks for one (kubectl get does). */
-function printed(reply: Reply, route: ResourceRoute, accept: string | undefined, query: URLSearchParams, now: Date): Reply {
+function printed(
+  reply: Reply,
+  route: ResourceRoute,
+  accept: string | undefined,
+  query: URLSearchParams,
+  now: Date,
+): Reply {
   if (reply.status !== 200 || !wantsTable(accept) || (route.verb !== 'get' && route.verb !== 'list')) return reply;
   const body = reply.body as KubeObject & { items?: KubeObject[] };
   const objects = route.verb === 'list' ? (body.items ?? []) : [body];
@@ -194,7 +250,10 @@ function printed(reply: Reply, route: ResourceRoute, accept: string | undefined,
   return { status: 200, body: asTable(route.type.plural, objects, listMeta, query.get('includeObject'), now) };
 }
 
-function selectorFilter(route: ResourceRoute, query: URLSearchParams): { ok: true; matches: (o: KubeObject) => boolean } | { ok: false; error: ApiError } {
+function selectorFilter(
+  route: ResourceRoute,
+  query: URLSearchParams,
+): { ok: true; matches: (o: KubeObject) => boolean } | { ok: false; error: ApiError } {
   const labels = parseLabelSelector(query.get('labelSelector') ?? '');
   if (!labels.ok) return { ok: false, error: badRequest(labels.message) };
   const fields = parseFieldSelector(query.get('fieldSelector') ?? '', route.type.plural);
@@ -202,10 +261,20 @@ function selectorFilter(route: ResourceRoute, query: URLSearchParams): { ok: tru
   return { ok: true, matches: (o) => matchesLabels(labels.value, o.metadata.labels) && matchesFields(fields.value, o) };
 }
 
-function writeOptions(route: ResourceRoute, query: URLSearchParams): { ok: true; value: WriteOptions } | { ok: false; error: ApiError } {
+function writeOptions(
+  route: ResourceRoute,
+  query: URLSearchParams,
+): { ok: true; value: WriteOptions } | { ok: false; error: ApiError } {
   const dryRun = query.getAll('dryRun');
-  if (dryRun.some((v) => v !== 'All')) return { ok: false, error: badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}; only "All" is supported`) };
-  return { ok: true, value: { ...(route.subresource ? { subresource: route.subresource } : {}), dryRun: dryRun.length > 0 } };
+  if (dryRun.some((v) => v !== 'All'))
+    return {
+      ok: false,
+      error: badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}; only "All" is supported`),
+    };
+  return {
+    ok: true,
+    value: { ...(route.subresource ? { subresource: route.subresource } : {}), dryRun: dryRun.length > 0 },
+  };
 }
 
 interface ContinueToken {
@@ -225,7 +294,13 @@ function paginate(
   all: KubeObject[],
   query: URLSearchParams,
   revision: number,
-): { ok: true; items: KubeObject[]; metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number } } | { ok: false; error: ApiError } {
+):
+  | {
+      ok: true;
+      items: KubeObject[];
+      metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number };
+    }
+  | { ok: false; error: ApiError } {
   let rv = revision;
   let items = all;
   const token = query.get('continue');
@@ -234,16 +309,30 @@ function paginate(
     try {
       parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
     } catch {
-      return { ok: false, error: badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)') };
+      return {
+        ok: false,
+        error: badRequest(
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        ),
+      };
     }
     rv = parsed.rv;
     items = items.filter((o) => itemKey(o) > parsed.after);
   }
   const limit = Number(query.get('limit') ?? '0');
-  if (!Number.isInteger(limit) || limit <= 0 || items.length <= limit) return { ok: true, items, metadata: { resourceVersion: String(rv) } };
+  if (!Number.isInteger(limit) || limit <= 0 || items.length <= limit)
+    return { ok: true, items, metadata: { resourceVersion: String(rv) } };
   const page = items.slice(0, limit);
   const next: ContinueToken = { rv, after: itemKey(page.at(-1)!) };
-  return { ok: true, items: page, metadata: { resourceVersion: String(rv), continue: Buffer.from(JSON.stringify(next)).toString('base64url'), remainingItemCount: items.length - limit } };
+  return {
+    ok: true,
+    items: page,
+    metadata: {
+      resourceVersion: String(rv),
+      continue: Buffer.from(JSON.stringify(next)).toString('base64url'),
+      remainingItemCount: items.length - limit,
+    },
+  };
 }
 
 /** DeleteOptions.preconditions.resourceVersion, the only precondition clients here send. */
@@ -252,7 +341,15 @@ function deletePrecondition(body: unknown): { resourceVersion?: string } {
   return typeof preconditions?.resourceVersion === 'string' ? { resourceVersion: preconditions.resourceVersion } : {};
 }
 
-function serveResource(state: ServerState, route: ResourceRoute, query: URLSearchParams, contentType: string, accept: string | undefined, body: unknown, response: ServerResponse): Reply {
+function serveResource(
+  state: ServerState,
+  route: ResourceRoute,
+  query: URLSearchParams,
+  contentType: string,
+  accept: string | undefined,
+  body: unknown,
+  response: ServerResponse,
+): Reply {
   const { store } = state;
   const { type, namespace, name } = route;
   const verb: Verb = route.verb;
@@ -269,13 +366,17 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
       if (!filter.ok) return fail(filter.error);
       const page = paginate(store.list(type, namespace).filter(filter.matches), query, store.currentRevision);
       if (!page.ok) return fail(page.error);
-      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: page.metadata, items: page.items } };
+      return {
+        status: 200,
+        body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: page.metadata, items: page.items },
+      };
     }
     case 'watch': {
       const filter = selectorFilter(route, query);
       if (!filter.ok) return fail(filter.error);
       const resourceVersion = query.get('resourceVersion') ?? undefined;
-      if (resourceVersion !== undefined && !/^\d*$/.test(resourceVersion)) return fail(badRequest(`resourceVersion: Invalid value: "${resourceVersion}": must be a non-negative integer`));
+      if (resourceVersion !== undefined && !/^\d*$/.test(resourceVersion))
+        return fail(badRequest(`resourceVersion: Invalid value: "${resourceVersion}": must be a non-negative integer`));
       const timeout = Number(query.get('timeoutSeconds') ?? '');
       const stop = serveWatch(response, store, {
         type,
@@ -284,7 +385,16 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
         resourceVersion,
         timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
         bookmarks: query.get('allowWatchBookmarks') === 'true',
-        render: wantsTable(accept) ? (o) => asTable(type.plural, [o], { resourceVersion: o.metadata.resourceVersion }, query.get('includeObject'), state.now()) : (o) => o,
+        render: wantsTable(accept)
+          ? (o) =>
+              asTable(
+                type.plural,
+                [o],
+                { resourceVersion: o.metadata.resourceVersion },
+                query.get('includeObject'),
+                state.now(),
+              )
+          : (o) => o,
       });
       state.watches.add(stop);
       response.on('close', () => state.watches.delete(stop));
@@ -296,20 +406,36 @@ function serveResource(state: ServerState, route: ResourceRoute, query: URLSearc
       return fromStore(store.update(type, namespace, name!, body, options));
     case 'patch': {
       const patchType = patchContentTypes[contentType.split(';')[0]!.trim()];
-      if (!patchType) return fail({ code: 415, reason: 'UnsupportedMediaType', message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}` });
-      if (patchType === 'apply' && !query.get('fieldManager')) return fail(badRequest('PATCH requests with apply content type require fieldManager'));
+      if (!patchType)
+        return fail({
+          code: 415,
+          reason: 'UnsupportedMediaType',
+          message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(patchContentTypes).join(', ')}`,
+        });
+      if (patchType === 'apply' && !query.get('fieldManager'))
+        return fail(badRequest('PATCH requests with apply content type require fieldManager'));
       return fromStore(store.patch(type, namespace, name!, patchType, body, options));
     }
     case 'delete': {
       const deleted = store.delete(type, namespace, name!, { ...options, ...deletePrecondition(body) });
-      return deleted.ok ? { status: 200, body: successStatus(type, name!, deleted.object.metadata.uid ?? '') } : fail(deleted.error);
+      return deleted.ok
+        ? { status: 200, body: successStatus(type, name!, deleted.object.metadata.uid ?? '') }
+        : fail(deleted.error);
     }
     case 'deletecollection': {
       const filter = selectorFilter(route, query);
       if (!filter.ok) return fail(filter.error);
       const items = store.list(type, namespace).filter(filter.matches);
       for (const item of items) store.delete(type, item.metadata.namespace, item.metadata.name!, options);
-      return { status: 200, body: { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(store.currentRevision) }, items } };
+      return {
+        status: 200,
+        body: {
+          kind: `${type.kind}List`,
+          apiVersion: apiVersionOf(type),
+          metadata: { resourceVersion: String(store.currentRevision) },
+          items,
+        },
+      };
     }
   }
 }

@@ -1,14 +1,30 @@
 import type { ResourceType } from './resources.js';
 import type { FieldError } from './validation.js';
 
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Forbidden' | 'Unauthorized' | 'BadRequest' | 'Invalid' | 'Expired' | 'MethodNotAllowed' | 'UnsupportedMediaType' | 'InternalError';
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Forbidden'
+  | 'Unauthorized'
+  | 'BadRequest'
+  | 'Invalid'
+  | 'Expired'
+  | 'MethodNotAllowed'
+  | 'UnsupportedMediaType'
+  | 'InternalError';
 
 /** A failure as the real apiserver reports it: the HTTP code and the `Status` body together. */
 export interface ApiError {
   code: number;
   reason: StatusReason;
   message: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason: string; message: string; field: string }[] };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason: string; message: string; field: string }[];
+  };
 }
 
 export interface StatusBody {
@@ -23,11 +39,27 @@ export interface StatusBody {
 }
 
 export function statusBody(error: ApiError): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: error.message, reason: error.reason, code: error.code, ...(error.details ? { details: error.details } : {}) };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: error.message,
+    reason: error.reason,
+    code: error.code,
+    ...(error.details ? { details: error.details } : {}),
+  };
 }
 
 export function successStatus(type: ResourceType, name: string, uid: string): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, details: { name, ...groupOf(type), kind: type.plural, uid } };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    code: 200,
+    details: { name, ...groupOf(type), kind: type.plural, uid },
+  };
 }
 
 function groupOf(type: ResourceType): { group?: string } {
@@ -40,15 +72,30 @@ function qualified(type: ResourceType): string {
 }
 
 export function notFound(type: ResourceType, name: string): ApiError {
-  return { code: 404, reason: 'NotFound', message: `${qualified(type)} "${name}" not found`, details: { name, ...groupOf(type), kind: type.plural } };
+  return {
+    code: 404,
+    reason: 'NotFound',
+    message: `${qualified(type)} "${name}" not found`,
+    details: { name, ...groupOf(type), kind: type.plural },
+  };
 }
 
 export function namespaceNotFound(namespace: string): ApiError {
-  return { code: 404, reason: 'NotFound', message: `namespaces "${namespace}" not found`, details: { name: namespace, kind: 'namespaces' } };
+  return {
+    code: 404,
+    reason: 'NotFound',
+    message: `namespaces "${namespace}" not found`,
+    details: { name: namespace, kind: 'namespaces' },
+  };
 }
 
 export function alreadyExists(type: ResourceType, name: string): ApiError {
-  return { code: 409, reason: 'AlreadyExists', message: `${qualified(type)} "${name}" already exists`, details: { name, ...groupOf(type), kind: type.plural } };
+  return {
+    code: 409,
+    reason: 'AlreadyExists',
+    message: `${qualified(type)} "${name}" already exists`,
+    details: { name, ...groupOf(type), kind: type.plural },
+  };
 }
 
 export function conflict(type: ResourceType, name: string): ApiError {
@@ -81,7 +128,12 @@ export function invalid(type: ResourceType, name: string, errors: FieldError[]):
     code: 422,
     reason: 'Invalid',
     message: `${type.kind} "${name}" is invalid: ${summary}`,
-    details: { name, ...groupOf(type), kind: type.kind, causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.detail, field: e.field })) },
+    details: {
+      name,
+      ...groupOf(type),
+      kind: type.kind,
+      causes: errors.map((e) => ({ reason: 'FieldValueInvalid', message: e.detail, field: e.field })),
+    },
   };
 }
 
@@ -89,7 +141,13 @@ export function expired(requested: number, oldest: number): ApiError {
   return { code: 410, reason: 'Expired', message: `too old resource version: ${requested} (${oldest})` };
 }
 
-export function forbidden(type: ResourceType, verb: string, user: string, namespace: string | undefined, name: string | undefined): ApiError {
+export function forbidden(
+  type: ResourceType,
+  verb: string,
+  user: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): ApiError {
   const subject = name === undefined ? qualified(type) : `${qualified(type)} "${name}"`;
   const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
   return {

@@ -1,7 +1,17 @@
 import { applyPatch, type PatchType } from './patch.js';
 import { apiVersionOf, resourceTypes, type ResourceType } from './resources.js';
 import { validate } from './validation.js';
-import { alreadyExists, badRequest, conflict, expired, invalid, namespaceNotFound, notFound, preconditionFailed, type ApiError } from './status.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  invalid,
+  namespaceNotFound,
+  notFound,
+  preconditionFailed,
+  type ApiError,
+} from './status.js';
 
 export interface ObjectMeta {
   name?: string;
@@ -60,7 +70,9 @@ const withGeneration = new Set(['daemonsets', 'deployments']);
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -94,7 +106,9 @@ export class Store {
   }
 
   list(type: ResourceType, namespace: string | undefined): KubeObject[] {
-    const items = [...this.bucket(type).values()].filter((o) => namespace === undefined || o.metadata.namespace === namespace);
+    const items = [...this.bucket(type).values()].filter(
+      (o) => namespace === undefined || o.metadata.namespace === namespace,
+    );
     // Code-point order of namespace/name, as etcd keys sort; `continue` tokens rely on it.
     const sortKey = (o: KubeObject) => key(type, o.metadata.namespace, o.metadata.name ?? '');
     return structuredClone(items).sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
@@ -106,12 +120,23 @@ export class Store {
     const object = checked.object;
     const meta = object.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + this.randomSuffix();
-    if (!meta.name) return { ok: false, error: invalid(type, '', [{ field: 'metadata.name', detail: 'Required value: name or generateName is required' }]) };
-    if (type.namespaced && !this.namespaceExists(namespace!)) return { ok: false, error: namespaceNotFound(namespace!) };
-    if (this.bucket(type).has(key(type, namespace, meta.name))) return { ok: false, error: alreadyExists(type, meta.name) };
+    if (!meta.name)
+      return {
+        ok: false,
+        error: invalid(type, '', [
+          { field: 'metadata.name', detail: 'Required value: name or generateName is required' },
+        ]),
+      };
+    if (type.namespaced && !this.namespaceExists(namespace!))
+      return { ok: false, error: namespaceNotFound(namespace!) };
+    if (this.bucket(type).has(key(type, namespace, meta.name)))
+      return { ok: false, error: alreadyExists(type, meta.name) };
     delete meta.resourceVersion;
     meta.uid = this.options.uid();
-    meta.creationTimestamp = this.options.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    meta.creationTimestamp = this.options
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     if (withGeneration.has(type.plural)) meta.generation = 1;
     normalize(type, object);
     const errors = validate(type, object, undefined);
@@ -119,23 +144,48 @@ export class Store {
     return { ok: true, object: this.commit('ADDED', type, object, undefined, options.dryRun) };
   }
 
-  update(type: ResourceType, namespace: string | undefined, name: string, body: unknown, options: WriteOptions = {}): StoreResult {
+  update(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: WriteOptions = {},
+  ): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
     if (!current) return { ok: false, error: notFound(type, name) };
     const checked = this.checkBody(type, namespace, body);
     if (!checked.ok) return checked;
     const proposed = checked.object;
     if (proposed.metadata.name !== undefined && proposed.metadata.name !== name) {
-      return { ok: false, error: badRequest(`the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`) };
+      return {
+        ok: false,
+        error: badRequest(
+          `the name of the object (${proposed.metadata.name}) does not match the name on the URL (${name})`,
+        ),
+      };
     }
     const requested = proposed.metadata.resourceVersion;
-    if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion) return { ok: false, error: conflict(type, name) };
+    if (requested !== undefined && requested !== '' && requested !== current.metadata.resourceVersion)
+      return { ok: false, error: conflict(type, name) };
     return this.replace(type, current, proposed, options);
   }
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, options: WriteOptions = {}): StoreResult {
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    patch: unknown,
+    options: WriteOptions = {},
+  ): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
-    if (!current && patchType === 'apply' && options.subresource === undefined) return this.create(type, namespace, { ...(patch as object), metadata: { ...(patch as KubeObject).metadata, name } }, options);
+    if (!current && patchType === 'apply' && options.subresource === undefined)
+      return this.create(
+        type,
+        namespace,
+        { ...(patch as object), metadata: { ...(patch as KubeObject).metadata, name } },
+        options,
+      );
     if (!current) return { ok: false, error: notFound(type, name) };
     const patched = applyPatch(patchType, current, patch);
     if (!patched.ok) return { ok: false, error: { code: 422, reason: 'Invalid', message: patched.message } };
@@ -151,7 +201,14 @@ export class Store {
     const current = this.bucket(type).get(key(type, namespace, object.metadata.name ?? ''));
     const incoming = { ...structuredClone(object), metadata: { ...structuredClone(object.metadata), namespace } };
     if (current) {
-      const replaced = normalize(type, { ...incoming, metadata: { ...incoming.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } });
+      const replaced = normalize(type, {
+        ...incoming,
+        metadata: {
+          ...incoming.metadata,
+          uid: current.metadata.uid,
+          creationTimestamp: current.metadata.creationTimestamp,
+        },
+      });
       const errors = validate(type, replaced, current);
       if (errors.length > 0) throw new Error(`seed: ${invalid(type, replaced.metadata.name ?? '', errors).message}`);
       return this.commit('MODIFIED', type, replaced, current, false);
@@ -162,11 +219,19 @@ export class Store {
   }
 
   /** `resourceVersion`: the precondition of a DeleteOptions body. */
-  delete(type: ResourceType, namespace: string | undefined, name: string, options: WriteOptions & { resourceVersion?: string } = {}): StoreResult {
+  delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions & { resourceVersion?: string } = {},
+  ): StoreResult {
     const current = this.bucket(type).get(key(type, namespace, name));
     if (!current) return { ok: false, error: notFound(type, name) };
     if (options.resourceVersion !== undefined && options.resourceVersion !== current.metadata.resourceVersion) {
-      return { ok: false, error: preconditionFailed(type, name, options.resourceVersion, current.metadata.resourceVersion ?? '') };
+      return {
+        ok: false,
+        error: preconditionFailed(type, name, options.resourceVersion, current.metadata.resourceVersion ?? ''),
+      };
     }
     if (options.dryRun) return { ok: true, object: structuredClone(current) };
     if (type.plural === 'namespaces') {
@@ -208,12 +273,30 @@ export class Store {
     if (object.metadata === undefined) object.metadata = {};
     if (!isObject(object.metadata)) return { ok: false, error: badRequest('metadata must be an object') };
     if (object.apiVersion !== undefined && object.apiVersion !== apiVersionOf(type)) {
-      return { ok: false, error: badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`) };
+      return {
+        ok: false,
+        error: badRequest(
+          `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`,
+        ),
+      };
     }
-    if (object.kind !== undefined && object.kind !== type.kind) return { ok: false, error: badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${type.kind})`) };
+    if (object.kind !== undefined && object.kind !== type.kind)
+      return {
+        ok: false,
+        error: badRequest(
+          `the kind in the data (${String(object.kind)}) does not match the expected kind (${type.kind})`,
+        ),
+      };
     if (type.namespaced) {
-      if (object.metadata.namespace !== undefined && object.metadata.namespace !== '' && object.metadata.namespace !== namespace) {
-        return { ok: false, error: badRequest('the namespace of the provided object does not match the namespace sent on the request') };
+      if (
+        object.metadata.namespace !== undefined &&
+        object.metadata.namespace !== '' &&
+        object.metadata.namespace !== namespace
+      ) {
+        return {
+          ok: false,
+          error: badRequest('the namespace of the provided object does not match the namespace sent on the request'),
+        };
       }
       object.metadata.namespace = namespace;
     } else delete object.metadata.namespace;
@@ -224,13 +307,24 @@ export class Store {
     let next: KubeObject;
     if (options.subresource === 'status') next = { ...structuredClone(current), status: proposed.status };
     else {
-      next = { ...proposed, metadata: { ...proposed.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
+      next = {
+        ...proposed,
+        metadata: {
+          ...proposed.metadata,
+          uid: current.metadata.uid,
+          creationTimestamp: current.metadata.creationTimestamp,
+          generation: current.metadata.generation,
+        },
+      };
       if (withStatusSubresource.has(type.plural)) next.status = structuredClone(current.status);
       if (next.status === undefined) delete next.status;
     }
     next = normalize(type, next);
-    if (withGeneration.has(type.plural) && canonical(next.spec) !== canonical(current.spec)) next.metadata.generation = (current.metadata.generation ?? 0) + 1;
-    const unchanged = canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) === canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
+    if (withGeneration.has(type.plural) && canonical(next.spec) !== canonical(current.spec))
+      next.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    const unchanged =
+      canonical({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }) ===
+      canonical({ ...current, metadata: { ...current.metadata, resourceVersion: undefined } });
     // The real apiserver skips the write (no new resourceVersion, no event) when nothing changed.
     if (unchanged) return { ok: true, object: structuredClone(current) };
     const errors = validate(type, next, current);
@@ -244,16 +338,34 @@ export class Store {
     const deleted = structuredClone(object);
     // Like the real server, the DELETED event carries the revision of the deletion.
     deleted.metadata.resourceVersion = String(this.revision);
-    this.record({ type: 'DELETED', resource: type, object: deleted, previous: structuredClone(object), revision: this.revision });
+    this.record({
+      type: 'DELETED',
+      resource: type,
+      object: deleted,
+      previous: structuredClone(object),
+      revision: this.revision,
+    });
     return deleted;
   }
 
-  private commit(type: EventType, resource: ResourceType, object: KubeObject, previous: KubeObject | undefined, dryRun = false): KubeObject {
+  private commit(
+    type: EventType,
+    resource: ResourceType,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+    dryRun = false,
+  ): KubeObject {
     if (dryRun) return structuredClone(object);
     this.revision++;
     object.metadata.resourceVersion = String(this.revision);
     this.bucket(resource).set(key(resource, object.metadata.namespace, object.metadata.name ?? ''), object);
-    this.record({ type, resource, object: structuredClone(object), previous: previous && structuredClone(previous), revision: this.revision });
+    this.record({
+      type,
+      resource,
+      object: structuredClone(object),
+      previous: previous && structuredClone(previous),
+      revision: this.revision,
+    });
     return structuredClone(object);
   }
 

@@ -27,9 +27,21 @@ describe('server-side printing', () => {
   });
 
   it('prints the columns kubectl shows for Secrets, with partial metadata rows', () => {
-    const secret = { metadata: { name: 's', namespace: 'd', creationTimestamp: '2026-01-01T00:00:00Z' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } };
-    const table = asTable('secrets', [secret], { resourceVersion: '7' }, null, new Date('2026-01-01T00:02:05Z')) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[]; object: unknown }[] };
+    const secret = {
+      metadata: { name: 's', namespace: 'd', creationTimestamp: '2026-01-01T00:00:00Z' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': 'e30=' },
+    };
+    const table = asTable('secrets', [secret], { resourceVersion: '7' }, null, new Date('2026-01-01T00:02:05Z')) as {
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[]; object: unknown }[];
+    };
     expect(table.columnDefinitions.map((c) => c.name)).toEqual(['Name', 'Type', 'Data', 'Age']);
-    expect(table.rows).toEqual([{ cells: ['s', 'kubernetes.io/dockerconfigjson', 1, '2m5s'], object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: secret.metadata } }]);
+    expect(table.rows).toEqual([
+      {
+        cells: ['s', 'kubernetes.io/dockerconfigjson', 1, '2m5s'],
+        object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: secret.metadata },
+      },
+    ]);
   });
 });

@@ -17,7 +17,8 @@ export function humanDuration(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const hours = Math.floor(seconds / 3600);
   const days = Math.floor(hours / 24);
-  const join = (big: number, bigUnit: string, small: number, smallUnit: string) => (small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit}${small}${smallUnit}`);
+  const join = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit}${small}${smallUnit}`;
   if (seconds < 120) return `${Math.floor(seconds)}s`;
   if (minutes < 10) return join(minutes, 'm', Math.floor(seconds) % 60, 's');
   if (minutes < 180) return `${minutes}m`;
@@ -49,9 +50,22 @@ const columnsByResource: Record<string, Column[]> = {
     { name: 'Roles', type: 'string', cell: () => '<none>' },
   ],
   pods: [
-    { name: 'Ready', type: 'string', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((c: { ready?: boolean }) => c.ready).length}/${(o.spec?.containers ?? []).length}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (o) =>
+        `${(o.status?.containerStatuses ?? []).filter((c: { ready?: boolean }) => c.ready).length}/${(o.spec?.containers ?? []).length}`,
+    },
     { name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Pending' },
-    { name: 'Restarts', type: 'integer', cell: (o) => (o.status?.containerStatuses ?? []).reduce((n: number, c: { restartCount?: number }) => n + int(c.restartCount), 0) },
+    {
+      name: 'Restarts',
+      type: 'integer',
+      cell: (o) =>
+        (o.status?.containerStatuses ?? []).reduce(
+          (n: number, c: { restartCount?: number }) => n + int(c.restartCount),
+          0,
+        ),
+    },
   ],
   daemonsets: [
     { name: 'Desired', type: 'integer', cell: (o) => int(o.status?.desiredNumberScheduled) },
@@ -59,7 +73,14 @@ const columnsByResource: Record<string, Column[]> = {
     { name: 'Ready', type: 'integer', cell: (o) => int(o.status?.numberReady) },
     { name: 'Up-to-date', type: 'integer', cell: (o) => int(o.status?.updatedNumberScheduled) },
     { name: 'Available', type: 'integer', cell: (o) => int(o.status?.numberAvailable) },
-    { name: 'Node Selector', type: 'string', cell: (o) => Object.entries(o.spec?.template?.spec?.nodeSelector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>' },
+    {
+      name: 'Node Selector',
+      type: 'string',
+      cell: (o) =>
+        Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
   ],
   deployments: [
     { name: 'Ready', type: 'string', cell: (o) => `${int(o.status?.readyReplicas)}/${o.spec?.replicas ?? 1}` },
@@ -69,7 +90,11 @@ const columnsByResource: Record<string, Column[]> = {
   events: [
     { name: 'Type', type: 'string', cell: (o) => o.type ?? '' },
     { name: 'Reason', type: 'string', cell: (o) => o.reason ?? '' },
-    { name: 'Object', type: 'string', cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}` },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+    },
     { name: 'Message', type: 'string', cell: (o) => o.message ?? '' },
   ],
   leases: [{ name: 'Holder', type: 'string', cell: (o) => o.spec?.holderIdentity ?? '' }],
@@ -80,17 +105,37 @@ export function wantsTable(accept: string | undefined): boolean {
   return accept !== undefined && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
 }
 
-export function asTable(resource: string, objects: KubeObject[], listMeta: object, includeObject: string | null, now: Date): object {
+export function asTable(
+  resource: string,
+  objects: KubeObject[],
+  listMeta: object,
+  includeObject: string | null,
+  now: Date,
+): object {
   const name: Column = { name: 'Name', type: 'string', cell: (o) => o.metadata.name };
-  const age: Column = { name: 'Age', type: 'string', cell: (o) => humanDuration((now.getTime() - Date.parse(o.metadata.creationTimestamp)) / 1000) };
+  const age: Column = {
+    name: 'Age',
+    type: 'string',
+    cell: (o) => humanDuration((now.getTime() - Date.parse(o.metadata.creationTimestamp)) / 1000),
+  };
   const columns = [name, ...(columnsByResource[resource] ?? []), age];
   const rowObject = (o: KubeObject) =>
-    includeObject === 'Object' ? o : includeObject === 'None' ? undefined : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+    includeObject === 'Object'
+      ? o
+      : includeObject === 'None'
+        ? undefined
+        : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c === name ? 'name' : '', description: '', priority: 0 })),
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c === name ? 'name' : '',
+      description: '',
+      priority: 0,
+    })),
     rows: objects.map((o) => ({ cells: columns.map((c) => c.cell(o)), object: rowObject(o) })),
   };
 }

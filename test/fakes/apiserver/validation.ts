@@ -25,7 +25,10 @@ const maxSecretBytes = 1024 * 1024;
 const subdomainMessage = `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
 const labelMessage = `a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`;
 
-const invalidValue = (field: string, value: string, why: string): FieldError => ({ field, detail: `Invalid value: ${JSON.stringify(value)}: ${why}` });
+const invalidValue = (field: string, value: string, why: string): FieldError => ({
+  field,
+  detail: `Invalid value: ${JSON.stringify(value)}: ${why}`,
+});
 
 function nameErrors(type: ResourceType, name: string): FieldError[] {
   if (type.plural === 'namespaces') {
@@ -39,9 +42,16 @@ function nameErrors(type: ResourceType, name: string): FieldError[] {
 function qualifiedNameErrors(field: string, key: string): FieldError[] {
   const slash = key.lastIndexOf('/');
   const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
-  if (prefix !== undefined && (prefix.length > 253 || !subdomain.test(prefix))) return [invalidValue(field, key, `prefix part ${subdomainMessage}`)];
+  if (prefix !== undefined && (prefix.length > 253 || !subdomain.test(prefix)))
+    return [invalidValue(field, key, `prefix part ${subdomainMessage}`)];
   if (name.length > 63 || !qualifiedName.test(name)) {
-    return [invalidValue(field, key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, and be no more than 63 characters")];
+    return [
+      invalidValue(
+        field,
+        key,
+        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, and be no more than 63 characters",
+      ),
+    ];
   }
   return [];
 }
@@ -50,7 +60,13 @@ function labelErrors(labels: Record<string, string> | undefined): FieldError[] {
   return Object.entries(labels ?? {}).flatMap(([key, value]) => [
     ...qualifiedNameErrors('metadata.labels', key),
     ...(value.length > 63 || !labelValue.test(value)
-      ? [invalidValue('metadata.labels', value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, and be no more than 63 characters")]
+      ? [
+          invalidValue(
+            'metadata.labels',
+            value,
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, and be no more than 63 characters",
+          ),
+        ]
       : []),
   ]);
 }
@@ -59,7 +75,9 @@ function keyErrors(field: string, data: unknown): FieldError[] {
   if (data === undefined || data === null) return [];
   return Object.keys(data as object)
     .filter((key) => !configKey.test(key) || key === '.' || key === '..')
-    .map((key) => invalidValue(field, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"));
+    .map((key) =>
+      invalidValue(field, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"),
+    );
 }
 
 function secretErrors(object: KubeObject): FieldError[] {
@@ -67,19 +85,27 @@ function secretErrors(object: KubeObject): FieldError[] {
   const errors = keyErrors('data', data);
   let size = 0;
   for (const [key, value] of Object.entries(data)) {
-    if (typeof value !== 'string' || !base64.test(value)) errors.push({ field: `data[${key}]`, detail: 'Invalid value: not valid base64' });
+    if (typeof value !== 'string' || !base64.test(value))
+      errors.push({ field: `data[${key}]`, detail: 'Invalid value: not valid base64' });
     else size += Buffer.from(value, 'base64').length;
   }
-  if (size > maxSecretBytes) errors.push({ field: 'data', detail: `Too long: must have at most ${maxSecretBytes} bytes` });
+  if (size > maxSecretBytes)
+    errors.push({ field: 'data', detail: `Too long: must have at most ${maxSecretBytes} bytes` });
   if (object.type === 'kubernetes.io/dockerconfigjson') {
-    const config = typeof data['.dockerconfigjson'] === 'string' ? Buffer.from(data['.dockerconfigjson'], 'base64').toString('utf8') : undefined;
+    const config =
+      typeof data['.dockerconfigjson'] === 'string'
+        ? Buffer.from(data['.dockerconfigjson'], 'base64').toString('utf8')
+        : undefined;
     if (config === undefined) errors.push({ field: 'data[.dockerconfigjson]', detail: 'Required value' });
     else {
       try {
         JSON.parse(config);
       } catch {
         // JSON.parse's own message quotes the input: a password must not reach a test log.
-        errors.push({ field: 'data[.dockerconfigjson]', detail: 'Invalid value: "<secret contents redacted>": not valid JSON' });
+        errors.push({
+          field: 'data[.dockerconfigjson]',
+          detail: 'Invalid value: "<secret contents redacted>": not valid JSON',
+        });
       }
     }
   }
@@ -89,11 +115,16 @@ function secretErrors(object: KubeObject): FieldError[] {
 /** Problems with an object about to be stored; `previous` is the stored version on updates. */
 export function validate(type: ResourceType, object: KubeObject, previous: KubeObject | undefined): FieldError[] {
   const errors = [...nameErrors(type, object.metadata.name ?? ''), ...labelErrors(object.metadata.labels)];
-  if (type.plural === 'configmaps') errors.push(...keyErrors('data', object.data), ...keyErrors('binaryData', object.binaryData));
+  if (type.plural === 'configmaps')
+    errors.push(...keyErrors('data', object.data), ...keyErrors('binaryData', object.binaryData));
   if (type.plural === 'secrets') errors.push(...secretErrors(object));
   if (previous && (type.plural === 'secrets' || type.plural === 'configmaps')) {
-    if (type.plural === 'secrets' && object.type !== previous.type) errors.push(invalidValue('type', String(object.type), 'field is immutable'));
-    if (previous.immutable === true && (JSON.stringify(object.data) !== JSON.stringify(previous.data) || object.immutable !== true)) {
+    if (type.plural === 'secrets' && object.type !== previous.type)
+      errors.push(invalidValue('type', String(object.type), 'field is immutable'));
+    if (
+      previous.immutable === true &&
+      (JSON.stringify(object.data) !== JSON.stringify(previous.data) || object.immutable !== true)
+    ) {
       errors.push({ field: 'data', detail: 'Forbidden: field is immutable when `immutable` is set' });
     }
   }

@@ -26,16 +26,22 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   response.flushHeaders();
   const send = (type: string, object: object) => response.write(`${JSON.stringify({ type, object })}\n`);
-  const inScope = (event: StoreEvent) => event.resource === request.type && (request.namespace === undefined || event.object.metadata.namespace === request.namespace);
+  const inScope = (event: StoreEvent) =>
+    event.resource === request.type &&
+    (request.namespace === undefined || event.object.metadata.namespace === request.namespace);
   const deliver = (event: StoreEvent) => {
     if (!inScope(event)) return;
     const translated = asSeenThroughSelector(event, request.matches);
     if (translated) send(translated, request.render(event.object));
   };
 
-  const since = request.resourceVersion === undefined || request.resourceVersion === '' || request.resourceVersion === '0' ? undefined : Number(request.resourceVersion);
+  const since =
+    request.resourceVersion === undefined || request.resourceVersion === '' || request.resourceVersion === '0'
+      ? undefined
+      : Number(request.resourceVersion);
   if (since === undefined) {
-    for (const object of store.list(request.type, request.namespace).filter(request.matches)) send('ADDED', request.render(object));
+    for (const object of store.list(request.type, request.namespace).filter(request.matches))
+      send('ADDED', request.render(object));
   } else {
     const backlog = store.eventsSince(since);
     if (!backlog.ok) {
@@ -46,7 +52,12 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
     backlog.events.forEach(deliver);
   }
   const unsubscribe = store.subscribe(deliver);
-  const bookmark = () => send('BOOKMARK', { kind: request.type.kind, apiVersion: apiVersionOf(request.type), metadata: { resourceVersion: String(store.currentRevision) } });
+  const bookmark = () =>
+    send('BOOKMARK', {
+      kind: request.type.kind,
+      apiVersion: apiVersionOf(request.type),
+      metadata: { resourceVersion: String(store.currentRevision) },
+    });
   const timer = request.timeoutSeconds
     ? setTimeout(() => {
         if (request.bookmarks) bookmark();
@@ -66,7 +77,10 @@ export function serveWatch(response: ServerResponse, store: Store, request: Watc
  * What a selector-filtered watch reports, as the real watch cache does: an
  * object that starts matching is ADDED, one that stops matching is DELETED.
  */
-export function asSeenThroughSelector(event: StoreEvent, matches: (object: KubeObject) => boolean): EventType | undefined {
+export function asSeenThroughSelector(
+  event: StoreEvent,
+  matches: (object: KubeObject) => boolean,
+): EventType | undefined {
   const now = event.type !== 'DELETED' && matches(event.object);
   const before = event.previous !== undefined && matches(event.previous);
   if (event.type === 'DELETED') return before ? 'DELETED' : undefined;

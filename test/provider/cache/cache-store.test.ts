@@ -1,9 +1,26 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDirectory, writeFileAtomic } from '../../../provider/cache/atomic-file.js';
-import { isCachedToken, isFresh, keyFileName, openCacheReader, openCacheStore, type CachedToken } from '../../../provider/cache/cache-store.js';
+import {
+  isCachedToken,
+  isFresh,
+  keyFileName,
+  openCacheReader,
+  openCacheStore,
+  type CachedToken,
+} from '../../../provider/cache/cache-store.js';
 
 let root: string;
 
@@ -44,9 +61,15 @@ describe('openCacheStore', () => {
     ['truncated', '{"schema":1,"kind":"token","value":{"user'],
     ['another schema', JSON.stringify({ schema: 999, kind: 'token', value: TOKEN })],
     ['another kind', JSON.stringify({ schema: 2, kind: 'decision', key: '["k"]', value: TOKEN })],
-    ['a wrong shape', JSON.stringify({ schema: 2, kind: 'token', key: '["k"]', value: { username: 'u', password: '', expiresAt: 1 } })],
+    [
+      'a wrong shape',
+      JSON.stringify({ schema: 2, kind: 'token', key: '["k"]', value: { username: 'u', password: '', expiresAt: 1 } }),
+    ],
     ['null', 'null'],
-    ['stored under another key (a hash collision)', JSON.stringify({ schema: 2, kind: 'token', key: '["other"]', value: TOKEN })],
+    [
+      'stored under another key (a hash collision)',
+      JSON.stringify({ schema: 2, kind: 'token', key: '["other"]', value: TOKEN }),
+    ],
   ])('a %s file is a miss, not an error', (_name, content) => {
     const reader = openCacheReader(root);
     if (content !== undefined) writeFileSync(join(root, `token.${keyFileName(['k'])}.json`), content);
@@ -80,7 +103,11 @@ describe('prune', () => {
     age('.token.b.json.1.2.tmp', 10 * 60 * 1000);
     age('token.c.lock.1.2.stale', 2 * hour);
     store.prune(now);
-    expect(readdirSync(root).sort()).toEqual(['.token.b.json.1.2.tmp', 'configuration.lastvalid.json', 'decision.recent.json']);
+    expect(readdirSync(root).sort()).toEqual([
+      '.token.b.json.1.2.tmp',
+      'configuration.lastvalid.json',
+      'decision.recent.json',
+    ]);
   });
 });
 

@@ -7,7 +7,14 @@ import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { binaryPath, runProcess, type RunResult } from '../../support/binaries.js';
-import { lastIssuedPassword, parseResponse, requestFor, startNode, WORKER_PRINCIPAL, type Node } from '../e2e/harness.js';
+import {
+  lastIssuedPassword,
+  parseResponse,
+  requestFor,
+  startNode,
+  WORKER_PRINCIPAL,
+  type Node,
+} from '../e2e/harness.js';
 
 let node: Node;
 
@@ -56,7 +63,10 @@ async function readOnlyCache(dir: string): Promise<ReadOnly> {
   const provider = binaryPath('acr-credential-provider');
   if (process.getuid?.() === 0) {
     return {
-      wrap: (args) => ({ file: 'unshare', args: ['--mount', 'sh', '-c', 'mount --bind -o ro "$0" "$0" && exec "$@"', dir, provider, ...args] }),
+      wrap: (args) => ({
+        file: 'unshare',
+        args: ['--mount', 'sh', '-c', 'mount --bind -o ro "$0" "$0" && exec "$@"', dir, provider, ...args],
+      }),
       restore: () => undefined,
     };
   }
@@ -81,15 +91,20 @@ describe('concurrent cold invocations', () => {
     // The waiters did not fetch node credentials either: they waited for the holder's answer.
     expect(node.fake.count('MetadataCredentials')).toBe(1);
     const password = lastIssuedPassword(node.fake);
-    for (const result of results) expect(parseResponse(result).auth[HOST]).toEqual({ username: 'cr_temp_user', password });
+    for (const result of results)
+      expect(parseResponse(result).auth[HOST]).toEqual({ username: 'cr_temp_user', password });
     // No lock is left behind.
     expect(readdirSync(node.cacheDir).filter((name) => name.endsWith('.lock'))).toEqual([]);
   }, 120_000);
 
   it('two hosts of one instance at once (public and VPC): still one GetAuthorizationToken, shared through the token lock', async () => {
     const vpc = 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com';
-    node.writeConfig(`acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST},${vpc}\n`);
-    const results = await Promise.all(Array.from({ length: 16 }, (_, i) => node.pull(`${i % 2 ? HOST : vpc}/team/app-${i}`)));
+    node.writeConfig(
+      `acr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST},${vpc}\n`,
+    );
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => node.pull(`${i % 2 ? HOST : vpc}/team/app-${i}`)),
+    );
     expect(node.fake.count('GetAuthorizationToken')).toBe(1);
     const password = lastIssuedPassword(node.fake);
     for (const result of results) {
@@ -118,13 +133,18 @@ describe('concurrent cold invocations', () => {
 
   it('a holder killed (SIGKILL) while fetching leaves a lock the next invocation takes over', async () => {
     node.fake.fault('GetAuthorizationToken', { latencyMs: 20_000, times: 1 });
-    const holder = spawn(binaryPath('acr-credential-provider'), ['--config', node.configPath, '--cache-dir', node.cacheDir], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...node.env },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
+    const holder = spawn(
+      binaryPath('acr-credential-provider'),
+      ['--config', node.configPath, '--cache-dir', node.cacheDir],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...node.env },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      },
+    );
     holder.stdin.end(requestFor(IMAGE));
     // Wait until the holder is inside the token call, holding its locks.
-    for (let i = 0; i < 200 && node.fake.count('GetAuthorizationToken') === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && node.fake.count('GetAuthorizationToken') === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(node.fake.count('GetAuthorizationToken')).toBe(1);
     expect(readdirSync(node.cacheDir).filter((name) => name.endsWith('.lock')).length).toBeGreaterThan(0);
     holder.kill('SIGKILL');
@@ -142,9 +162,11 @@ describe('damaged or unusable cache', () => {
     expect(statSync(node.cacheDir).mode & 0o777).toBe(0o700);
     const files = readdirSync(node.cacheDir);
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect({ file, mode: statSync(join(node.cacheDir, file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+    for (const file of files)
+      expect({ file, mode: statSync(join(node.cacheDir, file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
 
-    for (const file of files) writeFileSync(join(node.cacheDir, file), '{"schema":1,"kind":"token","value":{"username":');
+    for (const file of files)
+      writeFileSync(join(node.cacheDir, file), '{"schema":1,"kind":"token","value":{"username":');
     const result = await node.pull(IMAGE);
     expect(parseResponse(result).auth[HOST]?.password).toBe(lastIssuedPassword(node.fake));
     expect(node.fake.count('GetAuthorizationToken')).toBe(2);
@@ -155,8 +177,14 @@ describe('damaged or unusable cache', () => {
     const tokenFile = readdirSync(node.cacheDir).find((name) => name.startsWith('token.') && name.endsWith('.json'))!;
     // What a SIGKILL between write and rename leaves: the temp file; and a truncated token file as if written in place.
     writeFileSync(join(node.cacheDir, `.${tokenFile}.12345.deadbeef.tmp`), '{"schema":1,"kind":"tok', { mode: 0o600 });
-    writeFileSync(join(node.cacheDir, tokenFile), '{"schema":1,"kind":"token","value":{"username":"cr_temp_user","passw');
-    writeFileSync(join(node.cacheDir, tokenFile.replace(/\.json$/, '.lock')), JSON.stringify({ pid: await deadPid(), since: Date.now(), nonce: 'dead' }));
+    writeFileSync(
+      join(node.cacheDir, tokenFile),
+      '{"schema":1,"kind":"token","value":{"username":"cr_temp_user","passw',
+    );
+    writeFileSync(
+      join(node.cacheDir, tokenFile.replace(/\.json$/, '.lock')),
+      JSON.stringify({ pid: await deadPid(), since: Date.now(), nonce: 'dead' }),
+    );
 
     const response = parseResponse(await node.pull(IMAGE));
     expect(response.auth[HOST]?.password).toBe(lastIssuedPassword(node.fake));
@@ -171,7 +199,9 @@ describe('damaged or unusable cache', () => {
       const hit = await runReadOnly(readOnly, requestFor(IMAGE));
       expect(parseResponse(hit).auth[HOST]).toEqual(warm.auth[HOST]);
       const miss = await runReadOnly(readOnly, requestFor('registry.cn-hangzhou.aliyuncs.com/team/app'));
-      expect(parseResponse(miss).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
+      expect(parseResponse(miss).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(
+        lastIssuedPassword(node.fake),
+      );
       expect(miss.stderr).toMatch(/warning: cannot cache the token .*(EROFS|EACCES)/);
       expect(node.fake.count('GetAuthorizationToken')).toBe(1);
     } finally {

@@ -42,7 +42,9 @@ describe('singleFlight', () => {
   it('20 concurrent callers produce once and all get the result; the lock is released', async () => {
     const cache: { value?: string } = {};
     const counter = { produced: 0 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => singleFlight(lock, flight(cache, counter), fast)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => singleFlight(lock, flight(cache, counter), fast)),
+    );
     expect(counter.produced).toBe(1);
     expect(new Set(results)).toEqual(new Set(['token-1']));
     expect(readdirSync(dir)).toEqual([]);
@@ -70,7 +72,11 @@ describe('singleFlight', () => {
   it.each([
     ['its holder is dead', { pid: 999_999_999, since: Date.now(), nonce: 'a' }, {}],
     ['it is older than staleAfterMs', { pid: process.pid, since: Date.now() - 60_000, nonce: 'b' }, {}],
-    ['it is alive per isAlive but past the timeout', { pid: 1, since: Date.now() - 46_000, nonce: 'c' }, { isAlive: () => true }],
+    [
+      'it is alive per isAlive but past the timeout',
+      { pid: 1, since: Date.now() - 46_000, nonce: 'c' },
+      { isAlive: () => true },
+    ],
   ])('takes over a lock when %s', async (_name, holder, overrides) => {
     writeFileSync(lock, JSON.stringify(holder));
     const counter = { produced: 0 };
@@ -101,7 +107,11 @@ describe('singleFlight', () => {
   it('without a usable directory, produces unlocked and says why', async () => {
     const reasons: string[] = [];
     const counter = { produced: 0 };
-    const result = await singleFlight(join(dir, 'missing', 'x.lock'), { ...flight({}, counter), onUnavailable: (e) => reasons.push(e.code ?? '') }, fast);
+    const result = await singleFlight(
+      join(dir, 'missing', 'x.lock'),
+      { ...flight({}, counter), onUnavailable: (e) => reasons.push(e.code ?? '') },
+      fast,
+    );
     expect(result).toBe('token-1');
     expect(reasons).toEqual(['ENOENT']);
   });

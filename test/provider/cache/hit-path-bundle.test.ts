@@ -24,8 +24,16 @@ async function bundle(entry: string): Promise<{ text: string; inputs: string[] }
 describe('bundles', () => {
   it('the main bundle requires only node:fs, node:path and node:util, and holds no YAML or cloud code', async () => {
     const main = await bundle('provider/kubelet/main.ts');
-    expect([...new Set(main.text.match(/require\("[^"]+"\)/g))].sort()).toEqual(['require("node:fs")', 'require("node:path")', 'require("node:util")']);
-    expect(main.inputs.filter((input) => input.includes('node_modules') || input.includes('/cloud/') || input.includes('configuration'))).toEqual([]);
+    expect([...new Set(main.text.match(/require\("[^"]+"\)/g))].sort()).toEqual([
+      'require("node:fs")',
+      'require("node:path")',
+      'require("node:util")',
+    ]);
+    expect(
+      main.inputs.filter(
+        (input) => input.includes('node_modules') || input.includes('/cloud/') || input.includes('configuration'),
+      ),
+    ).toEqual([]);
   });
 
   it('the cold-path bundle holds the configuration parser and the cloud clients', async () => {

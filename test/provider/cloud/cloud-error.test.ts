@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cloudFailure, fixFor, formatCloudFailure, isRetryable, sanitize, type CallSubject } from '../../../provider/cloud/cloud-error.js';
+import {
+  cloudFailure,
+  fixFor,
+  formatCloudFailure,
+  isRetryable,
+  sanitize,
+  type CallSubject,
+} from '../../../provider/cloud/cloud-error.js';
 
 const subject = (over: Partial<CallSubject>): CallSubject => ({
   action: 'GetAuthorizationToken',
@@ -14,18 +21,58 @@ const subject = (over: Partial<CallSubject>): CallSubject => ({
 
 describe('fixFor', () => {
   it.each<[Partial<CallSubject>, string, number | undefined, RegExp]>([
-    [{}, 'NoPrivilege', 403, /grant the RAM identity accessKey LTAI-puller the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository on cri-abc/],
+    [
+      {},
+      'NoPrivilege',
+      403,
+      /grant the RAM identity accessKey LTAI-puller the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository on cri-abc/,
+    ],
     [{}, 'Forbidden.RAM', 403, /cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository/],
-    [{ action: 'ListInstance', resource: 'instances named acme' }, 'NoPrivilege', 403, /cr:PullRepository, cr:ListInstance \(for example/],
+    [
+      { action: 'ListInstance', resource: 'instances named acme' },
+      'NoPrivilege',
+      403,
+      /cr:PullRepository, cr:ListInstance \(for example/,
+    ],
     [{}, 'SignatureDoesNotMatch', 400, /the AccessKey secret for LTAI-puller is wrong/],
-    [{}, 'InvalidAccessKeyId.NotFound', 404, /AccessKey LTAI-puller does not exist.*kubectl acr configure --access-key-id/],
+    [
+      {},
+      'InvalidAccessKeyId.NotFound',
+      404,
+      /AccessKey LTAI-puller does not exist.*kubectl acr configure --access-key-id/,
+    ],
     [{}, 'InvalidAccessKeyId.Inactive', 400, /LTAI-puller is disabled/],
-    [{ identity: 'role/Worker', accessKeyId: 'STS.abc' }, 'SignatureDoesNotMatch', 400, /temporary credentials of role\/Worker were refused.*NTP/],
-    [{ identity: 'role/Worker', accessKeyId: 'STS.abc' }, 'InvalidAccessKeyId.NotFound', 404, /temporary credentials of role\/Worker were refused/],
+    [
+      { identity: 'role/Worker', accessKeyId: 'STS.abc' },
+      'SignatureDoesNotMatch',
+      400,
+      /temporary credentials of role\/Worker were refused.*NTP/,
+    ],
+    [
+      { identity: 'role/Worker', accessKeyId: 'STS.abc' },
+      'InvalidAccessKeyId.NotFound',
+      404,
+      /temporary credentials of role\/Worker were refused/,
+    ],
     [{}, 'InvalidSecurityToken.Expired', 400, /expired or malformed.*NTP/],
-    [{ action: 'AssumeRole', resource: 'acs:ram::1:role/r' }, 'NoPermission', 403, /trust policy.*AliyunSTSAssumeRoleAccess/],
-    [{ action: 'AssumeRole', resource: 'acs:ram::1:role/r' }, 'EntityNotExist.Role', 404, /acs:ram::1:role\/r does not exist/],
-    [{ action: 'AssumeRole', resource: 'acs:ram::1:role/r' }, 'InvalidParameter.DurationSeconds', 400, /MaxSessionDuration/],
+    [
+      { action: 'AssumeRole', resource: 'acs:ram::1:role/r' },
+      'NoPermission',
+      403,
+      /trust policy.*AliyunSTSAssumeRoleAccess/,
+    ],
+    [
+      { action: 'AssumeRole', resource: 'acs:ram::1:role/r' },
+      'EntityNotExist.Role',
+      404,
+      /acs:ram::1:role\/r does not exist/,
+    ],
+    [
+      { action: 'AssumeRole', resource: 'acs:ram::1:role/r' },
+      'InvalidParameter.DurationSeconds',
+      400,
+      /MaxSessionDuration/,
+    ],
     [{ action: 'AssumeRoleWithOIDC', identity: undefined }, 'AuthenticationFail.NoPermission', 401, /RRSA/],
     [{}, 'INSTANCE_NOT_EXIST', 404, /instance cri-abc was not found in region cn-hangzhou/],
     [{ action: 'GetPersonalToken' }, 'USER_NOT_EXIST', 404, /Personal Edition/],
@@ -35,7 +82,12 @@ describe('fixFor', () => {
     [{ action: 'MetadataRole' }, 'NoRamRole', 404, /attach a worker RAM role.*ALIBABA_CLOUD_ACCESS_KEY_ID/],
     [{ action: 'MetadataToken' }, 'MetadataUnavailable', undefined, /metadata unreachable/],
     [{ action: 'MetadataRole' }, 'MetadataTokenRequired', 403, /metadata requires IMDSv2 token/],
-    [{ action: 'ReadAccessKeySecret', resource: '/etc/acr/secrets/s' }, 'SecretFileMissing', undefined, /kubectl acr configure --access-key-id LTAI-puller.*\/etc\/acr\/secrets\/s/],
+    [
+      { action: 'ReadAccessKeySecret', resource: '/etc/acr/secrets/s' },
+      'SecretFileMissing',
+      undefined,
+      /kubectl acr configure --access-key-id LTAI-puller.*\/etc\/acr\/secrets\/s/,
+    ],
     [{}, 'SomethingNew', 400, /look up the error code SomethingNew/],
   ])('%j %s %s', (over, code, status, expected) => {
     expect(fixFor(subject(over), code, status)).toMatch(expected);
@@ -88,10 +140,18 @@ describe('cloudFailure', () => {
       requestId: 'REQ-1',
       detail: 'Specified signature is not matched; we signed with the-secret-value',
     });
-    expect(failure).toMatchObject({ action: 'GetAuthorizationToken', code: 'SignatureDoesNotMatch', httpStatus: 400, requestId: 'REQ-1', retryable: false });
+    expect(failure).toMatchObject({
+      action: 'GetAuthorizationToken',
+      code: 'SignatureDoesNotMatch',
+      httpStatus: 400,
+      requestId: 'REQ-1',
+      retryable: false,
+    });
     expect(failure.message).toContain('cri-abc');
     expect(failure.message).toContain('accessKey LTAI-puller');
     expect(failure.message).not.toContain('the-secret-value');
-    expect(formatCloudFailure(failure)).toMatch(/^GetAuthorizationToken failed: SignatureDoesNotMatch \(HTTP 400\): .*\[request ID REQ-1\]\. Fix: the AccessKey secret for LTAI-puller is wrong/);
+    expect(formatCloudFailure(failure)).toMatch(
+      /^GetAuthorizationToken failed: SignatureDoesNotMatch \(HTTP 400\): .*\[request ID REQ-1\]\. Fix: the AccessKey secret for LTAI-puller is wrong/,
+    );
   });
 });

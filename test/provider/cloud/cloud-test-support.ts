@@ -25,7 +25,13 @@ export function testClock(start = Date.now()): TestClock {
   };
 }
 
-export const testPolicy: RetryPolicy = { callTimeoutMs: 2_000, totalBudgetMs: 40_000, maxAttempts: 5, baseDelayMs: 300, maxDelayMs: 5_000 };
+export const testPolicy: RetryPolicy = {
+  callTimeoutMs: 2_000,
+  totalBudgetMs: 40_000,
+  maxAttempts: 5,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+};
 
 export function fakeContext(url: string, clock: Clock = testClock(), policy: RetryPolicy = testPolicy): CloudContext {
   const endpoints = endpointsFromEnvironment(

@@ -2,11 +2,23 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials.js';
 import { CloudError, type CloudFailure } from '../../../provider/cloud/cloud-error.js';
-import { getAuthorizationToken, getInstance, getPersonalToken, listInstanceDomains, listInstances } from '../../../provider/cloud/cr-client.js';
+import {
+  getAuthorizationToken,
+  getInstance,
+  getPersonalToken,
+  listInstanceDomains,
+  listInstances,
+} from '../../../provider/cloud/cr-client.js';
 import { fakeContext, testClock, testPolicy, failureOf } from './cloud-test-support.js';
 
 const INSTANCE = 'cri-abc123';
-const key = (id: string, secret: string): CloudCredentials => ({ accessKeyId: id, accessKeySecret: secret, securityToken: undefined, expiresAt: undefined, identity: `accessKey ${id}` });
+const key = (id: string, secret: string): CloudCredentials => ({
+  accessKeyId: id,
+  accessKeySecret: secret,
+  securityToken: undefined,
+  expiresAt: undefined,
+  identity: `accessKey ${id}`,
+});
 const PULLER = key('LTAI-puller', 'puller-secret-value');
 const OUTSIDER = key('LTAI-outsider', 'outsider-secret-value');
 
@@ -14,8 +26,16 @@ let fake: FakeAlicloud;
 
 beforeEach(async () => {
   fake = await startFakeAlicloud();
-  fake.addAccessKey({ accessKeyId: PULLER.accessKeyId, accessKeySecret: PULLER.accessKeySecret, principal: 'user/puller' });
-  fake.addAccessKey({ accessKeyId: OUTSIDER.accessKeyId, accessKeySecret: OUTSIDER.accessKeySecret, principal: 'user/outsider' });
+  fake.addAccessKey({
+    accessKeyId: PULLER.accessKeyId,
+    accessKeySecret: PULLER.accessKeySecret,
+    principal: 'user/puller',
+  });
+  fake.addAccessKey({
+    accessKeyId: OUTSIDER.accessKeyId,
+    accessKeySecret: OUTSIDER.accessKeySecret,
+    principal: 'user/outsider',
+  });
   fake.addInstance({
     instanceId: INSTANCE,
     instanceName: 'acme',
@@ -33,7 +53,6 @@ afterEach(async () => {
   await fake.close();
 });
 
-
 const noSecrets = (f: CloudFailure, secrets: string[]) => {
   const text = JSON.stringify(f);
   for (const secret of secrets) expect(text).not.toContain(secret);
@@ -44,7 +63,12 @@ describe('getAuthorizationToken', () => {
     const token = await getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url));
     const [issued] = fake.issuedTokens();
     expect(token).toEqual({ username: issued?.username, password: issued?.password, expiresAt: issued?.expiresAt });
-    expect(fake.requests[0]).toMatchObject({ action: 'GetAuthorizationToken', region: 'cn-beijing', principal: 'user/puller', params: { InstanceId: INSTANCE, RegionId: 'cn-beijing' } });
+    expect(fake.requests[0]).toMatchObject({
+      action: 'GetAuthorizationToken',
+      region: 'cn-beijing',
+      principal: 'user/puller',
+      params: { InstanceId: INSTANCE, RegionId: 'cn-beijing' },
+    });
   });
 
   it('names the identity and the fix for a wrong secret, without the secret', async () => {
@@ -58,7 +82,9 @@ describe('getAuthorizationToken', () => {
   });
 
   it('says which AccessKey does not exist', async () => {
-    const f = await failureOf(getAuthorizationToken(key('LTAI-ghost', 'ghost-secret'), INSTANCE, 'cn-beijing', fakeContext(fake.url)));
+    const f = await failureOf(
+      getAuthorizationToken(key('LTAI-ghost', 'ghost-secret'), INSTANCE, 'cn-beijing', fakeContext(fake.url)),
+    );
     expect(f.code).toBe('InvalidAccessKeyId.NotFound');
     expect(f.fix).toMatch(/AccessKey LTAI-ghost does not exist/);
   });
@@ -67,7 +93,9 @@ describe('getAuthorizationToken', () => {
     const f = await failureOf(getAuthorizationToken(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f).toMatchObject({ code: 'NoPrivilege', httpStatus: 403, retryable: false });
     expect(f.requestId).toMatch(/^[0-9A-F-]{36}$/);
-    expect(f.fix).toContain('grant the RAM identity accessKey LTAI-outsider the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository');
+    expect(f.fix).toContain(
+      'grant the RAM identity accessKey LTAI-outsider the actions cr:GetAuthorizationToken, cr:ListInstanceEndpoint, cr:PullRepository',
+    );
     expect(new CloudError(f).message).toContain(`request ID ${f.requestId}`);
   });
 
@@ -102,14 +130,26 @@ describe('getAuthorizationToken', () => {
 
   it('gives up on persistent throttling after the attempts the policy allows', async () => {
     fake.fault('GetAuthorizationToken', { code: 'Throttling.Api' });
-    const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url, testClock(), { ...testPolicy, maxAttempts: 4 })));
+    const f = await failureOf(
+      getAuthorizationToken(
+        PULLER,
+        INSTANCE,
+        'cn-beijing',
+        fakeContext(fake.url, testClock(), { ...testPolicy, maxAttempts: 4 }),
+      ),
+    );
     expect(f).toMatchObject({ code: 'Throttling.Api', retryable: true });
     expect(f.message).toMatch(/gave up after 4 attempts/);
     expect(fake.count('GetAuthorizationToken')).toBe(4);
   });
 
   it('treats a 200 with IsSuccess:false as the error it carries', async () => {
-    fake.fault('GetAuthorizationToken', { isSuccessFalse: true, code: 'INSTANCE_STATUS_INVALID', message: 'instance is not running', times: 1 });
+    fake.fault('GetAuthorizationToken', {
+      isSuccessFalse: true,
+      code: 'INSTANCE_STATUS_INVALID',
+      message: 'instance is not running',
+      times: 1,
+    });
     const f = await failureOf(getAuthorizationToken(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f).toMatchObject({ code: 'INSTANCE_STATUS_INVALID', httpStatus: 200, retryable: false });
     expect(f.message).toContain('instance is not running');
@@ -136,9 +176,21 @@ describe('getAuthorizationToken', () => {
 describe('listInstances', () => {
   it('pages through every instance and keeps only the exact name', async () => {
     for (let i = 0; i < 57; i++) {
-      fake.addInstance({ instanceId: `cri-x${i}`, instanceName: `acme-${i}`, region: 'cn-beijing', domains: [], allowedPrincipals: [] });
+      fake.addInstance({
+        instanceId: `cri-x${i}`,
+        instanceName: `acme-${i}`,
+        region: 'cn-beijing',
+        domains: [],
+        allowedPrincipals: [],
+      });
     }
-    fake.addInstance({ instanceId: 'cri-other-region', instanceName: 'acme', region: 'cn-shanghai', domains: [], allowedPrincipals: [] });
+    fake.addInstance({
+      instanceId: 'cri-other-region',
+      instanceName: 'acme',
+      region: 'cn-shanghai',
+      domains: [],
+      allowedPrincipals: [],
+    });
     const all = await listInstances(PULLER, 'cn-beijing', fakeContext(fake.url));
     expect(all).toHaveLength(58);
     expect(fake.requests.map((r) => r.params.PageNo)).toEqual(['1', '2']);
@@ -161,7 +213,11 @@ describe('listInstanceDomains', () => {
       { domain: 'registry.acme.example', type: 'USER', endpointType: 'internet' },
       { domain: 'acme-registry-vpc.cn-beijing.cr.aliyuncs.com', type: 'SYSTEM', endpointType: 'vpc' },
     ]);
-    expect(fake.requests[0]?.params).toMatchObject({ InstanceId: INSTANCE, ModuleName: 'Registry', RegionId: 'cn-beijing' });
+    expect(fake.requests[0]?.params).toMatchObject({
+      InstanceId: INSTANCE,
+      ModuleName: 'Registry',
+      RegionId: 'cn-beijing',
+    });
   });
 
   it('names cr:ListInstanceEndpoint among the actions to grant', async () => {
@@ -188,7 +244,12 @@ describe('getPersonalToken', () => {
     const [issued] = fake.issuedTokens();
     expect(issued?.region).toBe('cn-qingdao');
     expect(token).toEqual({ username: issued?.username, password: issued?.password, expiresAt: issued?.expiresAt });
-    expect(fake.requests[0]).toMatchObject({ action: 'GetPersonalToken', method: 'GET', path: '/tokens', region: 'cn-qingdao' });
+    expect(fake.requests[0]).toMatchObject({
+      action: 'GetPersonalToken',
+      method: 'GET',
+      path: '/tokens',
+      region: 'cn-qingdao',
+    });
   });
 
   it('explains a region without Personal Edition for the caller', async () => {

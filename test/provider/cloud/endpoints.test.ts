@@ -29,7 +29,10 @@ describe('endpointsFromEnvironment', () => {
   });
 
   it('ignores empty overrides', () => {
-    const endpoints = endpointsFromEnvironment({ ACR_PROVIDER_CR_ENDPOINT: ' ', ACR_PROVIDER_METADATA_ENDPOINT: '' }, { vpc: false });
+    const endpoints = endpointsFromEnvironment(
+      { ACR_PROVIDER_CR_ENDPOINT: ' ', ACR_PROVIDER_METADATA_ENDPOINT: '' },
+      { vpc: false },
+    );
     expect(endpoints.cr('cn-beijing').endpoint).toBe('cr.cn-beijing.aliyuncs.com');
     expect(endpoints.metadataBaseUrl).toBe('http://100.100.100.200');
   });
@@ -44,12 +47,17 @@ describe('parseBaseUrl', () => {
     expect(parseBaseUrl('ACR_PROVIDER_CR_ENDPOINT', value)).toEqual(expected);
   });
 
-  it.each(['127.0.0.1:8080', 'ftp://host', 'http://host/path', 'http://user:pw@host', 'http://host?x=1', 'not a url'])('refuses %j naming the variable', (value) => {
-    expect(() => parseBaseUrl('ACR_PROVIDER_CR_ENDPOINT', value)).toThrow(EndpointOverrideError);
-    expect(() => parseBaseUrl('ACR_PROVIDER_CR_ENDPOINT', value)).toThrow(/ACR_PROVIDER_CR_ENDPOINT/);
-  });
+  it.each(['127.0.0.1:8080', 'ftp://host', 'http://host/path', 'http://user:pw@host', 'http://host?x=1', 'not a url'])(
+    'refuses %j naming the variable',
+    (value) => {
+      expect(() => parseBaseUrl('ACR_PROVIDER_CR_ENDPOINT', value)).toThrow(EndpointOverrideError);
+      expect(() => parseBaseUrl('ACR_PROVIDER_CR_ENDPOINT', value)).toThrow(/ACR_PROVIDER_CR_ENDPOINT/);
+    },
+  );
 
   it('refuses a bad override when the endpoints are built, not at the first call', () => {
-    expect(() => endpointsFromEnvironment({ ACR_PROVIDER_STS_ENDPOINT: 'sts.local' }, { vpc: false })).toThrow(/ACR_PROVIDER_STS_ENDPOINT/);
+    expect(() => endpointsFromEnvironment({ ACR_PROVIDER_STS_ENDPOINT: 'sts.local' }, { vpc: false })).toThrow(
+      /ACR_PROVIDER_STS_ENDPOINT/,
+    );
   });
 });

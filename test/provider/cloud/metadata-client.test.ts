@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../../fakes/alicloud/index.js';
 import { CloudError } from '../../../provider/cloud/cloud-error.js';
-import { fetchNodeCredentials, fetchNodeRegion, type MetadataOptions } from '../../../provider/cloud/metadata-client.js';
+import {
+  fetchNodeCredentials,
+  fetchNodeRegion,
+  type MetadataOptions,
+} from '../../../provider/cloud/metadata-client.js';
 import { nodeIdentity } from '../../../provider/cloud/node-identity.js';
 import { startBudget } from '../../../provider/cloud/retry.js';
 import { testClock, testPolicy, failureOf } from './cloud-test-support.js';
@@ -23,7 +27,6 @@ const options = (over: Partial<MetadataOptions> = {}): MetadataOptions => ({
   ...over,
 });
 
-
 describe('fetchNodeCredentials', () => {
   it('reads the RAM role credentials with an IMDSv2 session token', async () => {
     const credentials = await fetchNodeCredentials(options());
@@ -41,7 +44,12 @@ describe('fetchNodeCredentials', () => {
   it('reports the missing token when the service issues none and IMDSv1 is not allowed', async () => {
     fake.fault('MetadataToken', { status: 404 });
     const f = await failureOf(fetchNodeCredentials(options()));
-    expect(f).toMatchObject({ action: 'MetadataToken', code: 'MetadataTokenUnavailable', httpStatus: 404, retryable: false });
+    expect(f).toMatchObject({
+      action: 'MetadataToken',
+      code: 'MetadataTokenUnavailable',
+      httpStatus: 404,
+      retryable: false,
+    });
     expect(fake.count('MetadataRole')).toBe(0);
   });
 
@@ -126,7 +134,11 @@ describe('the IMDSv2 session token', () => {
 describe('nodeIdentity', () => {
   it('prefers ALIBABA_CLOUD_ACCESS_KEY_* and never asks the metadata service then', async () => {
     const credentials = await nodeIdentity(
-      { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-offcloud', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'offcloud-secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'CAIStoken' },
+      {
+        ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-offcloud',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'offcloud-secret',
+        ALIBABA_CLOUD_SECURITY_TOKEN: 'CAIStoken',
+      },
       options(),
     );
     expect(credentials).toEqual({
@@ -143,10 +155,13 @@ describe('nodeIdentity', () => {
     await expect(nodeIdentity({}, options())).resolves.toMatchObject({ identity: 'role/KubernetesWorkerRole' });
   });
 
-  it.each([{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-half' }, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'half-secret-value' }])('refuses half an AccessKey: %j', async (env) => {
-    const f = await failureOf(nodeIdentity(env, options()));
-    expect(f.code).toBe('IncompleteEnvironmentCredentials');
-    expect(f.message).not.toContain('half-secret-value');
-    expect(fake.requests).toHaveLength(0);
-  });
+  it.each([{ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-half' }, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'half-secret-value' }])(
+    'refuses half an AccessKey: %j',
+    async (env) => {
+      const f = await failureOf(nodeIdentity(env, options()));
+      expect(f.code).toBe('IncompleteEnvironmentCredentials');
+      expect(f.message).not.toContain('half-secret-value');
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 });

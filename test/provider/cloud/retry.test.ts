@@ -3,9 +3,24 @@ import { CloudError, cloudError, type CallSubject } from '../../../provider/clou
 import { backoffDelay, startBudget, withRetries, type RetryPolicy } from '../../../provider/cloud/retry.js';
 import { testClock } from './cloud-test-support.js';
 
-const policy: RetryPolicy = { callTimeoutMs: 8_000, totalBudgetMs: 40_000, maxAttempts: 5, baseDelayMs: 300, maxDelayMs: 5_000 };
-const subject: CallSubject = { action: 'GetAuthorizationToken', identity: 'x', accessKeyId: 'x', endpoint: 'e', resource: undefined, region: undefined, secrets: [] };
-const failure = (code: string, httpStatus?: number, retryAfterMs?: number) => cloudError(subject, { code, httpStatus, detail: 'd', retryAfterMs });
+const policy: RetryPolicy = {
+  callTimeoutMs: 8_000,
+  totalBudgetMs: 40_000,
+  maxAttempts: 5,
+  baseDelayMs: 300,
+  maxDelayMs: 5_000,
+};
+const subject: CallSubject = {
+  action: 'GetAuthorizationToken',
+  identity: 'x',
+  accessKeyId: 'x',
+  endpoint: 'e',
+  resource: undefined,
+  region: undefined,
+  secrets: [],
+};
+const failure = (code: string, httpStatus?: number, retryAfterMs?: number) =>
+  cloudError(subject, { code, httpStatus, detail: 'd', retryAfterMs });
 const deadline = () => cloudError(subject, { code: 'DeadlineExceeded', detail: 'no time left' });
 
 describe('backoffDelay', () => {
@@ -67,13 +82,19 @@ describe('withRetries', () => {
   });
 
   it('stops after maxAttempts and says so', async () => {
-    const r = await run(Array.from({ length: 9 }, () => failure('ServiceUnavailable', 503)), { maxAttempts: 3 });
+    const r = await run(
+      Array.from({ length: 9 }, () => failure('ServiceUnavailable', 503)),
+      { maxAttempts: 3 },
+    );
     await expect(r.result).rejects.toThrow(/gave up after 3 attempts/);
     expect(r.calls()).toBe(3);
   });
 
   it('stops when the next retry would pass the budget, keeping the last failure', async () => {
-    const r = await run(Array.from({ length: 9 }, () => failure('Throttling', 400, 3_000)), { totalBudgetMs: 7_000, maxAttempts: 10 });
+    const r = await run(
+      Array.from({ length: 9 }, () => failure('Throttling', 400, 3_000)),
+      { totalBudgetMs: 7_000, maxAttempts: 10 },
+    );
     await expect(r.result).rejects.toMatchObject({ failure: { code: 'Throttling' } });
     await expect(r.result).rejects.toThrow(/7000 ms budget/);
     expect(r.calls()).toBe(3);
@@ -89,6 +110,8 @@ describe('withRetries', () => {
     const clock = testClock(0);
     const budget = startBudget(policy, clock);
     await clock.sleep(policy.totalBudgetMs);
-    await expect(withRetries(budget, async () => 'never', deadline)).rejects.toMatchObject({ failure: { code: 'DeadlineExceeded' } });
+    await expect(withRetries(budget, async () => 'never', deadline)).rejects.toMatchObject({
+      failure: { code: 'DeadlineExceeded' },
+    });
   });
 });

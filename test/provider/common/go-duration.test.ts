@@ -24,9 +24,12 @@ describe('parseGoDuration', () => {
     expect(parseGoDuration(text)).toBeCloseTo(seconds, 9);
   });
 
-  it.each(['', '15', '1d', 'm', '15 m', ' 15m', '15m ', '1h-30m', '.s', '1..5s', 'abc', '-', '1hh'])('%j is not a duration', (text) => {
-    expect(parseGoDuration(text)).toBeUndefined();
-  });
+  it.each(['', '15', '1d', 'm', '15 m', ' 15m', '15m ', '1h-30m', '.s', '1..5s', 'abc', '-', '1hh'])(
+    '%j is not a duration',
+    (text) => {
+      expect(parseGoDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('formatGoDuration', () => {

@@ -5,9 +5,15 @@ import { REDACTED, redactSecrets, secretValuesIn } from '../../../provider/commo
 
 describe('renderTable', () => {
   test('upper-case headers, columns three spaces apart, no trailing spaces', () => {
-    expect(renderTable(['node', 'provider', 'pod'], [['n1', 'ready', 'acr-node-setup-a'], ['node-two', 'missing', '']])).toBe(
-      'NODE       PROVIDER   POD\nn1         ready      acr-node-setup-a\nnode-two   missing\n',
-    );
+    expect(
+      renderTable(
+        ['node', 'provider', 'pod'],
+        [
+          ['n1', 'ready', 'acr-node-setup-a'],
+          ['node-two', 'missing', ''],
+        ],
+      ),
+    ).toBe('NODE       PROVIDER   POD\nn1         ready      acr-node-setup-a\nnode-two   missing\n');
   });
   test('an empty table is its header', () => {
     expect(renderTable(['a', 'b'], [])).toBe('A   B\n');
@@ -25,7 +31,7 @@ describe('secretValuesIn finds plain-text secrets however they are written', () 
   test.each([
     ['double-quoted', '- customAccessKeySecret: "s3cret-one"\n', ['s3cret-one']],
     ['single-quoted', "- customAccessKeySecret: 's3cret-two'\n", ['s3cret-two']],
-    ['bare with the docs\' // comment', '  customAccessKeySecret: s3cret-three // the secret\n', ['s3cret-three']],
+    ["bare with the docs' // comment", '  customAccessKeySecret: s3cret-three // the secret\n', ['s3cret-three']],
     ['odd key case', '  CustomAccessKeySecret:"s3cret-four"\n', ['s3cret-four']],
     ['a reference is not a secret', '  customAccessKeySecretRef: "access-key-personal"\n', []],
     ['too short to redact safely', '  customAccessKeySecret: "xyz"\n', []],
@@ -35,6 +41,8 @@ describe('secretValuesIn finds plain-text secrets however they are written', () 
 });
 
 test('redactSecrets hides the longest secret whole, every occurrence', () => {
-  expect(redactSecrets('a=abcd1234 b=abcd c=abcd1234', ['abcd', 'abcd1234'])).toBe(`a=${REDACTED} b=${REDACTED} c=${REDACTED}`);
+  expect(redactSecrets('a=abcd1234 b=abcd c=abcd1234', ['abcd', 'abcd1234'])).toBe(
+    `a=${REDACTED} b=${REDACTED} c=${REDACTED}`,
+  );
   expect(redactSecrets('nothing here', [])).toBe('nothing here');
 });

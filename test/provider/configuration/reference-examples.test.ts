@@ -4,7 +4,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
+import {
+  parseConfigurationData,
+  parseConfigurationFile,
+  type ParseResult,
+} from '../../../provider/configuration/parse-configuration.js';
 import type { AcrConfiguration, CredentialSource, RegistryEntry } from '../../../provider/configuration/model.js';
 import type { Problem } from '../../../provider/common/problem.js';
 
@@ -12,9 +16,26 @@ const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, impor
 
 type Fields = Partial<Omit<RegistryEntry, 'edition' | 'index'>>;
 const nodeCredentials: CredentialSource = { kind: 'node' };
-const personal = (index: number, fields: Fields = {}): RegistryEntry => ({ edition: 'personal', index, regionId: undefined, domains: undefined, credentials: nodeCredentials, assumeRole: undefined, ...fields });
-const enterprise = (index: number, instanceId: string, fields: Fields = {}): RegistryEntry => ({ ...personal(index, fields), edition: 'enterprise', instanceId });
-const inlineKey: CredentialSource = { kind: 'access-key', accessKeyId: 'xxxxx', secret: { kind: 'inline' }, inlineSecret: 'xxxxxx' };
+const personal = (index: number, fields: Fields = {}): RegistryEntry => ({
+  edition: 'personal',
+  index,
+  regionId: undefined,
+  domains: undefined,
+  credentials: nodeCredentials,
+  assumeRole: undefined,
+  ...fields,
+});
+const enterprise = (index: number, instanceId: string, fields: Fields = {}): RegistryEntry => ({
+  ...personal(index, fields),
+  edition: 'enterprise',
+  instanceId,
+});
+const inlineKey: CredentialSource = {
+  kind: 'access-key',
+  accessKeyId: 'xxxxx',
+  secret: { kind: 'inline' },
+  inlineSecret: 'xxxxxx',
+};
 const placeholderRole = { roleArn: 'acs:ram::.*:role/kubernetesworkerrole-test', durationSeconds: 3600 };
 
 /** [code, line, column] */
@@ -25,10 +46,20 @@ interface Example {
   registries: RegistryEntry[];
   warnings: Expected[];
   /** Data keys as the file spells them. */
-  settings?: Partial<Pick<AcrConfiguration, 'watchNamespaces' | 'serviceAccounts' | 'expiringThresholdSeconds' | 'rrsaEnabled' | 'ignoredKeys'>>;
+  settings?: Partial<
+    Pick<
+      AcrConfiguration,
+      'watchNamespaces' | 'serviceAccounts' | 'expiringThresholdSeconds' | 'rrsaEnabled' | 'ignoredKeys'
+    >
+  >;
 }
 
-const legacy: NonNullable<Example['settings']> = { watchNamespaces: { all: true }, serviceAccounts: { all: false, names: ['default'] }, expiringThresholdSeconds: 900, ignoredKeys: ['notify-email'] };
+const legacy: NonNullable<Example['settings']> = {
+  watchNamespaces: { all: true },
+  serviceAccounts: { all: false, names: ['default'] },
+  expiringThresholdSeconds: 900,
+  ignoredKeys: ['notify-email'],
+};
 const notifyEmail: Expected = ['ignored-key', 5, 5];
 const hantNotifyEmail: Expected[] = [['missing-space-after-colon', 5, 18], notifyEmail];
 const slashComments: Expected[] = [
@@ -42,62 +73,152 @@ const examples: Example[] = [
   {
     file: 'en-line89.yaml',
     registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou' })],
-    warnings: [['non-breaking-space', 1, 12], ['indentation-repaired', 13, 3], ['ignored-key', 3, 3]],
+    warnings: [
+      ['non-breaking-space', 1, 12],
+      ['indentation-repaired', 13, 3],
+      ['ignored-key', 3, 3],
+    ],
     settings: { ...legacy, ignoredKeys: ['acr-api-version'] },
   },
   {
     file: 'en-line104.yaml',
     registries: [personal(0, { regionId: 'cn-hangzhou' })],
-    warnings: [['non-breaking-space', 1, 12], ['ignored-key', 3, 3]],
+    warnings: [
+      ['non-breaking-space', 1, 12],
+      ['ignored-key', 3, 3],
+    ],
     settings: { ...legacy, ignoredKeys: ['acr-api-version'] },
   },
-  { file: 'en-line123.yaml', registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })], warnings: [notifyEmail], settings: legacy },
-  { file: 'en-line133.yaml', registries: [personal(0, { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })], warnings: [notifyEmail], settings: legacy },
-  { file: 'en-line143.yaml', registries: [personal(0), enterprise(1, 'cri-xxxx')], warnings: [notifyEmail], settings: legacy },
-  { file: 'en-line183.yaml', registries: [personal(0, { regionId: 'cn-beijing' }), personal(1, { regionId: 'cn-hangzhou' })], warnings: [notifyEmail], settings: legacy },
+  {
+    file: 'en-line123.yaml',
+    registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
+  {
+    file: 'en-line133.yaml',
+    registries: [personal(0, { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
+  {
+    file: 'en-line143.yaml',
+    registries: [personal(0), enterprise(1, 'cri-xxxx')],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
+  {
+    file: 'en-line183.yaml',
+    registries: [personal(0, { regionId: 'cn-beijing' }), personal(1, { regionId: 'cn-hangzhou' })],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
   {
     file: 'en-line240.yaml',
-    registries: [personal(0, { regionId: 'cn-beijing', domains: ['registry.cn-beijing.aliyuncs.com'], assumeRole: placeholderRole })],
+    registries: [
+      personal(0, {
+        regionId: 'cn-beijing',
+        domains: ['registry.cn-beijing.aliyuncs.com'],
+        assumeRole: placeholderRole,
+      }),
+    ],
     warnings: [notifyEmail, ['placeholder-arn', 10, 24]],
     settings: legacy,
   },
-  { file: 'en-line260.yaml', registries: [personal(0, { credentials: inlineKey })], warnings: [notifyEmail, ...slashComments], settings: legacy },
+  {
+    file: 'en-line260.yaml',
+    registries: [personal(0, { credentials: inlineKey })],
+    warnings: [notifyEmail, ...slashComments],
+    settings: legacy,
+  },
   // zh-2019: the page lost its line breaks; restored, the ConfigMap holds only a legacy key and comments.
-  { file: 'zh-2019-line64-restored.yaml', registries: [personal(0)], warnings: [['ignored-key', 8, 5]], settings: { ignoredKeys: ['acr-api-version'], watchNamespaces: { all: false, names: ['default'] } } },
+  {
+    file: 'zh-2019-line64-restored.yaml',
+    registries: [personal(0)],
+    warnings: [['ignored-key', 8, 5]],
+    settings: { ignoredKeys: ['acr-api-version'], watchNamespaces: { all: false, names: ['default'] } },
+  },
   // zh-2021: the Personal Edition manifest indents `regionId` deeper than `instanceId`.
   {
     file: 'zh-2021-line121.yaml',
     registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou' })],
-    warnings: [['non-breaking-space', 1, 12], ['indentation-repaired', 13, 3], ['ignored-key', 3, 3]],
+    warnings: [
+      ['non-breaking-space', 1, 12],
+      ['indentation-repaired', 13, 3],
+      ['ignored-key', 3, 3],
+    ],
     settings: { ignoredKeys: ['acr-api-version'] },
   },
   {
     file: 'zh-2021-line140.yaml',
     registries: [personal(0, { regionId: 'cn-hangzhou' })],
-    warnings: [['non-breaking-space', 1, 12], ['indentation-repaired', 6, 9], ['ignored-key', 3, 3]],
+    warnings: [
+      ['non-breaking-space', 1, 12],
+      ['indentation-repaired', 6, 9],
+      ['ignored-key', 3, 3],
+    ],
     settings: { ignoredKeys: ['acr-api-version'] },
   },
-  { file: 'zh-2021-line164.yaml', registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })], warnings: [notifyEmail, ['quoted-list', 9, 18]], settings: legacy },
-  { file: 'zh-2021-line178.yaml', registries: [personal(0, { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })], warnings: [notifyEmail, ['quoted-list', 9, 18]], settings: legacy },
-  { file: 'zh-2021-line192.yaml', registries: [personal(0), enterprise(1, 'cri-xxxx')], warnings: [notifyEmail], settings: legacy },
-  { file: 'zh-2021-line247.yaml', registries: [personal(0, { regionId: 'cn-beijing' }), personal(1, { regionId: 'cn-hangzhou' })], warnings: [notifyEmail], settings: legacy },
+  {
+    file: 'zh-2021-line164.yaml',
+    registries: [enterprise(0, 'cri-xxx', { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })],
+    warnings: [notifyEmail, ['quoted-list', 9, 18]],
+    settings: legacy,
+  },
+  {
+    file: 'zh-2021-line178.yaml',
+    registries: [personal(0, { regionId: 'cn-hangzhou', domains: ['xxx.com', 'yyy.com'] })],
+    warnings: [notifyEmail, ['quoted-list', 9, 18]],
+    settings: legacy,
+  },
+  {
+    file: 'zh-2021-line192.yaml',
+    registries: [personal(0), enterprise(1, 'cri-xxxx')],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
+  {
+    file: 'zh-2021-line247.yaml',
+    registries: [personal(0, { regionId: 'cn-beijing' }), personal(1, { regionId: 'cn-hangzhou' })],
+    warnings: [notifyEmail],
+    settings: legacy,
+  },
   {
     file: 'zh-2021-line334.yaml',
-    registries: [personal(0, { regionId: 'cn-beijing', domains: ['registry.cn-beijing.aliyuncs.com'], assumeRole: placeholderRole })],
+    registries: [
+      personal(0, {
+        regionId: 'cn-beijing',
+        domains: ['registry.cn-beijing.aliyuncs.com'],
+        assumeRole: placeholderRole,
+      }),
+    ],
     warnings: [notifyEmail, ['placeholder-arn', 10, 24]],
     settings: legacy,
   },
-  { file: 'zh-2021-line360.yaml', registries: [personal(0, { credentials: inlineKey })], warnings: [notifyEmail, ...slashComments], settings: legacy },
+  {
+    file: 'zh-2021-line360.yaml',
+    registries: [personal(0, { credentials: inlineKey })],
+    warnings: [notifyEmail, ...slashComments],
+    settings: legacy,
+  },
   // zh-hant (current): `key:"value"` and `acr-registry-info:|` without spaces, a placeholder instance ID, RRSA, the webhook.
   {
     file: 'zh-hant-current-line247.yaml',
-    registries: [enterprise(0, 'cri-instanceId', { regionId: 'cn-hangzhou', domains: ['instance.default.domain.com', 'instance.custom.domain.com'] })],
+    registries: [
+      enterprise(0, 'cri-instanceId', {
+        regionId: 'cn-hangzhou',
+        domains: ['instance.default.domain.com', 'instance.custom.domain.com'],
+      }),
+    ],
     warnings: [...hantNotifyEmail, ['missing-space-after-colon', 6, 23], ['placeholder-instance-id', 7, 21]],
     settings: legacy,
   },
   {
     file: 'zh-hant-current-line267.yaml',
-    registries: [enterprise(0, 'cri-instanceId', { regionId: 'cn-beijing' }), enterprise(1, 'cri-instanceId', { regionId: 'cn-hangzhou' })],
+    registries: [
+      enterprise(0, 'cri-instanceId', { regionId: 'cn-beijing' }),
+      enterprise(1, 'cri-instanceId', { regionId: 'cn-hangzhou' }),
+    ],
     warnings: [...hantNotifyEmail, ['placeholder-instance-id', 7, 21], ['placeholder-instance-id', 9, 21]],
     settings: legacy,
   },
@@ -110,17 +231,37 @@ const examples: Example[] = [
         assumeRole: { roleArn: 'bUserRoleARN', durationSeconds: 3600 },
       }),
     ],
-    warnings: [['placeholder-arn', 7, 20], ['placeholder-arn', 8, 32], ['placeholder-arn', 9, 22]],
+    warnings: [
+      ['placeholder-arn', 7, 20],
+      ['placeholder-arn', 8, 32],
+      ['placeholder-arn', 9, 22],
+    ],
     settings: { rrsaEnabled: true, ignoredKeys: [] },
   },
   {
     file: 'zh-hant-current-line483.yaml',
-    registries: [personal(0, { regionId: 'cn-beijing', domains: ['registry.cn-beijing.aliyuncs.com'], assumeRole: placeholderRole })],
+    registries: [
+      personal(0, {
+        regionId: 'cn-beijing',
+        domains: ['registry.cn-beijing.aliyuncs.com'],
+        assumeRole: placeholderRole,
+      }),
+    ],
     warnings: [...hantNotifyEmail, ['placeholder-arn', 10, 24]],
     settings: legacy,
   },
-  { file: 'zh-hant-current-line507.yaml', registries: [personal(0, { credentials: inlineKey })], warnings: [...hantNotifyEmail, ...slashComments], settings: legacy },
-  { file: 'zh-hant-current-line527.yaml', registries: [personal(0, { regionId: 'cn-xxxx' })], warnings: hantNotifyEmail, settings: legacy },
+  {
+    file: 'zh-hant-current-line507.yaml',
+    registries: [personal(0, { credentials: inlineKey })],
+    warnings: [...hantNotifyEmail, ...slashComments],
+    settings: legacy,
+  },
+  {
+    file: 'zh-hant-current-line527.yaml',
+    registries: [personal(0, { regionId: 'cn-xxxx' })],
+    warnings: hantNotifyEmail,
+    settings: legacy,
+  },
   { file: 'zh-hant-current-line546.yaml', registries: [personal(0)], warnings: [], settings: { ignoredKeys: [] } },
 ];
 
@@ -130,10 +271,13 @@ function okConfig(result: ParseResult): AcrConfiguration {
   return result.config;
 }
 
-const positions = (problems: Problem[]): Expected[] => problems.map((p): Expected => [p.code, p.line ?? 0, p.column ?? 0]).sort();
-const shifted = (expected: Expected[], lines: number): Expected[] => expected.map(([code, line, column]): Expected => [code, line + lines, column]).sort();
+const positions = (problems: Problem[]): Expected[] =>
+  problems.map((p): Expected => [p.code, p.line ?? 0, p.column ?? 0]).sort();
+const shifted = (expected: Expected[], lines: number): Expected[] =>
+  expected.map(([code, line, column]): Expected => [code, line + lines, column]).sort();
 
-const MANIFEST_HEADER = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: acr-configuration\n  namespace: kube-system\n';
+const MANIFEST_HEADER =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: acr-configuration\n  namespace: kube-system\n';
 
 describe('reference-doc examples', () => {
   it('covers every fixture file', () => {
@@ -186,7 +330,6 @@ describe('reference-doc examples', () => {
       expect(okConfig(result).registries).toEqual(example.registries);
       expect(positions(result.problems)).toEqual(shifted(example.warnings, 5));
     });
-
   });
 
   it('refuses the zh-2019 manifest whose line breaks the page lost, pointing at the first bad key', () => {

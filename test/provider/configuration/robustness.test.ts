@@ -3,7 +3,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfigurationData, parseConfigurationFile, type ParseResult } from '../../../provider/configuration/parse-configuration.js';
+import {
+  parseConfigurationData,
+  parseConfigurationFile,
+  type ParseResult,
+} from '../../../provider/configuration/parse-configuration.js';
 
 const fixturesDir = new URL('fixtures/', import.meta.url);
 const fixtures = readdirSync(fixturesDir).map((name) => readFileSync(new URL(name, fixturesDir), 'utf8'));
@@ -17,7 +21,28 @@ function random(seed: number): () => number {
   };
 }
 
-const INSERTIONS = ['\t', ':', ' ', '  ', '"', "'", '- ', '\n', '|', '#', '//', ',', '{', '[', '\u00a0', '&a ', '*a', '!!int ', '---\n', 'é'];
+const INSERTIONS = [
+  '\t',
+  ':',
+  ' ',
+  '  ',
+  '"',
+  "'",
+  '- ',
+  '\n',
+  '|',
+  '#',
+  '//',
+  ',',
+  '{',
+  '[',
+  '\u00a0',
+  '&a ',
+  '*a',
+  '!!int ',
+  '---\n',
+  'é',
+];
 
 function mutate(text: string, next: () => number): string {
   let result = text;
@@ -65,7 +90,10 @@ describe('robustness', () => {
     for (let i = 0; i < 1500; i++) {
       const value = mutate(values[i % values.length] ?? '', next);
       let result: ParseResult | undefined;
-      expect(() => (result = parseConfigurationData({ 'acr-registry-info': value, rrsa: mutate('enable: true', next) })), JSON.stringify(value)).not.toThrow();
+      expect(
+        () => (result = parseConfigurationData({ 'acr-registry-info': value, rrsa: mutate('enable: true', next) })),
+        JSON.stringify(value),
+      ).not.toThrow();
       if (result) {
         const hasError = result.problems.some((problem) => problem.severity === 'error');
         expect(result.ok).toBe(!hasError);

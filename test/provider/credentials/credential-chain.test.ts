@@ -22,7 +22,12 @@ let nodeCalls: number;
 beforeEach(async () => {
   fake = await startFakeAlicloud();
   fake.addAccessKey({ accessKeyId: 'LTAI-custom', accessKeySecret: 'custom-secret-value', principal: 'user/custom' });
-  fake.addRole({ arn: ROLE_ARN, principal: 'role/acr-reader@1234', trustedPrincipals: ['user/custom', 'role/KubernetesWorkerRole', OIDC_ARN], maxSessionDuration: 43200 });
+  fake.addRole({
+    arn: ROLE_ARN,
+    principal: 'role/acr-reader@1234',
+    trustedPrincipals: ['user/custom', 'role/KubernetesWorkerRole', OIDC_ARN],
+    maxSessionDuration: 43200,
+  });
   fake.addOidcProvider({ arn: OIDC_ARN, token: OIDC_TOKEN });
   fake.addInstance({
     instanceId: INSTANCE,
@@ -49,16 +54,27 @@ function context(over: Partial<CredentialContext> = {}): CredentialContext {
     rrsaTokenFile: join(dir, 'rrsa', 'token'),
     nodeCredentials: () => {
       nodeCalls++;
-      return fetchNodeCredentials({ baseUrl: cloud.endpoints.metadataBaseUrl, allowImdsV1: false, budget: cloud.budget });
+      return fetchNodeCredentials({
+        baseUrl: cloud.endpoints.metadataBaseUrl,
+        allowImdsV1: false,
+        budget: cloud.budget,
+      });
     },
     ...over,
   };
 }
 
 function entry(credentials: CredentialSource, assumeRole?: RegistryEntry['assumeRole']): RegistryEntry {
-  return { edition: 'enterprise', instanceId: INSTANCE, index: 0, regionId: undefined, domains: undefined, credentials, assumeRole };
+  return {
+    edition: 'enterprise',
+    instanceId: INSTANCE,
+    index: 0,
+    regionId: undefined,
+    domains: undefined,
+    credentials,
+    assumeRole,
+  };
 }
-
 
 function writeSecret(path: string, content: string): void {
   mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
@@ -79,19 +95,34 @@ describe('credentialsForEntry', () => {
   });
 
   it('assumes assumeRoleARN on top of the node identity with the entry duration', async () => {
-    const credentials = await credentialsForEntry(entry({ kind: 'node' }, { roleArn: ROLE_ARN, durationSeconds: 1800 }), context());
+    const credentials = await credentialsForEntry(
+      entry({ kind: 'node' }, { roleArn: ROLE_ARN, durationSeconds: 1800 }),
+      context(),
+    );
     expect(credentials.identity).toBe(`assumed-role ${ROLE_ARN}`);
     const assume = fake.requests.find((r) => r.action === 'AssumeRole');
-    expect(assume).toMatchObject({ principal: 'role/KubernetesWorkerRole', params: { RoleArn: ROLE_ARN, DurationSeconds: '1800', RoleSessionName: 'acr-credential-provider' } });
+    expect(assume).toMatchObject({
+      principal: 'role/KubernetesWorkerRole',
+      params: { RoleArn: ROLE_ARN, DurationSeconds: '1800', RoleSessionName: 'acr-credential-provider' },
+    });
     expect(await principalOf(credentials)).toBe('role/acr-reader@1234');
   });
 
   it('uses an inline customAccessKey without asking the node', async () => {
     const credentials = await credentialsForEntry(
-      entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'inline' }, inlineSecret: 'custom-secret-value' }),
+      entry({
+        kind: 'access-key',
+        accessKeyId: 'LTAI-custom',
+        secret: { kind: 'inline' },
+        inlineSecret: 'custom-secret-value',
+      }),
       context(),
     );
-    expect(credentials).toMatchObject({ accessKeyId: 'LTAI-custom', identity: 'accessKey LTAI-custom', securityToken: undefined });
+    expect(credentials).toMatchObject({
+      accessKeyId: 'LTAI-custom',
+      identity: 'accessKey LTAI-custom',
+      securityToken: undefined,
+    });
     expect(nodeCalls).toBe(0);
     expect(await principalOf(credentials)).toBe('user/custom');
   });
@@ -99,7 +130,10 @@ describe('credentialsForEntry', () => {
   it('reads a secret-ref AccessKey secret from the mirrored file, trimmed', async () => {
     writeSecret(join(dir, 'secrets', 'acr-access-key'), 'custom-secret-value\n');
     const credentials = await credentialsForEntry(
-      entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }, { roleArn: ROLE_ARN, durationSeconds: 3600 }),
+      entry(
+        { kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } },
+        { roleArn: ROLE_ARN, durationSeconds: 3600 },
+      ),
       context(),
     );
     expect(credentials.identity).toBe(`assumed-role ${ROLE_ARN}`);
@@ -110,7 +144,14 @@ describe('credentialsForEntry', () => {
   it('names the missing secret file and the kubectl acr configure fix', async () => {
     const path = join(dir, 'secrets', 'acr-access-key');
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }), context()),
+      credentialsForEntry(
+        entry({
+          kind: 'access-key',
+          accessKeyId: 'LTAI-custom',
+          secret: { kind: 'secret-ref', key: 'acr-access-key' },
+        }),
+        context(),
+      ),
     );
     expect(f).toMatchObject({ action: 'ReadAccessKeySecret', code: 'SecretFileMissing', retryable: false });
     expect(f.message).toContain(`ReadAccessKeySecret for ${path}: the file does not exist`);
@@ -121,14 +162,24 @@ describe('credentialsForEntry', () => {
   it('refuses an empty secret file', async () => {
     writeSecret(join(dir, 'secrets', 'acr-access-key'), '  \n');
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'acr-access-key' } }), context()),
+      credentialsForEntry(
+        entry({
+          kind: 'access-key',
+          accessKeyId: 'LTAI-custom',
+          secret: { kind: 'secret-ref', key: 'acr-access-key' },
+        }),
+        context(),
+      ),
     );
     expect(f.message).toMatch(/is empty/);
   });
 
   it('exchanges the RRSA token file for the role, anonymously', async () => {
     writeSecret(join(dir, 'rrsa', 'token'), `${OIDC_TOKEN}\n`);
-    const credentials = await credentialsForEntry(entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }), context());
+    const credentials = await credentialsForEntry(
+      entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }),
+      context(),
+    );
     expect(credentials.identity).toBe(`rrsa ${ROLE_ARN}`);
     expect(fake.requests.map((r) => [r.action, r.accessKeyId])).toEqual([['AssumeRoleWithOIDC', undefined]]);
     expect(nodeCalls).toBe(0);
@@ -136,7 +187,9 @@ describe('credentialsForEntry', () => {
   });
 
   it('names the missing RRSA token file', async () => {
-    const f = await failureOf(credentialsForEntry(entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }), context()));
+    const f = await failureOf(
+      credentialsForEntry(entry({ kind: 'rrsa', roleArn: ROLE_ARN, oidcProviderArn: OIDC_ARN }), context()),
+    );
     expect(f).toMatchObject({ action: 'ReadOidcToken', code: 'OidcTokenFileMissing' });
     expect(f.fix).toContain(join(dir, 'rrsa', 'token'));
   });
@@ -144,7 +197,10 @@ describe('credentialsForEntry', () => {
   it('reports a secret path it cannot read as a file', async () => {
     mkdirSync(join(dir, 'secrets', 'a-directory'), { recursive: true });
     const f = await failureOf(
-      credentialsForEntry(entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'a-directory' } }), context()),
+      credentialsForEntry(
+        entry({ kind: 'access-key', accessKeyId: 'LTAI-custom', secret: { kind: 'secret-ref', key: 'a-directory' } }),
+        context(),
+      ),
     );
     expect(f.message).toMatch(/a-directory: the file cannot be read \(EISDIR\)/);
   });

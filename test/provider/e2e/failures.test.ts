@@ -41,7 +41,8 @@ function expectFailureLine(result: RunResult, secrets: string[] = []): string {
   expect(result.stdout).toBe('');
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
-  for (const secret of [...secrets, ...node.fake.issuedTokens().map((t) => t.password)]) expect(result.stderr).not.toContain(secret);
+  for (const secret of [...secrets, ...node.fake.issuedTokens().map((t) => t.password)])
+    expect(result.stderr).not.toContain(secret);
   return lines[0]!;
 }
 
@@ -63,13 +64,17 @@ describe('node identity failures', () => {
     expect(refused).toContain('IMDSv1');
 
     node.fake.metadata.imdsV1Allowed = true;
-    const response = parseResponse(await node.pull(PERSONAL_IMAGE, { args: ['--region', 'cn-hangzhou', '--allow-imdsv1'] }));
+    const response = parseResponse(
+      await node.pull(PERSONAL_IMAGE, { args: ['--region', 'cn-hangzhou', '--allow-imdsv1'] }),
+    );
     expect(response.auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
   });
 
   it('IMDSv1 refused by a hardened instance even with --allow-imdsv1', async () => {
     node.fake.fault('MetadataToken', { status: 403, code: 'Forbidden' });
-    const line = expectFailureLine(await node.pull(PERSONAL_IMAGE, { args: ['--region', 'cn-hangzhou', '--allow-imdsv1'] }));
+    const line = expectFailureLine(
+      await node.pull(PERSONAL_IMAGE, { args: ['--region', 'cn-hangzhou', '--allow-imdsv1'] }),
+    );
     expect(line).toContain('code MetadataTokenRequired');
   });
 });
@@ -82,7 +87,11 @@ describe('ACR and STS failures', () => {
     customAccessKey: LTAI-puller
     customAccessKeySecret: wrong-secret-value-123
 `);
-    node.fake.addAccessKey({ accessKeyId: 'LTAI-puller', accessKeySecret: 'right-secret-value-456', principal: 'user/puller' });
+    node.fake.addAccessKey({
+      accessKeyId: 'LTAI-puller',
+      accessKeySecret: 'right-secret-value-456',
+      principal: 'user/puller',
+    });
     addAcme(['user/puller']);
     const line = expectFailureLine(await node.pull(ACME_IMAGE), ['wrong-secret-value-123', 'right-secret-value-456']);
     expect(line).toContain('LTAI-puller');
@@ -176,7 +185,11 @@ acr-registry-info: |
   it('IsSuccess:false in a 200 answer is a failure with its code', async () => {
     node.writeConfig(ACME_CONFIG);
     addAcme([WORKER_PRINCIPAL]);
-    node.fake.fault('GetAuthorizationToken', { isSuccessFalse: true, code: 'INSTANCE_STATUS_INVALID', message: 'The instance is not running.' });
+    node.fake.fault('GetAuthorizationToken', {
+      isSuccessFalse: true,
+      code: 'INSTANCE_STATUS_INVALID',
+      message: 'The instance is not running.',
+    });
     const line = expectFailureLine(await node.pull(ACME_IMAGE));
     expect(line).toContain('code INSTANCE_STATUS_INVALID');
     expect(line).toContain('instance cri-acme (cn-hangzhou)');
@@ -200,8 +213,20 @@ describe('tokens near expiry', () => {
 describe('bad requests (exit 2, one line saying what is wrong)', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['garbage', 'this is not json', /not valid JSON/],
-    ['unknown apiVersion', JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v2', kind: 'CredentialProviderRequest', image: PERSONAL_IMAGE }), /apiVersion .* is not supported/],
-    ['unknown kind', JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'Pod', image: PERSONAL_IMAGE }), /kind "Pod"/],
+    [
+      'unknown apiVersion',
+      JSON.stringify({
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v2',
+        kind: 'CredentialProviderRequest',
+        image: PERSONAL_IMAGE,
+      }),
+      /apiVersion .* is not supported/,
+    ],
+    [
+      'unknown kind',
+      JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'Pod', image: PERSONAL_IMAGE }),
+      /kind "Pod"/,
+    ],
     ['empty image', requestFor(''), /image is empty/],
     ['empty stdin', '', /empty/],
   ];
@@ -223,7 +248,12 @@ describe('bad requests (exit 2, one line saying what is wrong)', () => {
 
   it('ignores unknown request fields', async () => {
     node.fake.allowPersonal('cn-hangzhou', [WORKER_PRINCIPAL]);
-    const stdin = JSON.stringify({ apiVersion: 'credentialprovider.kubelet.k8s.io/v1', kind: 'CredentialProviderRequest', image: PERSONAL_IMAGE, futureField: { x: 1 } });
+    const stdin = JSON.stringify({
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      kind: 'CredentialProviderRequest',
+      image: PERSONAL_IMAGE,
+      futureField: { x: 1 },
+    });
     const response = parseResponse(await node.run(stdin, ['--region', 'cn-hangzhou']));
     expect(response.auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
   });

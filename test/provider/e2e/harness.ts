@@ -29,7 +29,10 @@ export interface Node {
   writeSecret(key: string, value: string): void;
   writeRrsaToken(token: string): void;
   /** Runs the provider for one image with `--config`, `--cache-dir` and `extraArgs`. */
-  pull(image: string, options?: { apiVersion?: string; args?: string[]; env?: Record<string, string | undefined> }): Promise<RunResult>;
+  pull(
+    image: string,
+    options?: { apiVersion?: string; args?: string[]; env?: Record<string, string | undefined> },
+  ): Promise<RunResult>;
   run(stdin: string, args?: string[], env?: Record<string, string | undefined>): Promise<RunResult>;
   close(): Promise<void>;
 }
@@ -51,7 +54,11 @@ export async function startNode(): Promise<Node> {
     ACR_PROVIDER_STS_ENDPOINT: fake.url,
   };
   const run = (stdin: string, args: string[] = [], extraEnv: Record<string, string | undefined> = {}) =>
-    runBinary('acr-credential-provider', ['--config', configPath, '--cache-dir', cacheDir, ...args], { stdin, env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
+    runBinary('acr-credential-provider', ['--config', configPath, '--cache-dir', cacheDir, ...args], {
+      stdin,
+      env: { ...env, ...extraEnv },
+      timeoutMs: 60_000,
+    });
   return {
     fake,
     root,

@@ -23,7 +23,11 @@ let options: ProviderOptions;
 function deps(): ProvideDeps {
   return {
     options,
-    env: { ACR_PROVIDER_METADATA_ENDPOINT: fake.url, ACR_PROVIDER_CR_ENDPOINT: fake.url, ACR_PROVIDER_STS_ENDPOINT: fake.url },
+    env: {
+      ACR_PROVIDER_METADATA_ENDPOINT: fake.url,
+      ACR_PROVIDER_CR_ENDPOINT: fake.url,
+      ACR_PROVIDER_STS_ENDPOINT: fake.url,
+    },
     now: () => clock,
     loadColdPath: async () => {
       coldLoads++;
@@ -32,19 +36,34 @@ function deps(): ProvideDeps {
   };
 }
 
-async function pull(image = IMAGE): Promise<{ exitCode: number; response: ProviderResponse | undefined; stderr: string[] }> {
+async function pull(
+  image = IMAGE,
+): Promise<{ exitCode: number; response: ProviderResponse | undefined; stderr: string[] }> {
   const outcome = await provideCredentials(requestFor(image), deps());
-  return { exitCode: outcome.exitCode, response: outcome.stdout ? (JSON.parse(outcome.stdout) as ProviderResponse) : undefined, stderr: outcome.stderr };
+  return {
+    exitCode: outcome.exitCode,
+    response: outcome.stdout ? (JSON.parse(outcome.stdout) as ProviderResponse) : undefined,
+    stderr: outcome.stderr,
+  };
 }
 
 beforeEach(async () => {
   clock = Date.parse('2026-03-01T00:00:00Z');
   coldLoads = 0;
   fake = await startFakeAlicloud({ now: () => clock });
-  fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [WORKER_PRINCIPAL] });
+  fake.addInstance({
+    instanceId: 'cri-acme',
+    instanceName: 'acme',
+    region: 'cn-hangzhou',
+    domains: [{ domain: HOST, type: 'SYSTEM' }],
+    allowedPrincipals: [WORKER_PRINCIPAL],
+  });
   root = mkdtempSync(join(tmpdir(), 'acr-provider-inproc-'));
   const configPath = join(root, 'acr-configuration.yaml');
-  writeFileSync(configPath, `expiring-threshold: 15m\nacr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST}\n`);
+  writeFileSync(
+    configPath,
+    `expiring-threshold: 15m\nacr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST}\n`,
+  );
   const cli = parseCli(['--config', configPath, '--cache-dir', join(root, 'cache')]);
   if (cli.kind !== 'run') throw new Error('flags rejected');
   options = cli.options;
@@ -93,7 +112,10 @@ describe('provideCredentials', () => {
 
   it('a changed configuration file is read again (the hit key includes the file identity)', async () => {
     await pull();
-    writeFileSync(options.configPath, `expiring-threshold: 30m\nacr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST},images.acme.example\n`);
+    writeFileSync(
+      options.configPath,
+      `expiring-threshold: 30m\nacr-registry-info: |\n  - instanceId: cri-acme\n    regionId: cn-hangzhou\n    domains: ${HOST},images.acme.example\n`,
+    );
     const after = await pull();
     expect(coldLoads).toBe(2);
     expect(Object.keys(after.response?.auth ?? {}).sort()).toEqual([HOST, 'images.acme.example']);
@@ -103,7 +125,13 @@ describe('provideCredentials', () => {
   });
 
   it('NoPrivilege: exit 1 with one line naming code, request ID and identity; the next request asks again', async () => {
-    fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: [{ domain: HOST, type: 'SYSTEM' }], allowedPrincipals: [] });
+    fake.addInstance({
+      instanceId: 'cri-acme',
+      instanceName: 'acme',
+      region: 'cn-hangzhou',
+      domains: [{ domain: HOST, type: 'SYSTEM' }],
+      allowedPrincipals: [],
+    });
     const first = await pull();
     expect(first.exitCode).toBe(1);
     expect(first.response).toBeUndefined();

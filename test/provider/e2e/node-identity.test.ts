@@ -18,9 +18,15 @@ const IMAGE = 'registry.cn-shanghai.aliyuncs.com/team/app';
 
 describe('node identity', () => {
   it('off Alibaba Cloud: ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, no metadata call at all (region from the image host)', async () => {
-    node.fake.addAccessKey({ accessKeyId: 'LTAI-offcloud', accessKeySecret: 'offcloud-secret-value', principal: 'user/offcloud' });
+    node.fake.addAccessKey({
+      accessKeyId: 'LTAI-offcloud',
+      accessKeySecret: 'offcloud-secret-value',
+      principal: 'user/offcloud',
+    });
     node.fake.allowPersonal('cn-shanghai', ['user/offcloud']);
-    node.writeConfig(`acr-registry-info: |\n  - instanceId: ""\n    customAccessKey: LTAI-other\n    customAccessKeySecret: other-secret-value\n    regionId: cn-beijing\n`);
+    node.writeConfig(
+      `acr-registry-info: |\n  - instanceId: ""\n    customAccessKey: LTAI-other\n    customAccessKeySecret: other-secret-value\n    regionId: cn-beijing\n`,
+    );
     const result = await node.pull(IMAGE, {
       args: ['--log-level', 'debug'],
       env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-offcloud', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'offcloud-secret-value' },
@@ -29,7 +35,8 @@ describe('node identity', () => {
     expect(response.auth['registry.cn-shanghai.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
     expect(node.fake.issuedTokens()[0]).toMatchObject({ principal: 'user/offcloud', region: 'cn-shanghai' });
     expect(node.fake.requests.filter((r) => r.action.startsWith('Metadata'))).toEqual([]);
-    for (const secret of ['offcloud-secret-value', 'other-secret-value', lastIssuedPassword(node.fake)]) expect(result.stderr).not.toContain(secret);
+    for (const secret of ['offcloud-secret-value', 'other-secret-value', lastIssuedPassword(node.fake)])
+      expect(result.stderr).not.toContain(secret);
   });
 
   it('--log-level debug on a cache hit says so, and prints no secret', async () => {

@@ -21,7 +21,13 @@ const ENTERPRISE_DOMAINS = [
 ];
 
 function addAcme(allowedPrincipals: string[] = [WORKER_PRINCIPAL]): void {
-  node.fake.addInstance({ instanceId: 'cri-acme', instanceName: 'acme', region: 'cn-hangzhou', domains: ENTERPRISE_DOMAINS, allowedPrincipals });
+  node.fake.addInstance({
+    instanceId: 'cri-acme',
+    instanceName: 'acme',
+    region: 'cn-hangzhou',
+    domains: ENTERPRISE_DOMAINS,
+    allowedPrincipals,
+  });
 }
 
 function expectAuthFor(hosts: string[], response: ReturnType<typeof parseResponse>, password: string): void {
@@ -36,14 +42,29 @@ describe('Personal Edition', () => {
     // Success is silent at the default log level: stderr is for what an operator must act on.
     expect(coldRun.stderr).toBe('');
     const cold = parseResponse(coldRun);
-    expect(cold).toMatchObject({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Registry' });
+    expect(cold).toMatchObject({
+      kind: 'CredentialProviderResponse',
+      apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+      cacheKeyType: 'Registry',
+    });
     // 1 h token minus the default 15 min threshold, give or take the run time.
     expect(Number(cold.cacheDuration!.replace('s', ''))).toBeGreaterThan(2650);
     expect(Number(cold.cacheDuration!.replace('s', ''))).toBeLessThanOrEqual(2700);
-    expect(cold.auth['registry.cn-hangzhou.aliyuncs.com']).toEqual({ username: 'cr_temp_user', password: lastIssuedPassword(node.fake) });
+    expect(cold.auth['registry.cn-hangzhou.aliyuncs.com']).toEqual({
+      username: 'cr_temp_user',
+      password: lastIssuedPassword(node.fake),
+    });
     expect(cold.auth['registry-vpc.cn-hangzhou.aliyuncs.com']).toEqual(cold.auth['registry.cn-hangzhou.aliyuncs.com']);
-    expect(callCounts(node.fake)).toEqual({ MetadataToken: 1, MetadataRole: 1, MetadataCredentials: 1, GetPersonalToken: 1 });
-    expect(node.fake.requests.find((r) => r.action === 'GetPersonalToken')).toMatchObject({ principal: WORKER_PRINCIPAL, region: 'cn-hangzhou' });
+    expect(callCounts(node.fake)).toEqual({
+      MetadataToken: 1,
+      MetadataRole: 1,
+      MetadataCredentials: 1,
+      GetPersonalToken: 1,
+    });
+    expect(node.fake.requests.find((r) => r.action === 'GetPersonalToken')).toMatchObject({
+      principal: WORKER_PRINCIPAL,
+      region: 'cn-hangzhou',
+    });
 
     node.fake.reset();
     const warm = parseResponse(await node.pull('registry-vpc.cn-hangzhou.aliyuncs.com/team/other'));
@@ -67,7 +88,11 @@ data:
   watch-namespace: all
 `);
     node.fake.allowPersonal('cn-hangzhou', [WORKER_PRINCIPAL]);
-    const response = parseResponse(await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app', { apiVersion: 'credentialprovider.kubelet.k8s.io/v1beta1' }));
+    const response = parseResponse(
+      await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app', {
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1beta1',
+      }),
+    );
     expect(response.apiVersion).toBe('credentialprovider.kubelet.k8s.io/v1beta1');
     expect(response.auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
   });
@@ -85,7 +110,11 @@ acr-registry-info: |
 `);
     node.fake.allowPersonal('cn-beijing', [WORKER_PRINCIPAL]);
     node.fake.allowPersonal('cn-hangzhou', [WORKER_PRINCIPAL]);
-    const beijing = parseResponse(await node.pull('registry.cn-beijing.aliyuncs.com/team/app', { apiVersion: 'credentialprovider.kubelet.k8s.io/v1alpha1' }));
+    const beijing = parseResponse(
+      await node.pull('registry.cn-beijing.aliyuncs.com/team/app', {
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1alpha1',
+      }),
+    );
     expect(beijing.apiVersion).toBe('credentialprovider.kubelet.k8s.io/v1alpha1');
     expect(beijing.auth['registry.cn-beijing.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
     const hangzhou = parseResponse(await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app'));
@@ -105,9 +134,22 @@ describe('Enterprise Edition', () => {
 `);
     addAcme();
     const response = parseResponse(await node.pull('images.acme.example/team/app'));
-    expectAuthFor(['images.acme.example', 'acme-registry.cn-hangzhou.cr.aliyuncs.com'], response, lastIssuedPassword(node.fake));
-    expect(callCounts(node.fake)).toEqual({ MetadataToken: 1, MetadataRole: 1, MetadataCredentials: 1, GetAuthorizationToken: 1 });
-    expect(node.fake.issuedTokens()[0]).toMatchObject({ instanceId: 'cri-acme', region: 'cn-hangzhou', principal: WORKER_PRINCIPAL });
+    expectAuthFor(
+      ['images.acme.example', 'acme-registry.cn-hangzhou.cr.aliyuncs.com'],
+      response,
+      lastIssuedPassword(node.fake),
+    );
+    expect(callCounts(node.fake)).toEqual({
+      MetadataToken: 1,
+      MetadataRole: 1,
+      MetadataCredentials: 1,
+      GetAuthorizationToken: 1,
+    });
+    expect(node.fake.issuedTokens()[0]).toMatchObject({
+      instanceId: 'cri-acme',
+      region: 'cn-hangzhou',
+      principal: WORKER_PRINCIPAL,
+    });
   });
 
   it('without domains looks the instance domains up once (ListInstanceEndpoint) and serves all of them, custom domain included', async () => {
@@ -117,7 +159,11 @@ describe('Enterprise Edition', () => {
 `);
     addAcme();
     const response = parseResponse(await node.pull('acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com/team/app'));
-    expectAuthFor(ENTERPRISE_DOMAINS.map((d) => d.domain), response, lastIssuedPassword(node.fake));
+    expectAuthFor(
+      ENTERPRISE_DOMAINS.map((d) => d.domain),
+      response,
+      lastIssuedPassword(node.fake),
+    );
     expect(node.fake.count('ListInstanceEndpoint')).toBe(1);
 
     node.fake.reset();
@@ -133,7 +179,10 @@ describe('Enterprise Edition', () => {
     expect(response.auth['acme-registry.cn-hangzhou.cr.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
     expect(response.auth['images.acme.example']).toBeDefined();
     expect(response.auth['acme-registry-vpc.distributed.cn-hangzhou.cr.aliyuncs.com:65001']).toBeDefined();
-    expect(node.fake.requests.find((r) => r.action === 'ListInstance')?.params).toMatchObject({ InstanceName: 'acme', RegionId: 'cn-hangzhou' });
+    expect(node.fake.requests.find((r) => r.action === 'ListInstance')?.params).toMatchObject({
+      InstanceName: 'acme',
+      RegionId: 'cn-hangzhou',
+    });
     expect(node.fake.issuedTokens()[0]).toMatchObject({ instanceId: 'cri-acme', principal: WORKER_PRINCIPAL });
   });
 
@@ -159,7 +208,11 @@ describe('Enterprise Edition', () => {
     expect(acme.auth['acme-registry.cn-hangzhou.cr.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
     const personal = parseResponse(await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app'));
     expect(personal.auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
-    expect(node.fake.issuedTokens().map((t) => t.instanceId ?? `personal ${t.region}`)).toEqual(['cri-beta', 'cri-acme', 'personal cn-hangzhou']);
+    expect(node.fake.issuedTokens().map((t) => t.instanceId ?? `personal ${t.region}`)).toEqual([
+      'cri-beta',
+      'cri-acme',
+      'personal cn-hangzhou',
+    ]);
     // The entry for cri-acme has no regionId: the node's region came from the metadata service, once.
     expect(node.fake.count('MetadataRegion')).toBe(1);
   });
@@ -175,11 +228,19 @@ describe('other identities (scenario 4 and RRSA)', () => {
     assumeRoleARN: "${roleArn}"
     expireDuration: 7200
 `);
-    node.fake.addRole({ arn: roleArn, principal: 'role/kubernetesworkerrole-test@5678', trustedPrincipals: [WORKER_PRINCIPAL], maxSessionDuration: 43200 });
+    node.fake.addRole({
+      arn: roleArn,
+      principal: 'role/kubernetesworkerrole-test@5678',
+      trustedPrincipals: [WORKER_PRINCIPAL],
+      maxSessionDuration: 43200,
+    });
     node.fake.allowPersonal('cn-beijing', ['role/kubernetesworkerrole-test@5678']);
     const response = parseResponse(await node.pull('registry.cn-beijing.aliyuncs.com/team/app'));
     expect(response.auth['registry.cn-beijing.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
-    expect(node.fake.requests.find((r) => r.action === 'AssumeRole')?.params).toMatchObject({ RoleArn: roleArn, DurationSeconds: '7200' });
+    expect(node.fake.requests.find((r) => r.action === 'AssumeRole')?.params).toMatchObject({
+      RoleArn: roleArn,
+      DurationSeconds: '7200',
+    });
     expect(node.fake.issuedTokens()[0]?.principal).toBe('role/kubernetesworkerrole-test@5678');
   });
 
@@ -189,7 +250,11 @@ describe('other identities (scenario 4 and RRSA)', () => {
     customAccessKey: "LTAI-puller" // Enter the AccessKey ID of the created RAM role.
     customAccessKeySecret: "puller-secret-value-1" // Enter the AccessKey secret of the created RAM role.
 `);
-    node.fake.addAccessKey({ accessKeyId: 'LTAI-puller', accessKeySecret: 'puller-secret-value-1', principal: 'user/puller' });
+    node.fake.addAccessKey({
+      accessKeyId: 'LTAI-puller',
+      accessKeySecret: 'puller-secret-value-1',
+      principal: 'user/puller',
+    });
     node.fake.allowPersonal('cn-hangzhou', ['user/puller']);
     const result = await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app', { args: ['--region', 'cn-hangzhou'] });
     const response = parseResponse(result);
@@ -211,10 +276,16 @@ describe('other identities (scenario 4 and RRSA)', () => {
         customAccessKey: "LTAI-puller" // 此處填寫已創建的RAM用戶的AccessKey ID。
         customAccessKeySecret: "puller-secret-value-3" // 此處填寫已創建的RAM用戶的AccessKey Secret。
 `);
-    node.fake.addAccessKey({ accessKeyId: 'LTAI-puller', accessKeySecret: 'puller-secret-value-3', principal: 'user/puller' });
+    node.fake.addAccessKey({
+      accessKeyId: 'LTAI-puller',
+      accessKeySecret: 'puller-secret-value-3',
+      principal: 'user/puller',
+    });
     node.fake.allowPersonal('cn-hangzhou', ['user/puller']);
     const result = await node.pull('registry.cn-hangzhou.aliyuncs.com/team/app', { args: ['--region', 'cn-hangzhou'] });
-    expect(parseResponse(result).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
+    expect(parseResponse(result).auth['registry.cn-hangzhou.aliyuncs.com']?.password).toBe(
+      lastIssuedPassword(node.fake),
+    );
     expect(node.fake.issuedTokens()[0]?.principal).toBe('user/puller');
   });
 
@@ -227,7 +298,11 @@ describe('other identities (scenario 4 and RRSA)', () => {
     customAccessKeySecretRef: "puller"
 `);
     node.writeSecret('puller', 'puller-secret-value-2\n');
-    node.fake.addAccessKey({ accessKeyId: 'LTAI-puller', accessKeySecret: 'puller-secret-value-2', principal: 'user/puller' });
+    node.fake.addAccessKey({
+      accessKeyId: 'LTAI-puller',
+      accessKeySecret: 'puller-secret-value-2',
+      principal: 'user/puller',
+    });
     addAcme(['user/puller']);
     const response = parseResponse(await node.pull('images.acme.example/team/app'));
     expect(response.auth['images.acme.example']?.password).toBe(lastIssuedPassword(node.fake));
@@ -251,12 +326,21 @@ acr-registry-info: |
     node.writeRrsaToken('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.rrsa-signature');
     node.fake.addOidcProvider({ arn: provider, token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.rrsa-signature' });
     node.fake.addRole({ arn: rrsaRole, principal: 'role/a-user-role@1111', trustedPrincipals: [provider] });
-    node.fake.addRole({ arn: crossRole, principal: 'role/b-user-role@2222', trustedPrincipals: ['role/a-user-role@1111'] });
+    node.fake.addRole({
+      arn: crossRole,
+      principal: 'role/b-user-role@2222',
+      trustedPrincipals: ['role/a-user-role@1111'],
+    });
     addAcme(['role/b-user-role@2222']);
     const response = parseResponse(await node.pull('acme-registry.cn-hangzhou.cr.aliyuncs.com/team/app'));
     expect(response.auth['acme-registry.cn-hangzhou.cr.aliyuncs.com']?.password).toBe(lastIssuedPassword(node.fake));
     // One set of credentials per run serves both the domain look-up and the token; no metadata call.
-    expect(callCounts(node.fake)).toEqual({ AssumeRoleWithOIDC: 1, AssumeRole: 1, ListInstanceEndpoint: 1, GetAuthorizationToken: 1 });
+    expect(callCounts(node.fake)).toEqual({
+      AssumeRoleWithOIDC: 1,
+      AssumeRole: 1,
+      ListInstanceEndpoint: 1,
+      GetAuthorizationToken: 1,
+    });
     expect(node.fake.issuedTokens()[0]?.principal).toBe('role/b-user-role@2222');
   });
 });
@@ -265,7 +349,13 @@ describe('hosts that are not ours', () => {
   it('answers an unconfigured custom domain and Docker Hub with empty auth and cacheDuration 0s, without calling the cloud', async () => {
     for (const image of ['images.elsewhere.example/team/app', 'nginx']) {
       const response = parseResponse(await node.pull(image));
-      expect(response).toEqual({ kind: 'CredentialProviderResponse', apiVersion: 'credentialprovider.kubelet.k8s.io/v1', cacheKeyType: 'Registry', cacheDuration: '0s', auth: {} });
+      expect(response).toEqual({
+        kind: 'CredentialProviderResponse',
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+        cacheKeyType: 'Registry',
+        cacheDuration: '0s',
+        auth: {},
+      });
     }
     expect(node.fake.requests).toEqual([]);
   });

@@ -19,10 +19,32 @@ describe('parseCli', () => {
   });
 
   it('every flag', () => {
-    const parsed = parseCli(['--config', '/x/c.yaml', '--cache-dir', '/c', '--region', 'cn-shanghai-finance-1', '--log-level', 'debug', '--vpc', '--allow-imdsv1', '--rrsa-token-file', '/t']);
+    const parsed = parseCli([
+      '--config',
+      '/x/c.yaml',
+      '--cache-dir',
+      '/c',
+      '--region',
+      'cn-shanghai-finance-1',
+      '--log-level',
+      'debug',
+      '--vpc',
+      '--allow-imdsv1',
+      '--rrsa-token-file',
+      '/t',
+    ]);
     expect(parsed).toEqual({
       kind: 'run',
-      options: { configPath: '/x/c.yaml', configDir: '/x', cacheDir: '/c', region: 'cn-shanghai-finance-1', logLevel: 'debug', vpc: true, allowImdsV1: true, rrsaTokenFile: '/t' },
+      options: {
+        configPath: '/x/c.yaml',
+        configDir: '/x',
+        cacheDir: '/c',
+        region: 'cn-shanghai-finance-1',
+        logLevel: 'debug',
+        vpc: true,
+        allowImdsV1: true,
+        rrsaTokenFile: '/t',
+      },
     });
   });
 

@@ -19,7 +19,10 @@ describe('formatFailure', () => {
   });
 
   it('leaves out what is unknown and strips secrets a server echoed', () => {
-    const line = formatFailure({ exitCode: 1, message: 'the server said token=SECRET-VALUE-1 was bad' }, ['SECRET-VALUE-1', 'abc']);
+    const line = formatFailure({ exitCode: 1, message: 'the server said token=SECRET-VALUE-1 was bad' }, [
+      'SECRET-VALUE-1',
+      'abc',
+    ]);
     expect(line).toBe('acr-credential-provider: the server said token=[redacted] was bad');
   });
 });

@@ -2,7 +2,19 @@
 // and the matchImages tests so both prove the same set.
 import type { AcrHost } from '../../../provider/registry/registry-host.js';
 
-const REGIONS = ['cn-hangzhou', 'cn-shanghai-finance-1', 'cn-shenzhen-finance-1', 'cn-north-2-gov-1', 'cn-hongkong', 'ap-southeast-1', 'ap-northeast-1', 'us-west-1', 'eu-central-1', 'me-east-1', 'na-south-1'];
+const REGIONS = [
+  'cn-hangzhou',
+  'cn-shanghai-finance-1',
+  'cn-shenzhen-finance-1',
+  'cn-north-2-gov-1',
+  'cn-hongkong',
+  'ap-southeast-1',
+  'ap-northeast-1',
+  'us-west-1',
+  'eu-central-1',
+  'me-east-1',
+  'na-south-1',
+];
 
 function classic(region: string, intl: boolean, network: 'public' | 'vpc' | 'internal'): AcrHost {
   const host = `registry${intl ? '-intl' : ''}${network === 'public' ? '' : `-${network}`}.${region}.aliyuncs.com`;
@@ -11,21 +23,83 @@ function classic(region: string, intl: boolean, network: 'public' | 'vpc' | 'int
 
 export const ACR_HOSTS: AcrHost[] = [
   ...REGIONS.flatMap((region) =>
-    [false, true].flatMap((intl) => (['public', 'vpc', 'internal'] as const).map((network) => classic(region, intl, network))),
+    [false, true].flatMap((intl) =>
+      (['public', 'vpc', 'internal'] as const).map((network) => classic(region, intl, network)),
+    ),
   ),
   ...REGIONS.flatMap((region): AcrHost[] => [
-    { kind: 'personal-crpi', host: `crpi-k3x9q2h7v1m4p8z.${region}.personal.cr.aliyuncs.com`, region, id: 'k3x9q2h7v1m4p8z', network: 'public' },
-    { kind: 'personal-crpi', host: `crpi-k3x9q2h7v1m4p8z-vpc.${region}.personal.cr.aliyuncs.com`, region, id: 'k3x9q2h7v1m4p8z', network: 'vpc' },
-    { kind: 'enterprise', host: `acme-prod-registry.${region}.cr.aliyuncs.com`, region, instanceName: 'acme-prod', network: 'public' },
-    { kind: 'enterprise', host: `acme-prod-registry-vpc.${region}.cr.aliyuncs.com`, region, instanceName: 'acme-prod', network: 'vpc' },
-    { kind: 'enterprise', host: `acme-prod-registry-vpc.distributed.${region}.cr.aliyuncs.com:65001`, region, instanceName: 'acme-prod', network: 'p2p' },
+    {
+      kind: 'personal-crpi',
+      host: `crpi-k3x9q2h7v1m4p8z.${region}.personal.cr.aliyuncs.com`,
+      region,
+      id: 'k3x9q2h7v1m4p8z',
+      network: 'public',
+    },
+    {
+      kind: 'personal-crpi',
+      host: `crpi-k3x9q2h7v1m4p8z-vpc.${region}.personal.cr.aliyuncs.com`,
+      region,
+      id: 'k3x9q2h7v1m4p8z',
+      network: 'vpc',
+    },
+    {
+      kind: 'enterprise',
+      host: `acme-prod-registry.${region}.cr.aliyuncs.com`,
+      region,
+      instanceName: 'acme-prod',
+      network: 'public',
+    },
+    {
+      kind: 'enterprise',
+      host: `acme-prod-registry-vpc.${region}.cr.aliyuncs.com`,
+      region,
+      instanceName: 'acme-prod',
+      network: 'vpc',
+    },
+    {
+      kind: 'enterprise',
+      host: `acme-prod-registry-vpc.distributed.${region}.cr.aliyuncs.com:65001`,
+      region,
+      instanceName: 'acme-prod',
+      network: 'p2p',
+    },
   ]),
-  { kind: 'enterprise', host: 'a-registry.cn-beijing.cr.aliyuncs.com', region: 'cn-beijing', instanceName: 'a', network: 'public' },
-  { kind: 'enterprise', host: '2024team-9-registry-vpc.cn-zhangjiakou.cr.aliyuncs.com', region: 'cn-zhangjiakou', instanceName: '2024team-9', network: 'vpc' },
+  {
+    kind: 'enterprise',
+    host: 'a-registry.cn-beijing.cr.aliyuncs.com',
+    region: 'cn-beijing',
+    instanceName: 'a',
+    network: 'public',
+  },
+  {
+    kind: 'enterprise',
+    host: '2024team-9-registry-vpc.cn-zhangjiakou.cr.aliyuncs.com',
+    region: 'cn-zhangjiakou',
+    instanceName: '2024team-9',
+    network: 'vpc',
+  },
   // An instance may itself be called "…-registry": the host is then unambiguous from the right.
-  { kind: 'enterprise', host: 'my-registry-registry.cn-shanghai.cr.aliyuncs.com', region: 'cn-shanghai', instanceName: 'my-registry', network: 'public' },
-  { kind: 'enterprise', host: 'my-registry-vpc-registry-vpc.cn-shanghai.cr.aliyuncs.com', region: 'cn-shanghai', instanceName: 'my-registry-vpc', network: 'vpc' },
-  { kind: 'personal-crpi', host: 'crpi-vpc-vpc.cn-qingdao.personal.cr.aliyuncs.com', region: 'cn-qingdao', id: 'vpc', network: 'vpc' },
+  {
+    kind: 'enterprise',
+    host: 'my-registry-registry.cn-shanghai.cr.aliyuncs.com',
+    region: 'cn-shanghai',
+    instanceName: 'my-registry',
+    network: 'public',
+  },
+  {
+    kind: 'enterprise',
+    host: 'my-registry-vpc-registry-vpc.cn-shanghai.cr.aliyuncs.com',
+    region: 'cn-shanghai',
+    instanceName: 'my-registry-vpc',
+    network: 'vpc',
+  },
+  {
+    kind: 'personal-crpi',
+    host: 'crpi-vpc-vpc.cn-qingdao.personal.cr.aliyuncs.com',
+    region: 'cn-qingdao',
+    id: 'vpc',
+    network: 'vpc',
+  },
 ];
 
 /** Hosts that look like ACR and must not be treated as ACR, with why. */

@@ -89,25 +89,35 @@ describe('kubeletImageMatches', () => {
 
 // Look-alikes a `*` region label cannot tell apart from a region id: the
 // provider's classifyHost still refuses them, so they get no credentials.
-const GLOB_WIDE_LOOK_ALIKES = new Set(['registry.hangzhou.aliyuncs.com', '-registry.cn-hangzhou.cr.aliyuncs.com', 'crpi-.cn-hangzhou.personal.cr.aliyuncs.com']);
+const GLOB_WIDE_LOOK_ALIKES = new Set([
+  'registry.hangzhou.aliyuncs.com',
+  '-registry.cn-hangzhou.cr.aliyuncs.com',
+  'crpi-.cn-hangzhou.personal.cr.aliyuncs.com',
+]);
 
 describe('ACR_MATCH_IMAGES', () => {
   it.each(ACR_HOSTS.map((h) => [h.host] as const))('covers %s', (host) => {
     expect(matchedByAcr(`${host}/ns/app`)).toBe(true);
   });
 
-  it.each(ACR_HOSTS.flatMap((h) => sameRegistryHosts(h as AcrRegistryHost)).map((host) => [host] as const))('covers the sibling %s', (host) => {
-    expect(matchedByAcr(`${host}/ns/app`)).toBe(true);
-  });
+  it.each(ACR_HOSTS.flatMap((h) => sameRegistryHosts(h as AcrRegistryHost)).map((host) => [host] as const))(
+    'covers the sibling %s',
+    (host) => {
+      expect(matchedByAcr(`${host}/ns/app`)).toBe(true);
+    },
+  );
 
   it.each(LOOK_ALIKE_HOSTS.filter(([host]) => !GLOB_WIDE_LOOK_ALIKES.has(host)))('does not cover %s (%s)', (host) => {
     expect(matchedByAcr(`${host}/ns/app`)).toBe(false);
   });
 
-  it.each([...GLOB_WIDE_LOOK_ALIKES].map((host) => [host] as const))('%s is wider than the globs can express but still not ACR', (host) => {
-    expect(matchedByAcr(`${host}/ns/app`)).toBe(true);
-    expect(classifyHost(host).kind).toBe('other');
-  });
+  it.each([...GLOB_WIDE_LOOK_ALIKES].map((host) => [host] as const))(
+    '%s is wider than the globs can express but still not ACR',
+    (host) => {
+      expect(matchedByAcr(`${host}/ns/app`)).toBe(true);
+      expect(classifyHost(host).kind).toBe('other');
+    },
+  );
 
   it.each([
     'evil.com/registry.cn-hangzhou.aliyuncs.com/x',
@@ -121,9 +131,12 @@ describe('ACR_MATCH_IMAGES', () => {
     expect(matchedByAcr(image)).toBe(false);
   });
 
-  it.each(ACR_MATCH_IMAGES.map((p) => [p] as const))('%s uses only characters every Go url.Parse accepts in a host, and no path', (pattern) => {
-    expect(pattern).toMatch(/^[a-z0-9*.-]+(:[0-9]+)?$/);
-  });
+  it.each(ACR_MATCH_IMAGES.map((p) => [p] as const))(
+    '%s uses only characters every Go url.Parse accepts in a host, and no path',
+    (pattern) => {
+      expect(pattern).toMatch(/^[a-z0-9*.-]+(:[0-9]+)?$/);
+    },
+  );
 });
 
 describe('matchImagesFor', () => {
@@ -132,11 +145,15 @@ describe('matchImagesFor', () => {
   });
 
   it('adds custom domains after the ACR patterns, lower-cased, without duplicates', () => {
-    expect(matchImagesFor(['Images.Example.com', 'images.example.com', 'harbor.example.com:8443', ' ', 'registry.*.aliyuncs.com'])).toEqual([
-      ...ACR_MATCH_IMAGES,
-      'images.example.com',
-      'harbor.example.com:8443',
-    ]);
+    expect(
+      matchImagesFor([
+        'Images.Example.com',
+        'images.example.com',
+        'harbor.example.com:8443',
+        ' ',
+        'registry.*.aliyuncs.com',
+      ]),
+    ).toEqual([...ACR_MATCH_IMAGES, 'images.example.com', 'harbor.example.com:8443']);
   });
 
   it('makes the kubelet call the provider for a custom domain image', () => {

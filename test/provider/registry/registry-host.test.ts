@@ -7,9 +7,12 @@ describe('classifyHost', () => {
     expect(classifyHost(host)).toEqual(expected);
   });
 
-  it.each(ACR_HOSTS.map((expected) => [expected.host.toUpperCase(), expected] as const))('upper-case %s', (host, expected) => {
-    expect(classifyHost(host)).toEqual(expected);
-  });
+  it.each(ACR_HOSTS.map((expected) => [expected.host.toUpperCase(), expected] as const))(
+    'upper-case %s',
+    (host, expected) => {
+      expect(classifyHost(host)).toEqual(expected);
+    },
+  );
 
   it.each(LOOK_ALIKE_HOSTS)('%s is not ACR (%s)', (host) => {
     expect(classifyHost(host)).toEqual({ kind: 'other', host });
@@ -44,7 +47,10 @@ describe('sameRegistryHosts', () => {
         'registry-intl-internal.ap-southeast-1.aliyuncs.com',
       ],
     ],
-    ['crpi-abc123-vpc.cn-shanghai.personal.cr.aliyuncs.com', ['crpi-abc123.cn-shanghai.personal.cr.aliyuncs.com', 'crpi-abc123-vpc.cn-shanghai.personal.cr.aliyuncs.com']],
+    [
+      'crpi-abc123-vpc.cn-shanghai.personal.cr.aliyuncs.com',
+      ['crpi-abc123.cn-shanghai.personal.cr.aliyuncs.com', 'crpi-abc123-vpc.cn-shanghai.personal.cr.aliyuncs.com'],
+    ],
     [
       'acme-prod-registry.cn-shanghai-finance-1.cr.aliyuncs.com',
       [
@@ -55,7 +61,11 @@ describe('sameRegistryHosts', () => {
     ],
     [
       'acme-prod-registry-vpc.distributed.me-east-1.cr.aliyuncs.com:65001',
-      ['acme-prod-registry.me-east-1.cr.aliyuncs.com', 'acme-prod-registry-vpc.me-east-1.cr.aliyuncs.com', 'acme-prod-registry-vpc.distributed.me-east-1.cr.aliyuncs.com:65001'],
+      [
+        'acme-prod-registry.me-east-1.cr.aliyuncs.com',
+        'acme-prod-registry-vpc.me-east-1.cr.aliyuncs.com',
+        'acme-prod-registry-vpc.distributed.me-east-1.cr.aliyuncs.com:65001',
+      ],
     ],
   ])('%s', (host, expected) => {
     expect(sameRegistryHosts(classifyHost(host) as AcrRegistryHost)).toEqual(expected);
@@ -73,14 +83,17 @@ describe('sameRegistryHosts', () => {
     }
   }
 
-  it.each(ACR_HOSTS.map((h) => [h.host, h as AcrRegistryHost] as const))('every sibling of %s is the same registry and includes it', (host, h) => {
-    const siblings = sameRegistryHosts(h);
-    expect(siblings).toContain(host);
-    expect(new Set(siblings).size).toBe(siblings.length);
-    for (const sibling of siblings) {
-      const classified = classifyHost(sibling);
-      expect(classified.kind).toBe(h.kind);
-      expect(registryOf(classified as AcrRegistryHost)).toBe(registryOf(h));
-    }
-  });
+  it.each(ACR_HOSTS.map((h) => [h.host, h as AcrRegistryHost] as const))(
+    'every sibling of %s is the same registry and includes it',
+    (host, h) => {
+      const siblings = sameRegistryHosts(h);
+      expect(siblings).toContain(host);
+      expect(new Set(siblings).size).toBe(siblings.length);
+      for (const sibling of siblings) {
+        const classified = classifyHost(sibling);
+        expect(classified.kind).toBe(h.kind);
+        expect(registryOf(classified as AcrRegistryHost)).toBe(registryOf(h));
+      }
+    },
+  );
 });

@@ -4,21 +4,50 @@ import { classifyHost } from '../../../provider/registry/registry-host.js';
 import { instanceKey, resolveRegistry, type Facts, type Resolution } from '../../../provider/registry/resolution.js';
 
 function personal(overrides: Partial<RegistryEntry> = {}): RegistryEntry {
-  return { edition: 'personal', index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined, ...overrides } as RegistryEntry;
+  return {
+    edition: 'personal',
+    index: 0,
+    regionId: undefined,
+    domains: undefined,
+    credentials: { kind: 'node' },
+    assumeRole: undefined,
+    ...overrides,
+  } as RegistryEntry;
 }
 
 function enterprise(instanceId: string, overrides: Partial<RegistryEntry> = {}): RegistryEntry {
-  return { edition: 'enterprise', instanceId, index: 0, regionId: undefined, domains: undefined, credentials: { kind: 'node' }, assumeRole: undefined, ...overrides } as RegistryEntry;
+  return {
+    edition: 'enterprise',
+    instanceId,
+    index: 0,
+    regionId: undefined,
+    domains: undefined,
+    credentials: { kind: 'node' },
+    assumeRole: undefined,
+    ...overrides,
+  } as RegistryEntry;
 }
 
-const accessKey = { kind: 'access-key' as const, accessKeyId: 'LTAI-x', secret: { kind: 'inline' as const }, inlineSecret: 's' };
+const accessKey = {
+  kind: 'access-key' as const,
+  accessKeyId: 'LTAI-x',
+  secret: { kind: 'inline' as const },
+  inlineSecret: 's',
+};
 
 function facts(overrides: Partial<Facts> = {}): Facts {
   return { nodeRegion: undefined, instanceDomains: new Map(), instanceIds: new Map(), ...overrides };
 }
 
-const ACME_DOMAINS = ['acme-registry.cn-hangzhou.cr.aliyuncs.com', 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', 'images.acme.example'];
-const known = facts({ nodeRegion: 'cn-hangzhou', instanceDomains: new Map([[instanceKey('cn-hangzhou', 'cri-acme'), ACME_DOMAINS]]) });
+const ACME_DOMAINS = [
+  'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+  'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com',
+  'images.acme.example',
+];
+const known = facts({
+  nodeRegion: 'cn-hangzhou',
+  instanceDomains: new Map([[instanceKey('cn-hangzhou', 'cri-acme'), ACME_DOMAINS]]),
+});
 
 /** A compact view of a resolution for table rows. */
 function summary(r: Resolution): string {
@@ -28,11 +57,14 @@ function summary(r: Resolution): string {
     case 'unknown-instance':
       return `unknown ${r.region}/${r.instanceName}`;
     case 'lookup':
-      return r.lookup.kind === 'node-region' ? 'lookup node-region'
-        : r.lookup.kind === 'instance-domains' ? `lookup domains ${r.lookup.region}/${r.lookup.instanceId}`
-        : `lookup name ${r.lookup.region}/${r.lookup.instanceName}`;
+      return r.lookup.kind === 'node-region'
+        ? 'lookup node-region'
+        : r.lookup.kind === 'instance-domains'
+          ? `lookup domains ${r.lookup.region}/${r.lookup.instanceId}`
+          : `lookup name ${r.lookup.region}/${r.lookup.instanceName}`;
     case 'registry': {
-      const target = r.target.edition === 'enterprise' ? `${r.target.instanceId}@${r.target.region}` : `personal@${r.target.region}`;
+      const target =
+        r.target.edition === 'enterprise' ? `${r.target.instanceId}@${r.target.region}` : `personal@${r.target.region}`;
       return `${target} entry=${r.entry ? r.entry.index : 'node'}`;
     }
   }
@@ -40,31 +72,178 @@ function summary(r: Resolution): string {
 
 describe('resolveRegistry', () => {
   const table: Array<[string, string, RegistryEntry[], Facts, string]> = [
-    ['default entry, node region unknown: no look-up needed', 'registry.cn-beijing.aliyuncs.com', [personal()], facts(), 'personal@cn-beijing entry=node'],
-    ['Personal entry for the host region', 'registry-vpc.cn-beijing.aliyuncs.com', [personal({ regionId: 'cn-beijing', credentials: accessKey })], facts(), 'personal@cn-beijing entry=0'],
-    ['Personal entry of another region: node identity', 'registry.cn-shanghai.aliyuncs.com', [personal({ regionId: 'cn-beijing', credentials: accessKey })], facts(), 'personal@cn-shanghai entry=node'],
-    ['non-trivial Personal entry without region needs the node region', 'registry.cn-hangzhou.aliyuncs.com', [personal({ credentials: accessKey })], facts(), 'lookup node-region'],
-    ['…and matches once it is known', 'registry.cn-hangzhou.aliyuncs.com', [personal({ credentials: accessKey })], facts({ nodeRegion: 'cn-hangzhou' }), 'personal@cn-hangzhou entry=0'],
-    ['default entry before a claiming entry needs the node region', 'registry.cn-beijing.aliyuncs.com', [personal(), personal({ index: 1, regionId: 'cn-beijing', credentials: accessKey })], facts(), 'lookup node-region'],
-    ['crpi host in the entry region', 'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com', [personal({ regionId: 'cn-hangzhou', credentials: accessKey })], facts(), 'personal@cn-hangzhou entry=0'],
-    ['explicit domain wins whatever the shape', 'images.acme.example', [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] })], facts(), 'cri-acme@cn-hangzhou entry=0'],
-    ['custom domain with a port must be listed with that port', 'images.acme.example:5000', [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example:5000'] })], facts(), 'cri-acme@cn-hangzhou entry=0'],
-    ['…a listing without the port does not claim it', 'images.acme.example:5000', [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] })], facts(), 'not-served'],
-    ['explicit domain on a Personal entry (documented cross-account example)', 'registry.cn-beijing.aliyuncs.com', [personal({ regionId: 'cn-beijing', domains: ['registry.cn-beijing.aliyuncs.com'], assumeRole: { roleArn: 'acs:ram::1:role/r', durationSeconds: 3600 } })], facts(), 'personal@cn-beijing entry=0'],
-    ['explicit domain without region: region from the host', 'acme-registry.cn-shanghai.cr.aliyuncs.com', [enterprise('cri-acme', { domains: ['acme-registry.cn-shanghai.cr.aliyuncs.com'] })], facts(), 'cri-acme@cn-shanghai entry=0'],
-    ['custom domain without region: needs the node region', 'images.acme.example', [enterprise('cri-acme', { domains: ['images.acme.example'] })], facts(), 'lookup node-region'],
-    ['Enterprise entry without domains: look its domains up', 'acme-registry.cn-hangzhou.cr.aliyuncs.com', [enterprise('cri-acme', { regionId: 'cn-hangzhou' })], facts(), 'lookup domains cn-hangzhou/cri-acme'],
-    ['…and serve a custom domain found there', 'images.acme.example', [enterprise('cri-acme', { regionId: 'cn-hangzhou' })], known, 'cri-acme@cn-hangzhou entry=0'],
-    ['Enterprise entry of another region is not looked up for a regional host', 'beta-registry.cn-beijing.cr.aliyuncs.com', [enterprise('cri-acme', { regionId: 'cn-hangzhou' })], facts(), 'lookup name cn-beijing/beta'],
-    ['Enterprise entry without region needs the node region first', 'acme-registry.cn-hangzhou.cr.aliyuncs.com', [enterprise('cri-acme')], facts(), 'lookup node-region'],
-    ['unconfigured Enterprise host: find the instance by name', 'beta-registry.cn-hangzhou.cr.aliyuncs.com', [], facts(), 'lookup name cn-hangzhou/beta'],
-    ['…then its domains', 'beta-registry.cn-hangzhou.cr.aliyuncs.com', [], facts({ instanceIds: new Map([[instanceKey('cn-hangzhou', 'beta'), 'cri-beta']]) }), 'lookup domains cn-hangzhou/cri-beta'],
-    ['…or report it missing', 'beta-registry.cn-hangzhou.cr.aliyuncs.com', [], facts({ instanceIds: new Map([[instanceKey('cn-hangzhou', 'beta'), null]]) }), 'unknown cn-hangzhou/beta'],
-    ['P2P host of an unconfigured instance', 'beta-registry-vpc.distributed.cn-hangzhou.cr.aliyuncs.com:65001', [], facts(), 'lookup name cn-hangzhou/beta'],
+    [
+      'default entry, node region unknown: no look-up needed',
+      'registry.cn-beijing.aliyuncs.com',
+      [personal()],
+      facts(),
+      'personal@cn-beijing entry=node',
+    ],
+    [
+      'Personal entry for the host region',
+      'registry-vpc.cn-beijing.aliyuncs.com',
+      [personal({ regionId: 'cn-beijing', credentials: accessKey })],
+      facts(),
+      'personal@cn-beijing entry=0',
+    ],
+    [
+      'Personal entry of another region: node identity',
+      'registry.cn-shanghai.aliyuncs.com',
+      [personal({ regionId: 'cn-beijing', credentials: accessKey })],
+      facts(),
+      'personal@cn-shanghai entry=node',
+    ],
+    [
+      'non-trivial Personal entry without region needs the node region',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal({ credentials: accessKey })],
+      facts(),
+      'lookup node-region',
+    ],
+    [
+      '…and matches once it is known',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal({ credentials: accessKey })],
+      facts({ nodeRegion: 'cn-hangzhou' }),
+      'personal@cn-hangzhou entry=0',
+    ],
+    [
+      'default entry before a claiming entry needs the node region',
+      'registry.cn-beijing.aliyuncs.com',
+      [personal(), personal({ index: 1, regionId: 'cn-beijing', credentials: accessKey })],
+      facts(),
+      'lookup node-region',
+    ],
+    [
+      'crpi host in the entry region',
+      'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com',
+      [personal({ regionId: 'cn-hangzhou', credentials: accessKey })],
+      facts(),
+      'personal@cn-hangzhou entry=0',
+    ],
+    [
+      'explicit domain wins whatever the shape',
+      'images.acme.example',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] })],
+      facts(),
+      'cri-acme@cn-hangzhou entry=0',
+    ],
+    [
+      'custom domain with a port must be listed with that port',
+      'images.acme.example:5000',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example:5000'] })],
+      facts(),
+      'cri-acme@cn-hangzhou entry=0',
+    ],
+    [
+      '…a listing without the port does not claim it',
+      'images.acme.example:5000',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] })],
+      facts(),
+      'not-served',
+    ],
+    [
+      'explicit domain on a Personal entry (documented cross-account example)',
+      'registry.cn-beijing.aliyuncs.com',
+      [
+        personal({
+          regionId: 'cn-beijing',
+          domains: ['registry.cn-beijing.aliyuncs.com'],
+          assumeRole: { roleArn: 'acs:ram::1:role/r', durationSeconds: 3600 },
+        }),
+      ],
+      facts(),
+      'personal@cn-beijing entry=0',
+    ],
+    [
+      'explicit domain without region: region from the host',
+      'acme-registry.cn-shanghai.cr.aliyuncs.com',
+      [enterprise('cri-acme', { domains: ['acme-registry.cn-shanghai.cr.aliyuncs.com'] })],
+      facts(),
+      'cri-acme@cn-shanghai entry=0',
+    ],
+    [
+      'custom domain without region: needs the node region',
+      'images.acme.example',
+      [enterprise('cri-acme', { domains: ['images.acme.example'] })],
+      facts(),
+      'lookup node-region',
+    ],
+    [
+      'Enterprise entry without domains: look its domains up',
+      'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou' })],
+      facts(),
+      'lookup domains cn-hangzhou/cri-acme',
+    ],
+    [
+      '…and serve a custom domain found there',
+      'images.acme.example',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou' })],
+      known,
+      'cri-acme@cn-hangzhou entry=0',
+    ],
+    [
+      'Enterprise entry of another region is not looked up for a regional host',
+      'beta-registry.cn-beijing.cr.aliyuncs.com',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou' })],
+      facts(),
+      'lookup name cn-beijing/beta',
+    ],
+    [
+      'Enterprise entry without region needs the node region first',
+      'acme-registry.cn-hangzhou.cr.aliyuncs.com',
+      [enterprise('cri-acme')],
+      facts(),
+      'lookup node-region',
+    ],
+    [
+      'unconfigured Enterprise host: find the instance by name',
+      'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+      [],
+      facts(),
+      'lookup name cn-hangzhou/beta',
+    ],
+    [
+      '…then its domains',
+      'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+      [],
+      facts({ instanceIds: new Map([[instanceKey('cn-hangzhou', 'beta'), 'cri-beta']]) }),
+      'lookup domains cn-hangzhou/cri-beta',
+    ],
+    [
+      '…or report it missing',
+      'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+      [],
+      facts({ instanceIds: new Map([[instanceKey('cn-hangzhou', 'beta'), null]]) }),
+      'unknown cn-hangzhou/beta',
+    ],
+    [
+      'P2P host of an unconfigured instance',
+      'beta-registry-vpc.distributed.cn-hangzhou.cr.aliyuncs.com:65001',
+      [],
+      facts(),
+      'lookup name cn-hangzhou/beta',
+    ],
     ['unconfigured custom domain', 'images.elsewhere.example', [personal()], facts(), 'not-served'],
     ['Docker Hub', 'docker.io', [personal()], facts(), 'not-served'],
-    ['custom domain not among the looked-up domains', 'images.other.example', [enterprise('cri-acme', { regionId: 'cn-hangzhou' })], known, 'not-served'],
-    ['first claiming entry wins', 'images.acme.example', [enterprise('cri-one', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] }), enterprise('cri-acme', { index: 1, regionId: 'cn-hangzhou' })], known, 'cri-one@cn-hangzhou entry=0'],
+    [
+      'custom domain not among the looked-up domains',
+      'images.other.example',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou' })],
+      known,
+      'not-served',
+    ],
+    [
+      'first claiming entry wins',
+      'images.acme.example',
+      [
+        enterprise('cri-one', { regionId: 'cn-hangzhou', domains: ['images.acme.example'] }),
+        enterprise('cri-acme', { index: 1, regionId: 'cn-hangzhou' }),
+      ],
+      known,
+      'cri-one@cn-hangzhou entry=0',
+    ],
   ];
 
   it.each(table)('%s: %s', (_name, host, entries, given, expected) => {
@@ -72,10 +251,21 @@ describe('resolveRegistry', () => {
   });
 
   it('auth hosts: the image host first, then the rest of the same registry', () => {
-    const enterpriseHit = resolveRegistry(classifyHost('images.acme.example'), [enterprise('cri-acme', { regionId: 'cn-hangzhou' })], known);
-    expect(enterpriseHit.kind === 'registry' && enterpriseHit.authHosts).toEqual(['images.acme.example', ...ACME_DOMAINS.filter((d) => d !== 'images.acme.example')]);
+    const enterpriseHit = resolveRegistry(
+      classifyHost('images.acme.example'),
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou' })],
+      known,
+    );
+    expect(enterpriseHit.kind === 'registry' && enterpriseHit.authHosts).toEqual([
+      'images.acme.example',
+      ...ACME_DOMAINS.filter((d) => d !== 'images.acme.example'),
+    ]);
 
-    const explicit = resolveRegistry(classifyHost('b.example'), [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['a.example', 'b.example'] })], facts());
+    const explicit = resolveRegistry(
+      classifyHost('b.example'),
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['a.example', 'b.example'] })],
+      facts(),
+    );
     expect(explicit.kind === 'registry' && explicit.authHosts).toEqual(['b.example', 'a.example']);
 
     const classic = resolveRegistry(classifyHost('registry-vpc.cn-beijing.aliyuncs.com'), [personal()], facts());
