@@ -18,11 +18,8 @@ import { install, type KubeletControl } from './install.js';
 import { mirrorConfiguration, type MirrorSources } from './mirror.js';
 import { uninstall } from './uninstall.js';
 import { isReady, watch } from './watch.js';
-
-const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-const DEFAULT_READY_FILE = '/run/acr-node-setup/ready';
-
-class UsageError extends Error {}
+import { EXIT, UsageError } from '../provider/common/exit-codes.js';
+import { NODE_SETUP_READY_FILE } from '../provider/common/paths.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -279,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
             .option('interval', { type: 'number', default: 5, describe: 'Seconds between rounds of --watch' })
             .option('ready-file', {
               type: 'string',
-              default: DEFAULT_READY_FILE,
+              default: NODE_SETUP_READY_FILE,
               describe: 'Readiness marker written by --watch',
             }) as unknown as Argv<MirrorArgs>,
         run(runMirror),
@@ -288,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
         'ready',
         'Exit 0 when installed and the configuration is current (the readiness probe)',
         (y) =>
-          y.option('ready-file', { type: 'string', default: DEFAULT_READY_FILE }).option('max-age', {
+          y.option('ready-file', { type: 'string', default: NODE_SETUP_READY_FILE }).option('max-age', {
             type: 'number',
             default: 60,
             describe: 'Seconds after which the marker is stale',

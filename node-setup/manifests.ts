@@ -6,10 +6,10 @@
 // the Secret and the RRSA token for it. So the ServiceAccount has no role
 // bindings and its API token is not mounted; the minimal RBAC is none.
 import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration/model.js';
+import { NODE_SETUP_READY_FILE } from '../provider/common/paths.js';
 
 export const NODE_SETUP_NAME = 'acr-node-setup';
 export const IMAGE_PLACEHOLDER = 'acr-node-setup';
-export const READY_FILE = '/run/acr-node-setup/ready';
 const LABELS = { 'app.kubernetes.io/name': NODE_SETUP_NAME, 'app.kubernetes.io/part-of': 'acr-credentials' };
 
 export interface ManifestOptions {
@@ -69,12 +69,12 @@ export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: M
                 '--configmap-dir=/etc/acr-configuration',
                 '--secrets-dir=/etc/acr-configuration-secrets',
                 '--rrsa-token-file=/var/run/secrets/tokens/rrsa',
-                `--ready-file=${READY_FILE}`,
+                `--ready-file=${NODE_SETUP_READY_FILE}`,
               ],
               securityContext: { privileged: true },
               resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
               readinessProbe: {
-                exec: { command: ['/acr-node-setup', 'ready', `--ready-file=${READY_FILE}`] },
+                exec: { command: ['/acr-node-setup', 'ready', `--ready-file=${NODE_SETUP_READY_FILE}`] },
                 initialDelaySeconds: 5,
                 periodSeconds: 10,
                 timeoutSeconds: 5,

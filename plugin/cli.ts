@@ -8,7 +8,8 @@ import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js'
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';
 import { installCommand } from './commands/install.js';
 import { completionScript, completionShells, type CompletionShell } from './completion.js';
-import { exitCodes, reportFailure, type ExitCode, type Runtime } from './runtime.js';
+import { reportFailure, type Runtime } from './runtime.js';
+import { EXIT, type ExitCode } from '../provider/common/exit-codes.js';
 
 /** Thrown after a usage error has been reported, to stop yargs; the exit code is already set. */
 export class UsageReported extends Error {}
@@ -80,7 +81,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
         }>,
       (args) => {
         runtime.stdout(completionScript(args.shell));
-        setExit(exitCodes.ok);
+        setExit(EXIT.ok);
       },
     )
     .example('$0 status', 'Show the configuration, every problem, the nodes and the Secret sync')
@@ -99,7 +100,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
     .fail((message, error) => {
       if (error) throw error;
       runtime.stderr(`error: ${message}\nSee 'kubectl acr --help' for usage.\n`);
-      setExit(exitCodes.usage);
+      setExit(EXIT.usage);
       // Stops yargs from going on to run the command.
       throw new UsageReported();
     });

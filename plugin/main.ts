@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { hideBin } from 'yargs/helpers';
 import { buildCli, UsageReported } from './cli.js';
 import { completeForKubectl, isKubectlCompletion } from './completion.js';
-import { exitCodes, processRuntime, type ExitCode } from './runtime.js';
+import { processRuntime } from './runtime.js';
+import { EXIT, type ExitCode } from '../provider/common/exit-codes.js';
 
 async function main(): Promise<ExitCode | undefined> {
   // The Alibaba Cloud SDK calls url.parse(); its deprecation warning is noise on stderr.
@@ -15,7 +16,7 @@ async function main(): Promise<ExitCode | undefined> {
   const args = hideBin(process.argv);
   if (isKubectlCompletion(basename(process.argv0), args)) {
     runtime.stdout(await completeForKubectl(args, runtime));
-    return exitCodes.ok;
+    return EXIT.ok;
   }
   let exitCode: ExitCode | undefined;
   try {
@@ -33,6 +34,6 @@ main().then(
   },
   (error: unknown) => {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = exitCodes.failure;
+    process.exitCode = EXIT.failure;
   },
 );

@@ -4,15 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { KubeApiError, KubeConfigError, type ConnectionFlags } from './kube-client.js';
-
-export const exitCodes = {
-  ok: 0,
-  /** A runtime failure, or `status` found problems. */
-  failure: 1,
-  /** Bad usage or invalid configuration. */
-  usage: 2,
-} as const;
-export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+import { EXIT, UsageError, type ExitCode } from '../provider/common/exit-codes.js';
 
 export interface Runtime {
   env: Record<string, string | undefined>;
@@ -34,14 +26,6 @@ export function connectionFlags(args: GlobalArgs): ConnectionFlags {
   return { kubeconfig: args.kubeconfig, context: args.context, requestTimeout: args['request-timeout'] };
 }
 
-/** A mistake in how the command was called, reported with exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
 /** What an apiserver refusal means to the operator. */
 function apiFailureHint(error: KubeApiError): string {
   switch (error.status) {
@@ -58,16 +42,16 @@ function apiFailureHint(error: KubeApiError): string {
 export function reportFailure(error: unknown, runtime: Runtime): ExitCode {
   if (error instanceof UsageError || error instanceof KubeConfigError) {
     runtime.stderr(`error: ${error.message}\n`);
-    return exitCodes.usage;
+    return EXIT.usage;
   }
   if (error instanceof KubeApiError) {
     runtime.stderr(
       `error: ${error.method} ${error.path}: ${error.status} ${error.reason}: ${error.message}.${apiFailureHint(error)}\n`,
     );
-    return exitCodes.failure;
+    return EXIT.failure;
   }
   runtime.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  return exitCodes.failure;
+  return EXIT.failure;
 }
 
 export function processRuntime(): Runtime {

@@ -22,7 +22,8 @@ import {
 } from '../configuration-store.js';
 import { render } from '../output.js';
 import { redactingRuntime, secretValuesIn } from '../../provider/common/redaction.js';
-import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 
 export interface ConfigureArgs extends GlobalArgs {
   'instance-id'?: string;
@@ -326,7 +327,7 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   if (!plan.ok) {
     printProblems(plan.problems, source, runtime);
     runtime.stderr(`error: ${CONFIGMAP_NAME} was not changed.\n`);
-    return exitCodes.usage;
+    return EXIT.usage;
   }
   printProblems(plan.warnings, source, runtime);
   for (const note of plan.notes) runtime.stderr(`note: ${note}\n`);
@@ -346,7 +347,7 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   } catch (error) {
     if (error instanceof ConflictError) {
       runtime.stderr(`error: ${error.message}\n`);
-      return exitCodes.failure;
+      return EXIT.failure;
     }
     throw error;
   }
@@ -358,5 +359,5 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
     const verb = !changed ? 'unchanged' : current ? 'configured' : 'created';
     runtime.stdout(`configmap/${CONFIGMAP_NAME} ${verb}${suffix}\n`);
   }
-  return exitCodes.ok;
+  return EXIT.ok;
 }

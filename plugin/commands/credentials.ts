@@ -25,7 +25,8 @@ import { walkCredentials, type Walk } from '../credentials-walk.js';
 import { connect, resourcePath, KubeApiError } from '../kube-client.js';
 import { render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
-import { connectionFlags, exitCodes, UsageError, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 
 export interface CredentialsArgs extends GlobalArgs {
   image: string;
@@ -225,11 +226,11 @@ function exitCodeFor(walk: Walk): ExitCode {
   switch (walk.result) {
     case 'credentials':
     case 'not-served':
-      return exitCodes.ok;
+      return EXIT.ok;
     case 'failed':
-      return exitCodes.failure;
+      return EXIT.failure;
     case 'invalid-image':
-      return exitCodes.usage;
+      return EXIT.usage;
   }
 }
 
@@ -243,7 +244,7 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       runtime.stderr(
         'error: the configuration is invalid; the provider keeps using the last valid one. Fix it first (kubectl acr status shows every problem).\n',
       );
-      return exitCodes.usage;
+      return EXIT.usage;
     }
     const metadata: MetadataOptions = {
       baseUrl: cloud.endpoints.metadataBaseUrl,

@@ -6,16 +6,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { render } from '../output.js';
-import {
-  connectionFlags,
-  exitCodes,
-  processRuntime,
-  reportFailure,
-  UsageError,
-  type ExitCode,
-  type GlobalArgs,
-  type Runtime,
-} from '../runtime.js';
+import { connectionFlags, processRuntime, reportFailure, type GlobalArgs, type Runtime } from '../runtime.js';
+import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 
 export interface InstallArgs extends GlobalArgs {
   image?: string;
@@ -105,7 +97,7 @@ export async function runInstall(
   const list = (items: KubeObject[]) => ({ apiVersion: 'v1', kind: 'List', items });
   if (dryRun === 'client') {
     runtime.stdout(render(format ?? 'yaml', list(objects), () => ''));
-    return exitCodes.ok;
+    return EXIT.ok;
   }
   const client = connectTo(connectionFlags(args), runtime.env);
   const applied: Applied[] = [];
@@ -120,7 +112,7 @@ export async function runInstall(
         `Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status daemonset/${NODE_SETUP_NAME}\n`,
       );
   }
-  return exitCodes.ok;
+  return EXIT.ok;
 }
 
 /** For `kubectl acr status`: how far the node installer has got. */

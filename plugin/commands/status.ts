@@ -8,7 +8,8 @@ import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.j
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
-import { connectionFlags, type ExitCode, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { type ExitCode } from '../../provider/common/exit-codes.js';
 import { readNodeSetupState } from './install.js';
 import {
   buildStatusReport,

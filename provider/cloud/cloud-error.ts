@@ -2,12 +2,12 @@
 // was called, by whom, what came back, whether retrying can help, and the
 // likely fix. Messages are built here from known parts and sanitized, so no
 // secret, token or signature reaches a log through an error.
+import { REDACTED, redactSecrets } from '../common/redaction.js';
 
 export type CloudAction =
   | 'GetAuthorizationToken'
   | 'ListInstance'
   | 'ListInstanceEndpoint'
-  | 'GetInstance'
   | 'GetPersonalToken'
   | 'AssumeRole'
   | 'AssumeRoleWithOIDC'
@@ -85,11 +85,7 @@ const secretParameterPattern =
   /\b(Signature|SecurityToken|AccessKeySecret|OIDCToken|AuthorizationToken|Password|x-acs-security-token|Authorization)(["']?\s*[=:]\s*["']?)[^\s&"',;]+/gi;
 
 export function sanitize(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) clean = clean.split(secret).join('***');
-  }
-  clean = clean.replace(secretParameterPattern, '$1$2***');
+  const clean = redactSecrets(text, secrets).replace(secretParameterPattern, `$1$2${REDACTED}`);
   return clean.length > maxServerMessageLength ? `${clean.slice(0, maxServerMessageLength)}…` : clean;
 }
 
@@ -97,7 +93,6 @@ const crActions = new Set<CloudAction>([
   'GetAuthorizationToken',
   'ListInstance',
   'ListInstanceEndpoint',
-  'GetInstance',
   'GetPersonalToken',
 ]);
 const accessDeniedCodes = new Set([

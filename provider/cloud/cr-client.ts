@@ -39,7 +39,7 @@ const pageSize = 50;
 const maxPages = 20;
 
 function enterpriseCall(
-  action: 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint' | 'GetInstance',
+  action: 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint',
   credentials: CloudCredentials,
   region: string,
   query: Record<string, string>,
@@ -221,16 +221,4 @@ export async function listInstanceDomains(
     }
   }
   return domains;
-}
-
-/** One Enterprise Edition instance. */
-export async function getInstance(
-  credentials: CloudCredentials,
-  instanceId: string,
-  region: string,
-  context: CloudContext,
-): Promise<AcrInstance> {
-  const call = enterpriseCall('GetInstance', credentials, region, { InstanceId: instanceId }, instanceId, context);
-  const body = await callOpenApi(call, context.budget);
-  return instanceFrom(body) ?? invalid(call, body, 'the answer named no instance');
 }

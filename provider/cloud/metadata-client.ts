@@ -6,6 +6,7 @@
 import type { CloudCredentials } from './cloud-credentials.js';
 import { cloudError, type CallSubject, type CloudAction, type FailureDetails } from './cloud-error.js';
 import { withRetries, type CallBudget } from './retry.js';
+import { isRegionId } from '../common/region-id.js';
 
 export interface MetadataOptions {
   /** e.g. `http://100.100.100.200`. */
@@ -229,7 +230,7 @@ export async function fetchNodeRegion(options: MetadataOptions): Promise<string>
   const response = await getText(options, 'MetadataRegion', regionPath, token);
   const region = response.body.trim();
   if (response.status !== 200) unexpected(options, 'MetadataRegion', regionPath, response, token);
-  if (!/^[a-z0-9-]+$/.test(region)) {
+  if (!isRegionId(region)) {
     throw cloudError(subject('MetadataRegion', options, regionPath), {
       code: 'InvalidResponse',
       httpStatus: response.status,

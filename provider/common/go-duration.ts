@@ -34,12 +34,6 @@ export function parseGoDuration(text: string): number | undefined {
   return Number.isFinite(total) ? sign * total : undefined;
 }
 
-/** `"2700s"`: the form the kubelet's `cacheDuration` expects; millisecond precision. */
-export function formatGoDuration(seconds: number): string {
-  const rounded = Math.round(seconds * 1000) / 1000;
-  return `${rounded}s`;
-}
-
 /** `"1h30m"`, `"15m"`, `"45s"`: for messages to people. */
 export function formatHumanDuration(seconds: number): string {
   if (seconds === 0) return '0s';

@@ -7,6 +7,7 @@ import { CONFIGURATION_SECRETS_NAME, type CredentialSource, type RegistryEntry }
 import { parseEntryLine, shownKey, type Position, type SourceLine } from './lines.js';
 import { parseYaml, scalarText } from './yaml.js';
 import { closestName } from './suggest.js';
+import { isRegionId } from '../common/region-id.js';
 
 const KEY = 'acr-registry-info';
 
@@ -205,7 +206,6 @@ function collectFields(
 }
 
 const INSTANCE_ID = /^cri-[a-z0-9]+$/;
-const REGION_ID = /^[a-z]{2,}(-[a-z]+)+(-\d+)?$/;
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@-]+$/i;
 const OIDC_PROVIDER_ARN = /^acs:ram::\d+:oidc-provider\/[\w.@-]+$/i;
@@ -252,7 +252,7 @@ function validateEntry(
   }
 
   const regionId = text('regionId');
-  if (regionId !== undefined && !REGION_ID.test(regionId)) {
+  if (regionId !== undefined && !isRegionId(regionId)) {
     error(
       'regionId',
       'invalid-region',

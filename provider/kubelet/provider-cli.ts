@@ -2,9 +2,8 @@
 // this runs once per image pull and its start-up time is the hot path.
 import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
-
-export const DEFAULT_CONFIG_PATH = '/etc/kubernetes/acr/acr-configuration.yaml';
-export const DEFAULT_CACHE_DIR = '/var/lib/acr-credential-provider';
+import { isRegionId } from '../common/region-id.js';
+import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH, RRSA_TOKEN_PATH } from '../common/paths.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,8 +25,6 @@ export interface ProviderOptions {
 
 export type CliParse =
   { kind: 'run'; options: ProviderOptions } | { kind: 'version' } | { kind: 'usage-error'; message: string };
-
-const REGION_ID = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
 export function parseCli(argv: string[]): CliParse {
   let values;
@@ -60,7 +57,7 @@ export function parseCli(argv: string[]): CliParse {
     };
   }
   const region = values.region;
-  if (region !== undefined && !REGION_ID.test(region)) {
+  if (region !== undefined && !isRegionId(region)) {
     return {
       kind: 'usage-error',
       message: `--region ${JSON.stringify(region)} is not a region ID such as cn-hangzhou`,
@@ -81,7 +78,7 @@ export function parseCli(argv: string[]): CliParse {
       logLevel: logLevel as LogLevel,
       vpc: values.vpc ?? false,
       allowImdsV1: values['allow-imdsv1'] ?? false,
-      rrsaTokenFile: values['rrsa-token-file'] ?? join(configDir, 'rrsa', 'token'),
+      rrsaTokenFile: values['rrsa-token-file'] ?? join(configDir, RRSA_TOKEN_PATH),
     },
   };
 }

@@ -2,6 +2,7 @@
 // must let an operator act without reading code — which registry, which
 // instance, which identity (never a secret), what Alibaba Cloud said, and what
 // to change.
+import { redactSecrets } from '../common/redaction.js';
 
 export interface ProviderFailure {
   /** 1: runtime failure (the kubelet pulls without credentials); 2: bad request or configuration. */
@@ -19,13 +20,6 @@ export interface ProviderFailure {
   fix?: string;
 }
 
-/** Values never to be printed, whatever a server echoes back in its message. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -41,5 +35,6 @@ export function formatFailure(failure: ProviderFailure, secrets: readonly string
     .filter(Boolean)
     .join(', ');
   const line = `acr-credential-provider: ${failure.message}${context ? ` [${context}]` : ''}${failure.fix ? ` Fix: ${failure.fix}` : ''}`;
-  return redact(oneLine(line), secrets);
+  // Values never to be printed, whatever a server echoed back in its message.
+  return redactSecrets(oneLine(line), secrets);
 }

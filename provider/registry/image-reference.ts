@@ -2,6 +2,8 @@
 // repository path. The kubelet sends the normalized `host[:port]/path` without
 // tag or digest; anything else is accepted only when it is unambiguous.
 
+import { REDACTED } from '../common/redaction.js';
+
 export interface ImageReference {
   /** Lower-case `hostname[:port]`. */
   host: string;
@@ -61,7 +63,10 @@ export function parseImageReference(image: string): ImageReferenceParse {
   if (slash === 0) return fail(image, 'has an empty registry host');
   if (slash !== -1 && first.includes('@')) {
     // The userinfo may be a password: the message shows only what follows it.
-    return fail(`***${image.slice(first.lastIndexOf('@'))}`, 'has userinfo (user@host) before the registry host');
+    return fail(
+      `${REDACTED}${image.slice(first.lastIndexOf('@'))}`,
+      'has userinfo (user@host) before the registry host',
+    );
   }
 
   // Docker would read `registry.example.com` alone as a Docker Hub library

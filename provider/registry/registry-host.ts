@@ -6,6 +6,7 @@
 // registries on 443 without a port, and to the kubelet `host:443` is a
 // different key from `host`, so treating it as ACR would hand out credentials
 // for a name no matchImages pattern covers.
+import { REGION_ID_PATTERN } from '../common/region-id.js';
 
 export type ClassicNetwork = 'public' | 'vpc' | 'internal';
 
@@ -23,8 +24,7 @@ export type AcrRegistryHost = Exclude<AcrHost, { kind: 'other' }>;
 /** The port the P2P acceleration agent listens on for Enterprise Edition. */
 export const P2P_PORT = 65001;
 
-// Region ids: `cn-hangzhou`, `cn-shanghai-finance-1`, `ap-southeast-1`, `me-east-1`, …
-const REGION = '([a-z]{2,4}(?:-[a-z0-9]+)+)';
+const REGION = `(${REGION_ID_PATTERN})`;
 // Instance names: lower-case letters, digits and inner dashes.
 const NAME = '([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)';
 

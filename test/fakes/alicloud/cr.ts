@@ -101,12 +101,6 @@ function listInstance(state: State, params: Record<string, string>): Reply | Api
   });
 }
 
-function getInstance(state: State, caller: AccessKey, params: Record<string, string>): Reply | ApiError {
-  const instance = accessibleInstance(state, caller, params);
-  if (isApiError(instance)) return instance;
-  return success({ ...ok, ...summary(instance), InstanceIssue: '' });
-}
-
 function endpointType(domain: string): 'internet' | 'vpc' {
   return /-vpc\./.test(domain) ? 'vpc' : 'internet';
 }
@@ -128,10 +122,10 @@ function listInstanceEndpoint(state: State, caller: AccessKey, params: Record<st
   return success({ ...ok, Endpoints: endpoints });
 }
 
-export type CrAction = 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint' | 'GetInstance';
+export type CrAction = 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint';
 
 export function isCrAction(action: string): action is CrAction {
-  return ['GetAuthorizationToken', 'ListInstance', 'ListInstanceEndpoint', 'GetInstance'].includes(action);
+  return ['GetAuthorizationToken', 'ListInstance', 'ListInstanceEndpoint'].includes(action);
 }
 
 export function handleCr(
@@ -147,8 +141,6 @@ export function handleCr(
       return listInstance(state, params);
     case 'ListInstanceEndpoint':
       return listInstanceEndpoint(state, caller, params);
-    case 'GetInstance':
-      return getInstance(state, caller, params);
   }
 }
 

@@ -450,7 +450,7 @@ describe('Container Registry', () => {
     ]);
   });
 
-  it('lists the instance endpoints by network and answers GetInstance', async () => {
+  it('lists the instance endpoints by network', async () => {
     const client = openApiClient(fake.endpoint, PULLER);
     const endpoints = (
       await callCr(client, 'ListInstanceEndpoint', {
@@ -476,8 +476,6 @@ describe('Container Registry', () => {
         Domains: [{ Domain: 'acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com', Type: 'SYSTEM' }],
       },
     ]);
-    const instance = (await callCr(client, 'GetInstance', { InstanceId: INSTANCE, RegionId: 'cn-hangzhou' })).body;
-    expect(instance).toMatchObject({ IsSuccess: true, InstanceName: 'acme', InstanceStatus: 'RUNNING' });
   });
 
   it('serves Personal Edition GET /tokens to allowed principals only', async () => {

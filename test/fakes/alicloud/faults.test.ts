@@ -69,8 +69,8 @@ describe('FaultTable', () => {
 
   it('never applies a fault for zero times', () => {
     const table = new FaultTable();
-    table.set('GetInstance', { status: 500, times: 0 });
-    expect(table.take('GetInstance')).toBeUndefined();
+    table.set('ListInstanceEndpoint', { status: 500, times: 0 });
+    expect(table.take('ListInstanceEndpoint')).toBeUndefined();
   });
 
   it('applies a fault without times until cleared, and a new fault replaces the old one', () => {

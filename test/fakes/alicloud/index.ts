@@ -12,7 +12,7 @@ import { createState, type Clock, type Instance, type IssuedToken, type Metadata
  *   // point ACR_PROVIDER_METADATA_ENDPOINT / _CR_ENDPOINT / _STS_ENDPOINT at fake.url, run, then inspect
  *   fake.issuedTokens(); fake.count('GetAuthorizationToken'); fake.requests;
  *
- * Action names for fault() and count(): GetAuthorizationToken, ListInstance, ListInstanceEndpoint, GetInstance,
+ * Action names for fault() and count(): GetAuthorizationToken, ListInstance, ListInstanceEndpoint,
  * GetPersonalToken (GET /tokens), AssumeRole, AssumeRoleWithOIDC, MetadataToken, MetadataRole, MetadataCredentials,
  * MetadataRegion, RegistryV2.
  */

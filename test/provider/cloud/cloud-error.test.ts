@@ -117,10 +117,10 @@ describe('isRetryable', () => {
 
 describe('sanitize', () => {
   it.each([
-    ['server string to sign: POST&%2F&AccessKeyId%3Dx&Signature=abcDEF123', 'Signature=***'],
-    ['SecurityToken=CAISxyz&x=1', 'SecurityToken=***&x=1'],
-    ['{"AccessKeySecret":"s3cr3t"}', '"AccessKeySecret":"***"'],
-    ['OIDCToken: eyJabc.def', 'OIDCToken: ***'],
+    ['server string to sign: POST&%2F&AccessKeyId%3Dx&Signature=abcDEF123', 'Signature=<redacted>'],
+    ['SecurityToken=CAISxyz&x=1', 'SecurityToken=<redacted>&x=1'],
+    ['{"AccessKeySecret":"s3cr3t"}', '"AccessKeySecret":"<redacted>"'],
+    ['OIDCToken: eyJabc.def', 'OIDCToken: <redacted>'],
   ])('redacts credential parameters in %j', (text, expected) => {
     expect(sanitize(text, [])).toContain(expected);
   });

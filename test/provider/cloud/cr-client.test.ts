@@ -4,7 +4,6 @@ import type { CloudCredentials } from '../../../provider/cloud/cloud-credentials
 import { CloudError, type CloudFailure } from '../../../provider/cloud/cloud-error.js';
 import {
   getAuthorizationToken,
-  getInstance,
   getPersonalToken,
   listInstanceDomains,
   listInstances,
@@ -223,17 +222,6 @@ describe('listInstanceDomains', () => {
   it('names cr:ListInstanceEndpoint among the actions to grant', async () => {
     const f = await failureOf(listInstanceDomains(OUTSIDER, INSTANCE, 'cn-beijing', fakeContext(fake.url)));
     expect(f.fix).toContain('cr:ListInstanceEndpoint');
-  });
-});
-
-describe('getInstance', () => {
-  it('returns the instance', async () => {
-    await expect(getInstance(PULLER, INSTANCE, 'cn-beijing', fakeContext(fake.url))).resolves.toEqual({
-      instanceId: INSTANCE,
-      instanceName: 'acme',
-      regionId: 'cn-beijing',
-      status: 'RUNNING',
-    });
   });
 });
 

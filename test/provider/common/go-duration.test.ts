@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, formatHumanDuration, parseGoDuration } from '../../../provider/common/go-duration.js';
+import { formatHumanDuration, parseGoDuration } from '../../../provider/common/go-duration.js';
 
 describe('parseGoDuration', () => {
   it.each([
@@ -30,19 +30,6 @@ describe('parseGoDuration', () => {
       expect(parseGoDuration(text)).toBeUndefined();
     },
   );
-});
-
-describe('formatGoDuration', () => {
-  it.each([
-    [2700, '2700s'],
-    [0, '0s'],
-    [1.5, '1.5s'],
-    [0.0004, '0s'],
-    [59.9999, '60s'],
-  ])('%d seconds is %s', (seconds, text) => {
-    expect(formatGoDuration(seconds)).toBe(text);
-    expect(parseGoDuration(text)).toBeCloseTo(Math.round(seconds * 1000) / 1000, 9);
-  });
 });
 
 describe('formatHumanDuration', () => {

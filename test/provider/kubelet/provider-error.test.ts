@@ -23,6 +23,6 @@ describe('formatFailure', () => {
       'SECRET-VALUE-1',
       'abc',
     ]);
-    expect(line).toBe('acr-credential-provider: the server said token=[redacted] was bad');
+    expect(line).toBe('acr-credential-provider: the server said token=<redacted> was bad');
   });
 });

@@ -167,10 +167,10 @@ describe('parseImageReference', () => {
   });
 
   it.each([
-    ['registry.cn-hangzhou.aliyuncs.com@evil.com/x', '***@evil.com/x'],
-    ['user:s3cret-pw@registry.cn-hangzhou.aliyuncs.com/ns/app', '***@registry.cn-hangzhou.aliyuncs.com/ns/app'],
-    ['user@registry.cn-hangzhou.aliyuncs.com/ns/app', '***@registry.cn-hangzhou.aliyuncs.com/ns/app'],
-    ['a@b:s3cret-pw@registry.cn-hangzhou.aliyuncs.com/ns/app', '***@registry.cn-hangzhou.aliyuncs.com/ns/app'],
+    ['registry.cn-hangzhou.aliyuncs.com@evil.com/x', '<redacted>@evil.com/x'],
+    ['user:s3cret-pw@registry.cn-hangzhou.aliyuncs.com/ns/app', '<redacted>@registry.cn-hangzhou.aliyuncs.com/ns/app'],
+    ['user@registry.cn-hangzhou.aliyuncs.com/ns/app', '<redacted>@registry.cn-hangzhou.aliyuncs.com/ns/app'],
+    ['a@b:s3cret-pw@registry.cn-hangzhou.aliyuncs.com/ns/app', '<redacted>@registry.cn-hangzhou.aliyuncs.com/ns/app'],
   ])('rejects userinfo in %j without showing it', (image, shown) => {
     const parsed = parseImageReference(image);
     expect(parsed).toEqual({
