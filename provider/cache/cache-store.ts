@@ -13,11 +13,10 @@
 // never another key's token.
 import { chmodSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CacheKind, CacheRecords } from './records.js';
 
 /** Bump when a stored shape changes: older files are then misses, not misreads. */
 export const CACHE_SCHEMA = 2;
-
-export type CacheKind = 'token' | 'decision' | 'failure' | 'credentials' | 'lookup' | 'configuration';
 
 /** What a cache entry is for, e.g. `['token', 'cri-xxx (cn-hangzhou)', 'role …']`. */
 export type CacheKey = readonly string[];
@@ -59,7 +58,7 @@ export interface CacheReader {
 }
 
 export interface CacheStore extends CacheReader {
-  write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite;
+  write<K extends CacheKind>(kind: K, key: CacheKey, value: CacheRecords[K]): CacheWrite;
   /** Creates the directory 0700 (or tightens it); an error when that is impossible, e.g. read-only. */
   prepare(): CacheWrite;
   /**
@@ -111,7 +110,7 @@ export function openCacheReader(dir: string): CacheReader {
 export function openCacheStore(dir: string, files: FileWriter): CacheStore {
   return {
     ...openCacheReader(dir),
-    write(kind: CacheKind, key: CacheKey, value: unknown): CacheWrite {
+    write<K extends CacheKind>(kind: K, key: CacheKey, value: CacheRecords[K]): CacheWrite {
       try {
         const envelope: Envelope = { schema: CACHE_SCHEMA, kind, key: JSON.stringify(key), value };
         files.writeFileAtomic(entryPath(dir, kind, key, 'json'), JSON.stringify(envelope), 0o600);
@@ -149,31 +148,4 @@ export function openCacheStore(dir: string, files: FileWriter): CacheStore {
       }
     },
   };
-}
-
-/** An ACR registry login as cached: the password is a secret. */
-export interface CachedToken {
-  username: string;
-  password: string;
-  /** epoch ms */
-  expiresAt: number;
-}
-
-export function isCachedToken(value: unknown): value is CachedToken {
-  const v = value as Partial<CachedToken> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.username === 'string' &&
-    v.username !== '' &&
-    typeof v.password === 'string' &&
-    v.password !== '' &&
-    typeof v.expiresAt === 'number' &&
-    Number.isFinite(v.expiresAt)
-  );
-}
-
-/** A token is served from the cache only while it is further than the threshold from expiring. */
-export function isFresh(token: CachedToken, thresholdSeconds: number, now: number): boolean {
-  return token.expiresAt - thresholdSeconds * 1000 > now;
 }

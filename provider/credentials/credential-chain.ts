@@ -115,10 +115,17 @@ async function baseCredentials(
   }
 }
 
-/** The credentials to call ACR with for `entry`. */
-export async function credentialsForEntry(entry: RegistryEntry, ctx: CredentialContext): Promise<CloudCredentials> {
-  const region = entry.regionId ?? ctx.defaultRegion;
-  const base = await baseCredentials(entry, region, ctx);
+/** The credentials `entry` starts from, before any `assumeRoleARN`. */
+export function entryBaseCredentials(entry: RegistryEntry, ctx: CredentialContext): Promise<CloudCredentials> {
+  return baseCredentials(entry, entry.regionId ?? ctx.defaultRegion, ctx);
+}
+
+/** `base` with the entry's `assumeRoleARN` assumed on top; `base` itself when the entry sets none. */
+export async function assumeEntryRole(
+  entry: RegistryEntry,
+  base: CloudCredentials,
+  ctx: CredentialContext,
+): Promise<CloudCredentials> {
   if (entry.assumeRole === undefined) return base;
   return assumeRole(
     base,
@@ -127,7 +134,12 @@ export async function credentialsForEntry(entry: RegistryEntry, ctx: CredentialC
       roleSessionName: ctx.roleSessionName ?? defaultRoleSessionName,
       durationSeconds: entry.assumeRole.durationSeconds,
     },
-    region,
+    entry.regionId ?? ctx.defaultRegion,
     ctx.cloud,
   );
+}
+
+/** The credentials to call ACR with for `entry`. */
+export async function credentialsForEntry(entry: RegistryEntry, ctx: CredentialContext): Promise<CloudCredentials> {
+  return assumeEntryRole(entry, await entryBaseCredentials(entry, ctx), ctx);
 }

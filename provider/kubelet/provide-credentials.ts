@@ -5,52 +5,19 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { formatResponse, parseRequest, type ApiVersion, type CredentialProviderRequest } from './kubelet-protocol.js';
 import { parseImageReference, type ImageReference } from '../registry/image-reference.js';
+import { openCacheReader, type CacheKey, type CacheReader } from '../cache/cache-store.js';
 import {
   isCachedToken,
+  isDecision,
+  isFailed,
   isFresh,
-  openCacheReader,
-  type CacheKey,
-  type CacheReader,
   type CachedToken,
-} from '../cache/cache-store.js';
+  type Decision,
+  type Failed,
+} from '../cache/records.js';
 import { singleFlight } from '../cache/file-lock.js';
 import { formatFailure } from './provider-error.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
-
-/**
- * What the cold path decided for one host under one configuration, kept so
- * the next request for the host needs neither the configuration parser nor
- * the cloud: either "not ours" or "the token stored under `tokenKey`".
- */
-export type Decision =
-  | { kind: 'not-served'; validUntil: number; notes: string[] }
-  | {
-      kind: 'token';
-      tokenKey: string[];
-      authHosts: string[];
-      thresholdSeconds: number;
-      /** epoch ms; decisions built on instance look-ups last as long as those (a day). */
-      validUntil: number;
-      /** Warnings repeated on every answer, e.g. "configuration invalid, using the last valid one". */
-      notes: string[];
-    };
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-export function isDecision(value: unknown): value is Decision {
-  const v = value as Record<string, unknown> | null;
-  if (typeof v !== 'object' || v === null || typeof v['validUntil'] !== 'number' || !isStringArray(v['notes']))
-    return false;
-  if (v['kind'] === 'not-served') return true;
-  return (
-    v['kind'] === 'token' &&
-    isStringArray(v['tokenKey']) &&
-    isStringArray(v['authHosts']) &&
-    typeof v['thresholdSeconds'] === 'number'
-  );
-}
 
 export interface Logger {
   log(level: LogLevel, message: string): void;
@@ -71,25 +38,6 @@ export interface ColdPathInput {
 export type Answer =
   | { kind: 'not-served'; decision: Extract<Decision, { kind: 'not-served' }> }
   | { kind: 'token'; decision: Extract<Decision, { kind: 'token' }>; token: CachedToken };
-
-/** A failure as printed: the one stderr line (secrets already removed), and when it happened. */
-export interface Failed {
-  exitCode: 1 | 2;
-  line: string;
-  /** epoch ms */
-  at: number;
-}
-
-export function isFailed(value: unknown): value is Failed {
-  const v = value as Partial<Failed> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    (v.exitCode === 1 || v.exitCode === 2) &&
-    typeof v.line === 'string' &&
-    typeof v.at === 'number'
-  );
-}
 
 export type ColdPathResult = ({ ok: true } & Answer) | ({ ok: false } & Failed);
 

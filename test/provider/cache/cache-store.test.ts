@@ -13,14 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureDirectory, writeFileAtomic } from '../../../provider/cache/atomic-file.js';
-import {
-  isCachedToken,
-  isFresh,
-  keyFileName,
-  openCacheReader,
-  openCacheStore,
-  type CachedToken,
-} from '../../../provider/cache/cache-store.js';
+import { keyFileName, openCacheReader, openCacheStore } from '../../../provider/cache/cache-store.js';
+import { isCachedToken, isFresh, type CachedToken } from '../../../provider/cache/records.js';
 
 let root: string;
 
