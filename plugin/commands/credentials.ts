@@ -17,7 +17,6 @@ import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/meta
 import { nodeIdentity } from '../../provider/cloud/node-identity.js';
 import { startBudget } from '../../provider/cloud/retry.js';
 import type { AcrToken } from '../../provider/cloud/cr-client.js';
-import type { CredentialContext } from '../../provider/credentials/credential-chain.js';
 import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration/model.js';
 import { formatProblem } from '../../provider/common/problem.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
@@ -27,6 +26,7 @@ import { render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
+import { RRSA_TOKEN_PATH } from '../../provider/common/paths.js';
 
 export interface CredentialsArgs extends GlobalArgs {
   image: string;
@@ -251,31 +251,30 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       allowImdsV1: args['allow-imdsv1'] ?? false,
       budget: cloud.budget,
     };
-    const credentials: CredentialContext = {
-      cloud,
-      defaultRegion: args.region ?? '',
-      secretsDir: loaded.secretsDir ?? '',
-      rrsaTokenFile:
-        args['rrsa-token-file'] ??
-        (args.config
-          ? join(dirname(args.config), 'rrsa', 'token')
-          : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE)),
-      nodeCredentials: () => nodeIdentity(env, metadata),
-      roleSessionName: 'kubectl-acr-credentials',
-    };
+    const rrsaTokenFile =
+      args['rrsa-token-file'] ??
+      (args.config
+        ? join(dirname(args.config), RRSA_TOKEN_PATH)
+        : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE));
     const walk = await walkCredentials(args.image, {
-      config: loaded.parsed.config,
-      configSource: loaded.source,
-      cloud,
-      credentials,
-      nodeRegion: async () => {
-        const found = args.region
-          ? { region: args.region, source: 'from --region' }
-          : { region: await fetchNodeRegion(metadata), source: 'from the ECS metadata service' };
-        // Entries without regionId call STS in the node's region, as on the node.
-        credentials.defaultRegion = found.region;
-        return found;
+      io: {
+        config: loaded.parsed.config,
+        env,
+        cloud,
+        region: args.region,
+        vpc: args.vpc ?? false,
+        secretsDir: loaded.secretsDir ?? '',
+        rrsaTokenFile,
+        roleSessionName: 'kubectl-acr-credentials',
+        metadataBaseUrl: metadata.baseUrl,
+        now: () => runtime.now().getTime(),
+        nodeCredentials: () => nodeIdentity(env, metadata),
+        metadataRegion: () => fetchNodeRegion(metadata),
+        // Nothing cached: this explains the pull as it would happen now.
+        remember: async (_key, _accept, fetch) => ({ value: await fetch(), expiresAt: runtime.now().getTime() }),
+        token: (_key, fetch) => fetch(),
       },
+      configSource: loaded.source,
       ...(loaded.secretState
         ? {
             explainMissingSecret: (entry: RegistryEntry, key: string) =>
@@ -290,11 +289,9 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       secrets: undefined,
       token: walk.token ? { ...walk.token, password: showPassword ? walk.token.password : REDACTED } : undefined,
     };
-    const secrets = [
-      ...walk.secrets,
-      ...loaded.inlineSecrets,
-      ...(walk.token && !showPassword ? [walk.token.password] : []),
-    ];
+    // The walk's secrets include the token's password: asked for, it is printed.
+    const shown = showPassword ? walk.token?.password : undefined;
+    const secrets = [...walk.secrets.filter((secret) => secret !== shown), ...loaded.inlineSecrets];
     runtime.stdout(
       redactSecrets(
         render(args.output, printable, () => renderWalkTable(walk, showPassword)),

@@ -19,7 +19,15 @@ import { EndpointOverrideError } from '../cloud/endpoints.js';
 import { environmentCredentials, environmentCredentialVariables } from '../cloud/node-identity.js';
 import type { CloudContext } from '../cloud/openapi-call.js';
 import type { Failure } from '../common/failure.js';
-import type { AcrConfiguration, RegistryEntry } from '../configuration/model.js';
+import type { RegistryEntry } from '../configuration/model.js';
+import type {
+  FailedIn,
+  NodeRegionSource,
+  ResolutionIo,
+  ResolutionObserver,
+  ResolutionResult,
+  Settled,
+} from './resolution-io.js';
 import type { AcrHost } from '../registry/registry-host.js';
 import {
   instanceKey,
@@ -35,79 +43,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Resolution asks for at most a few look-ups; this only stops a bug from looping. */
 export const MAX_LOOKUPS = 32;
 
-type Env = Record<string, string | undefined>;
-type CacheKey = readonly string[];
-
-/** The edges the driver works through: the cloud, the clock, and the caller's caches. */
-export interface ResolutionIo {
-  config: AcrConfiguration;
-  env: Env;
-  cloud: CloudContext;
-  /** `--region`: the node's region without asking the metadata service. */
-  region: string | undefined;
-  /** Part of the token's cache key: VPC endpoints are another set of endpoints. */
-  vpc: boolean;
-  /** The chain's files: mirrored Secret keys and the RRSA token. */
-  secretsDir: string;
-  rrsaTokenFile: string;
-  /** STS RoleSessionName, visible in the ActionTrail of the role's account. */
-  roleSessionName?: string;
-  /** Names the metadata service in the cache key of its answers. */
-  metadataBaseUrl: string;
-  now(): number;
-  /** The node's identity (ALIBABA_CLOUD_ACCESS_KEY_* or the ECS RAM role). */
-  nodeCredentials(): Promise<CloudCredentials>;
-  /** The node's region, from the ECS metadata service. */
-  metadataRegion(): Promise<string>;
-  /**
-   * A look-up's answer: from the caller's cache while in date, else `fetch`
-   * (kept unless undefined: "not found" may change any minute).
-   */
-  remember<T>(
-    key: CacheKey,
-    accept: (value: unknown) => value is T,
-    fetch: () => Promise<T | undefined>,
-  ): Promise<{ value: T | undefined; expiresAt: number }>;
-  /** The token under `key`: from the caller's cache while fresh, else `fetch`. */
-  token(key: CacheKey, fetch: () => Promise<AcrToken>): Promise<AcrToken>;
-}
-
-export type NodeRegionSource = 'flag' | 'metadata' | 'image-host' | 'image-host-after-metadata-failure';
-
-/** What happened, step by step; a failure is reported once, in the step it happened in. */
-export type ResolutionStep =
-  | { kind: 'node-region'; region: string; source: NodeRegionSource; metadataCode?: string }
-  | { kind: 'instance-domains'; instanceId: string; region: string; identity?: string; domains: readonly string[] }
-  | { kind: 'instance-by-name'; instanceName: string; region: string; identity?: string; instanceId?: string }
-  | { kind: 'decided'; resolution: Settled }
-  | { kind: 'credentials'; entry: RegistryEntry | undefined; credentials: CloudCredentials }
-  | { kind: 'assume-role'; roleArn: string; credentials: CloudCredentials }
-  | { kind: 'token'; target: TokenTarget; token: AcrToken; authHosts: readonly string[] }
-  | { kind: 'failed'; phase: Phase; entry: RegistryEntry | undefined; error: unknown };
-
-export type Phase = Lookup['kind'] | 'credentials' | 'assume-role' | 'token';
-
-export interface ResolutionObserver {
-  step(step: ResolutionStep): void;
-}
-
-export type Settled = Exclude<Resolution, { kind: 'lookup' }>;
-
-export type ResolutionResult =
-  | {
-      kind: 'served';
-      target: TokenTarget;
-      entry: RegistryEntry | undefined;
-      authHosts: string[];
-      token: AcrToken;
-      tokenKey: CacheKey;
-      /** epoch ms: when the look-ups this answer stands on stop being trusted. */
-      validUntil: number;
-      secrets: string[];
-    }
-  | { kind: 'not-served'; validUntil: number; secrets: string[] }
-  | { kind: 'failed'; failure: Failure; secrets: string[] };
-
 /** The run's state: what the look-ups found, credentials per identity, secrets met. */
 interface Run {
   host: AcrHost;
@@ -116,30 +51,26 @@ interface Run {
   nodeRegion: string | undefined;
   instanceDomains: Map<string, readonly string[]>;
   instanceIds: Map<string, string | null>;
-  credentials: Map<string, Promise<CloudCredentials>>;
+  credentials: Map<string, Acquired>;
   secrets: Set<string>;
-  /** Errors already reported in their own step, so the outer one does not report them again. */
-  reported: WeakSet<object>;
+}
+
+/** One identity's credentials: before and after its `assumeRoleARN`. */
+interface Acquired {
+  base: Promise<CloudCredentials>;
+  final: Promise<CloudCredentials>;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTextList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-/** Runs `work` as `phase`: a failure is reported once, in the innermost phase it happened in. */
-async function inPhase<T>(
-  run: Run,
-  phase: Phase,
-  entry: RegistryEntry | undefined,
-  work: () => Promise<T>,
-): Promise<T> {
+/** Awaits `work` as `phase`: its failure is reported as a failed step, then thrown on. */
+async function inPhase<T>(run: Run, where: FailedIn, work: Promise<T>): Promise<T> {
   try {
-    return await work();
+    return await work;
   } catch (error) {
-    if (!(typeof error === 'object' && error !== null && run.reported.has(error))) {
-      run.observer.step({ kind: 'failed', phase, entry, error });
-      if (typeof error === 'object' && error !== null) run.reported.add(error);
-    }
+    run.observer.step({ kind: 'failed', error, ...where });
     throw error;
   }
 }
@@ -161,39 +92,28 @@ function credentialContext(run: Run, region: string): CredentialContext {
   };
 }
 
-/** The credentials of `entry` (the node's identity when undefined), fetched once per identity and run. */
-function credentialsFor(run: Run, entry: RegistryEntry | undefined, region: string): Promise<CloudCredentials> {
+/** The credentials of `entry` (the node's identity when undefined), obtained once per identity and run. */
+function credentialsFor(run: Run, entry: RegistryEntry | undefined, region: string): Acquired {
   const key = identityKey(entry, run.io.env);
-  let pending = run.credentials.get(key);
-  if (!pending) {
-    pending = obtainCredentials(run, entry, region);
-    run.credentials.set(key, pending);
+  let acquired = run.credentials.get(key);
+  if (!acquired) {
+    const context = credentialContext(run, region);
+    const base = (entry ? entryBaseCredentials(entry, context) : run.io.nodeCredentials()).then((c) =>
+      remember(run, c),
+    );
+    const final = base.then(async (c) => (entry ? remember(run, await assumeEntryRole(entry, c, context)) : c));
+    // Each is awaited by the step that needs it; one no step awaited must not crash the process.
+    base.catch(() => undefined);
+    final.catch(() => undefined);
+    acquired = { base, final };
+    run.credentials.set(key, acquired);
   }
-  return pending;
-}
-
-async function obtainCredentials(
-  run: Run,
-  entry: RegistryEntry | undefined,
-  region: string,
-): Promise<CloudCredentials> {
-  const context = credentialContext(run, region);
-  const base = await inPhase(run, 'credentials', entry, async () =>
-    remember(run, entry ? await entryBaseCredentials(entry, context) : await run.io.nodeCredentials()),
-  );
-  run.observer.step({ kind: 'credentials', entry, credentials: base });
-  if (!entry?.assumeRole) return base;
-  const roleArn = entry.assumeRole.roleArn;
-  const assumed = await inPhase(run, 'assume-role', entry, async () =>
-    remember(run, await assumeEntryRole(entry, base, context)),
-  );
-  run.observer.step({ kind: 'assume-role', roleArn, credentials: assumed });
-  return assumed;
+  return acquired;
 }
 
 /** The identity the credentials turned out to be (e.g. `role/KubernetesWorkerRole`), once obtained. */
 async function settledIdentity(run: Run, entry: RegistryEntry | undefined): Promise<string | undefined> {
-  const pending = run.credentials.get(identityKey(entry, run.io.env));
+  const pending = run.credentials.get(identityKey(entry, run.io.env))?.final;
   return pending?.then(
     (credentials) => credentials.identity,
     () => undefined,
@@ -231,7 +151,7 @@ async function lookUp(run: Run, lookup: Lookup): Promise<number> {
       const { instanceId, region, entry } = lookup;
       let identity: string | undefined;
       const found = await io.remember(['instance-domains', region, instanceId, endpoint], isTextList, async () => {
-        const credentials = await credentialsFor(run, entry, region);
+        const credentials = await credentialsFor(run, entry, region).final;
         identity = credentials.identity;
         return (await listInstanceDomains(credentials, instanceId, region, io.cloud)).map((d) => d.domain);
       });
@@ -244,7 +164,7 @@ async function lookUp(run: Run, lookup: Lookup): Promise<number> {
       const { instanceName, region } = lookup;
       let identity: string | undefined;
       const found = await io.remember(['instance-by-name', region, instanceName, endpoint], isText, async () => {
-        const credentials = await credentialsFor(run, undefined, region);
+        const credentials = await credentialsFor(run, undefined, region).final;
         identity = credentials.identity;
         return (await listInstances(credentials, region, io.cloud, instanceName))[0]?.instanceId;
       });
@@ -290,13 +210,21 @@ async function failed(run: Run, error: unknown, instance: string | undefined, en
   };
 }
 
-function tokenFor(run: Run, target: TokenTarget, entry: RegistryEntry | undefined): Promise<AcrToken> {
-  return inPhase(run, 'token', entry, async () => {
-    const credentials = await credentialsFor(run, entry, target.region);
-    return target.edition === 'enterprise'
-      ? getAuthorizationToken(credentials, target.instanceId, target.region, run.io.cloud)
-      : getPersonalToken(credentials, target.region, run.io.cloud);
-  });
+/** The token phase, step by step: the credentials it signs with, the role they assume, the token. */
+async function tokenFor(run: Run, target: TokenTarget, entry: RegistryEntry | undefined): Promise<AcrToken> {
+  const { observer, io } = run;
+  const acquired = credentialsFor(run, entry, target.region);
+  let credentials = await inPhase(run, { phase: 'credentials', entry }, acquired.base);
+  observer.step({ kind: 'credentials', entry, credentials });
+  if (entry?.assumeRole) {
+    credentials = await inPhase(run, { phase: 'assume-role', entry }, acquired.final);
+    observer.step({ kind: 'assume-role', roleArn: entry.assumeRole.roleArn, credentials });
+  }
+  const token =
+    target.edition === 'enterprise'
+      ? getAuthorizationToken(credentials, target.instanceId, target.region, io.cloud)
+      : getPersonalToken(credentials, target.region, io.cloud);
+  return inPhase(run, { phase: 'token', entry }, token);
 }
 
 async function answer(run: Run, resolution: Settled, validUntil: number): Promise<ResolutionResult> {
@@ -361,7 +289,6 @@ export async function resolveCredentials(
     instanceIds: new Map(),
     credentials: new Map(),
     secrets: new Set([...inline, ...(fromEnvironment ? [fromEnvironment] : [])]),
-    reported: new WeakSet(),
   };
   let validUntil = io.now() + DAY_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
@@ -373,7 +300,7 @@ export async function resolveCredentials(
     const { lookup } = resolution;
     const entry = lookup.kind === 'instance-domains' ? lookup.entry : undefined;
     try {
-      validUntil = Math.min(validUntil, await inPhase(run, lookup.kind, entry, () => lookUp(run, lookup)));
+      validUntil = Math.min(validUntil, await inPhase(run, { phase: lookup.kind, entry, lookup }, lookUp(run, lookup)));
     } catch (error) {
       return failed(run, error, lookupInstance(lookup), entry);
     }

@@ -12,7 +12,7 @@ import { environmentCredentials } from '../cloud/node-identity.js';
 import type { CloudContext } from '../cloud/openapi-call.js';
 import { SECRETS_DIR_NAME } from '../common/paths.js';
 import type { AcrConfiguration } from '../configuration/model.js';
-import type { ResolutionIo } from '../credentials/resolve-credentials.js';
+import type { ResolutionIo } from '../credentials/resolution-io.js';
 import type { ColdPathInput } from './provide-credentials.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -10,12 +10,8 @@ import { isFresh } from '../cache/records.js';
 import { endpointsFromEnvironment } from '../cloud/endpoints.js';
 import { startBudget } from '../cloud/retry.js';
 import type { Failure } from '../common/failure.js';
-import {
-  failureFrom,
-  resolveCredentials,
-  type ResolutionObserver,
-  type ResolutionResult,
-} from '../credentials/resolve-credentials.js';
+import { failureFrom, resolveCredentials } from '../credentials/resolve-credentials.js';
+import type { ResolutionObserver, ResolutionResult } from '../credentials/resolution-io.js';
 import { classifyHost } from '../registry/registry-host.js';
 import { cachedCloud } from './cached-cloud.js';
 import { loadProviderConfiguration } from './last-valid-configuration.js';

@@ -152,7 +152,7 @@ test('an AccessKey from the Secret and an assumed role: STS is its own step, no 
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toContain(
-    '[ok]      credential source: AccessKey LTAIuser (secret from Secret key access-key-personal-cn-beijing): signed in as accessKey LTAIuser, does not expire',
+    '[ok]      credential source: AccessKey LTAIuser (Secret kube-system/acr-configuration-secrets, key access-key-personal-cn-beijing): signed in as accessKey LTAIuser, does not expire',
   );
   expect(result.stdout).toMatch(/\[ok\] {6}STS AssumeRole acs:ram::123456789012:role\/puller: now .*puller/);
   expect(result.stdout).toContain('[ok]      token: Personal Edition token of cn-beijing');
