@@ -26,7 +26,7 @@ import { render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
-import { RRSA_TOKEN_PATH } from '../../provider/common/paths.js';
+import { RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
 
 export interface CredentialsArgs extends GlobalArgs {
   image: string;
@@ -103,21 +103,22 @@ function materializeSecret(secret: SecretObject | undefined): { dir: string; val
   return { dir, values, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function loadConfiguration(args: CredentialsArgs, runtime: Runtime): Promise<LoadedConfiguration> {
+/** The configuration as the node's mirror (`--config`) or the cluster's ConfigMap has it. */
+async function loadWalkConfiguration(args: CredentialsArgs, runtime: Runtime): Promise<LoadedConfiguration> {
   if (args.config !== undefined) {
-    let text: string;
+    let text: string | undefined;
     try {
       text = runtime.readFile(args.config);
     } catch (error) {
-      throw new UsageError(
-        `Cannot read --config ${args.config}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
-      );
+      const code = (error as NodeJS.ErrnoException).code;
+      // As on the node: no mirrored file means the defaults, not an error.
+      if (code !== 'ENOENT') throw new UsageError(`Cannot read --config ${args.config}: ${code ?? 'unreadable'}.`);
     }
-    const parsed = parseConfigurationFile(text);
+    const parsed = text === undefined ? parseConfigurationData({}) : parseConfigurationFile(text);
     return {
       parsed,
-      source: args.config,
-      secretsDir: join(dirname(args.config), 'secrets'),
+      source: text === undefined ? `${args.config} is absent, defaults apply` : args.config,
+      secretsDir: join(dirname(args.config), SECRETS_DIR_NAME),
       inlineSecrets: parsed.ok ? secretValuesIn(parsed.config.data) : [],
       secretState: undefined,
       cleanup: () => undefined,
@@ -237,7 +238,7 @@ function exitCodeFor(walk: Walk): ExitCode {
 export async function runCredentials(args: CredentialsArgs, runtime: Runtime): Promise<ExitCode> {
   const env = runtime.env;
   const cloud = { endpoints: endpointsFromEnvironment(env, { vpc: args.vpc ?? false }), budget: startBudget() };
-  const loaded = await loadConfiguration(args, runtime);
+  const loaded = await loadWalkConfiguration(args, runtime);
   try {
     if (!loaded.parsed.ok) {
       for (const problem of loaded.parsed.problems) runtime.stderr(`${formatProblem(problem, loaded.source)}\n`);
