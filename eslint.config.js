@@ -39,12 +39,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       'import-x/no-cycle': 'error',
       'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...programZones] }],
-      'max-params': ['error', 5],
     },
   },
   {
     files: ['provider/**/*.ts', 'plugin/**/*.ts', 'node-setup/**/*.ts'],
-    rules: { 'max-lines': ['error', { max: 350 }] },
+    rules: { 'max-lines': ['error', { max: 350 }], 'max-params': ['error', 5] },
   },
   {
     // Tests read what programs print (JSON.parse, YAML) and assert on its
@@ -57,6 +56,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      // Fakes and stubs implement async interfaces with answers they already have.
+      '@typescript-eslint/require-await': 'off',
+      // Tests poke at parsed manifests and API objects whose shape they assert.
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   {

@@ -83,7 +83,7 @@ function kubeletOptions(y: Argv): Argv<KubeletArgs> {
     .group(
       ['restart', 'restart-command', 'health-command', 'healthz-url', 'health-timeout', 'health-interval'],
       'Kubelet restart:',
-    ) as Argv<KubeletArgs>;
+    );
 }
 
 function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
@@ -99,7 +99,7 @@ function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
     .option('rrsa-token-file', {
       type: 'string',
       describe: 'Projected ServiceAccount token (audience sts.aliyuncs.com) for RRSA',
-    }) as Argv<T & SourceArgs>;
+    });
 }
 
 function installOptions<T>(y: Argv<T>): Argv<T & InstallArgs> {

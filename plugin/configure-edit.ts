@@ -4,11 +4,8 @@
 // result is validated by the provider's own parser, so configure can never
 // write something the provider rejects.
 
-import {
-  parseConfigurationData,
-  parseConfigurationFile,
-  renderRegistryInfo,
-} from '../provider/configuration/parse-configuration.js';
+import { parseConfigurationData, parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
+import { renderRegistryInfo } from '../provider/configuration/registry-info.js';
 import {
   CONFIGURATION_SECRETS_NAME,
   type AcrConfiguration,

@@ -151,7 +151,7 @@ export async function readNodeSetupState(client: KubeClient, namespace = 'kube-s
 export const installCommand: CommandModule<GlobalArgs, InstallArgs> = {
   command: 'install',
   describe: 'Install the ACR credential provider on every node (DaemonSet kube-system/acr-node-setup)',
-  builder: (yargs) => installBuilder(yargs as Argv) as Argv<InstallArgs>,
+  builder: (yargs) => installBuilder(yargs),
   handler: async (args) => {
     const runtime = processRuntime();
     try {

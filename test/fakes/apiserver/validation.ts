@@ -73,7 +73,7 @@ function labelErrors(labels: Record<string, string> | undefined): FieldError[] {
 
 function keyErrors(field: string, data: unknown): FieldError[] {
   if (data === undefined || data === null) return [];
-  return Object.keys(data as object)
+  return Object.keys(data)
     .filter((key) => !configKey.test(key) || key === '.' || key === '..')
     .map((key) =>
       invalidValue(field, key, "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"),

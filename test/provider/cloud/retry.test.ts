@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudError, cloudError, type CallSubject } from '../../../provider/cloud/cloud-error.js';
+import { type CloudError, cloudError, type CallSubject } from '../../../provider/cloud/cloud-error.js';
 import { backoffDelay, startBudget, withRetries, type RetryPolicy } from '../../../provider/cloud/retry.js';
 import { testClock } from './cloud-test-support.js';
 

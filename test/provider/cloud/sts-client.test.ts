@@ -138,7 +138,7 @@ describe('assumeRoleWithOidc', () => {
           : `${String(options.host ?? 'localhost')}:${String(options.port)}`,
       );
       return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-    } as typeof connect;
+    };
     try {
       await assumeRoleWithOidc(
         { ...request, oidcProviderArn: OIDC_ARN, oidcToken: OIDC_TOKEN },

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   parseConfigurationData,
   parseConfigurationFile,
-  renderRegistryInfo,
   type ParseResult,
 } from '../../../provider/configuration/parse-configuration.js';
+import { renderRegistryInfo } from '../../../provider/configuration/registry-info.js';
 import type { AcrConfiguration, RegistryEntry } from '../../../provider/configuration/model.js';
 
 function config(result: ParseResult): AcrConfiguration {
@@ -125,7 +125,7 @@ describe('registry fields valid as written', () => {
   });
 
   it.each<[string, Partial<RegistryEntry>]>([
-    ['- instanceId: cri-0a1b2c3d', { edition: 'enterprise', instanceId: 'cri-0a1b2c3d' } as Partial<RegistryEntry>],
+    ['- instanceId: cri-0a1b2c3d', { edition: 'enterprise', instanceId: 'cri-0a1b2c3d' }],
     ['- regionId: cn-beijing', { edition: 'personal', regionId: 'cn-beijing' }],
     ['- instanceId:\n  regionId: cn-beijing', { edition: 'personal', regionId: 'cn-beijing' }],
     [

@@ -25,7 +25,7 @@ function enterprise(instanceId: string, overrides: Partial<RegistryEntry> = {}):
     credentials: { kind: 'node' },
     assumeRole: undefined,
     ...overrides,
-  } as RegistryEntry;
+  };
 }
 
 const accessKey = {
