@@ -4,7 +4,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { versionLine } from '../provider/common/version.js';
 import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
-import { runStatus, statusBuilder, type StatusArgs } from './commands/status.js';
+import { runStatus, statusBuilder, type StatusArgs } from './status/status-command.js';
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';
 import { installCommand } from './commands/install.js';
 import { completionScript, completionShells, type CompletionShell } from './completion.js';

@@ -115,38 +115,6 @@ export async function runInstall(
   return EXIT.ok;
 }
 
-/** For `kubectl acr status`: how far the node installer has got. */
-export interface NodeSetupState {
-  installed: boolean;
-  image: string | undefined;
-  /** Nodes that should run it, nodes where it is installed with the configuration current (ready), nodes on the current spec. */
-  desired: number;
-  ready: number;
-  updated: number;
-}
-
-export async function readNodeSetupState(client: KubeClient, namespace = 'kube-system'): Promise<NodeSetupState> {
-  const ds = await client.get<KubeObject>(
-    resourcePath({ group: 'apps', version: 'v1', plural: 'daemonsets' }, namespace, NODE_SETUP_NAME),
-  );
-  if (!ds) return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
-  const status = (ds.status ?? {}) as {
-    desiredNumberScheduled?: number;
-    numberReady?: number;
-    updatedNumberScheduled?: number;
-  };
-  const containers =
-    (ds.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec
-      ?.containers ?? [];
-  return {
-    installed: true,
-    image: containers[0]?.image,
-    desired: status.desiredNumberScheduled ?? 0,
-    ready: status.numberReady ?? 0,
-    updated: status.updatedNumberScheduled ?? 0,
-  };
-}
-
 /** Registered by plugin/cli.ts; runs with the process's runtime. */
 export const installCommand: CommandModule<GlobalArgs, InstallArgs> = {
   command: 'install',

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ConfigMapObject } from '../../plugin/configuration-store.js';
-import { buildStatusReport, exitCodeFor, type ClusterSnapshot } from '../../plugin/status-report.js';
+import { buildStatusReport, exitCodeFor } from '../../plugin/status/status-report.js';
+import type { ClusterSnapshot } from '../../plugin/status/status-model.js';
 import {
   acrImage,
   deployment,
@@ -293,7 +294,7 @@ describe('status report content', () => {
         instanceId: 'cri-abc123',
         region: 'cn-hangzhou',
         domains: 'reg.example.com',
-        credentials: "node's RAM role",
+        credentials: "node's identity (ALIBABA_CLOUD_ACCESS_KEY_* or the ECS RAM role)",
         assumeRole: 'acs:ram::123456789012:role/puller (3600s)',
       },
       {

@@ -10,14 +10,9 @@ import { render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { type ExitCode } from '../../provider/common/exit-codes.js';
-import { readNodeSetupState } from './install.js';
-import {
-  buildStatusReport,
-  exitCodeFor,
-  NODE_SETUP_LABEL,
-  type ClusterSnapshot,
-  type StatusReport,
-} from '../status-report.js';
+import { NODE_SETUP_NAME } from '../../node-setup/manifests.js';
+import { buildStatusReport, exitCodeFor } from './status-report.js';
+import { NODE_SETUP_LABEL, type ClusterSnapshot, type NodeSetupState, type StatusReport } from './status-model.js';
 
 export interface StatusArgs extends GlobalArgs {
   output: OutputFormat;
@@ -38,6 +33,28 @@ export function statusBuilder(yargs: Argv): Argv {
       '$0 status --context prod && echo healthy',
       'Exit code: 0 healthy, 1 problems found, 2 invalid configuration',
     );
+}
+
+export async function readNodeSetupState(client: KubeClient, namespace = 'kube-system'): Promise<NodeSetupState> {
+  const ds = await client.get<KubeObject>(
+    resourcePath({ group: 'apps', version: 'v1', plural: 'daemonsets' }, namespace, NODE_SETUP_NAME),
+  );
+  if (!ds) return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
+  const status = (ds.status ?? {}) as {
+    desiredNumberScheduled?: number;
+    numberReady?: number;
+    updatedNumberScheduled?: number;
+  };
+  const containers =
+    (ds.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template?.spec
+      ?.containers ?? [];
+  return {
+    installed: true,
+    image: containers[0]?.image,
+    desired: status.desiredNumberScheduled ?? 0,
+    ready: status.numberReady ?? 0,
+    updated: status.updatedNumberScheduled ?? 0,
+  };
 }
 
 /** A list the user may not be allowed to read: the report goes on without it, saying so. */
