@@ -1,13 +1,14 @@
 // The command line of kubectl-acr: global flags as kubectl spells them,
 // one yargs command per subcommand, exit codes 0/1/2.
 
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { versionLine } from '../provider/common/version.js';
-import { configureBuilder, runConfigure, type ConfigureArgs } from './commands/configure.js';
+import { runConfigure } from './configure/configure-command.js';
+import { configureBuilder, type ConfigureArgs } from './configure/configure-flags.js';
 import { runStatus, statusBuilder, type StatusArgs } from './status/status-command.js';
-import { credentialsBuilder, runCredentials, type CredentialsArgs } from './commands/credentials.js';
-import { installCommand } from './commands/install.js';
-import { completionScript, completionShells, type CompletionShell } from './completion.js';
+import { credentialsBuilder, runCredentials, type CredentialsArgs } from './credentials/credentials-command.js';
+import { installBuilder, runInstall, type InstallArgs } from './install/install-command.js';
+import { completionScript, completionShells, type CompletionShell } from './completion-script.js';
 import { reportFailure, type Runtime } from './runtime.js';
 import { EXIT, type ExitCode } from '../provider/common/exit-codes.js';
 
@@ -65,7 +66,12 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       (y) => credentialsBuilder(y) as Argv<CredentialsArgs>,
       handle(runtime, setExit, runCredentials),
     )
-    .command(installCommand as CommandModule)
+    .command<InstallArgs>(
+      'install',
+      'Install the ACR credential provider on every node (DaemonSet kube-system/acr-node-setup)',
+      (y) => installBuilder(y) as Argv<InstallArgs>,
+      handle(runtime, setExit, runInstall),
+    )
     .command<{ shell: CompletionShell }>(
       'completion <shell>',
       'Print a completion script: kubectl (the kubectl_complete-acr helper), bash or zsh',

@@ -6,8 +6,7 @@
 
 import { buildCli } from './cli.js';
 import type { Runtime } from './runtime.js';
-
-export const KUBECTL_COMPLETION_NAME = 'kubectl_complete-acr';
+import { KUBECTL_COMPLETION_NAME } from './completion-script.js';
 
 /** Cobra's ShellCompDirectiveNoFileComp: do not fall back to file names. */
 const NO_FILE_COMPLETION = 4;
@@ -44,30 +43,4 @@ export async function completeForKubectl(args: string[], runtime: Runtime): Prom
     (candidate) => candidate !== '' && candidate.startsWith(current),
   );
   return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
-}
-
-export const completionShells = ['bash', 'zsh', 'kubectl'] as const;
-export type CompletionShell = (typeof completionShells)[number];
-
-/**
- * `kubectl`: the `kubectl_complete-acr` executable kubectl looks for on PATH;
- * `bash`/`zsh`: completion of `kubectl-acr` called directly. All of them ask
- * the binary itself (`__complete`), so they never go stale.
- */
-export function completionScript(shell: CompletionShell): string {
-  switch (shell) {
-    case 'kubectl':
-      return `#!/bin/sh\n# Install as an executable named ${KUBECTL_COMPLETION_NAME} on PATH: kubectl then completes \`kubectl acr …\`.\nexec kubectl-acr __complete "$@"\n`;
-    case 'bash':
-    case 'zsh':
-      return [
-        ...(shell === 'zsh' ? ['autoload -U +X bashcompinit && bashcompinit'] : []),
-        '_kubectl_acr_complete() {',
-        "  local IFS=$'\\n'",
-        '  COMPREPLY=($(kubectl-acr __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null | grep -v "^:"))',
-        '}',
-        'complete -F _kubectl_acr_complete kubectl-acr',
-        '',
-      ].join('\n');
-  }
 }

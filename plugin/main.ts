@@ -29,7 +29,6 @@ async function main(): Promise<ExitCode | undefined> {
 
 main().then(
   (code) => {
-    // Commands registered as plain yargs modules (install) set process.exitCode themselves.
     if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {

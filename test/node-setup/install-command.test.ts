@@ -2,7 +2,7 @@
 // the resourceVersion; client dry run prints without calling the API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runInstall } from '../../plugin/commands/install.js';
+import { runInstall } from '../../plugin/install/install-command.js';
 import { readNodeSetupState } from '../../plugin/status/status-command.js';
 import { createKubeClient, type KubeObject, type WriteOptions } from '../../plugin/kube-client.js';
 import type { Runtime } from '../../plugin/runtime.js';

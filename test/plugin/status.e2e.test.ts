@@ -49,7 +49,9 @@ test('a healthy cluster: exit 0, the configuration as understood, the nodes', as
   const result = await h.run(['status']);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(/enterprise\s+cri-abc123\s+cn-hangzhou\s+reg\.example\.com\s+node's identity \(ALIBABA_CLOUD_ACCESS_KEY_\* or the ECS RAM role\)/);
+  expect(result.stdout).toMatch(
+    /enterprise\s+cri-abc123\s+cn-hangzhou\s+reg\.example\.com\s+node's identity \(ALIBABA_CLOUD_ACCESS_KEY_\* or the ECS RAM role\)/,
+  );
   expect(result.stdout).toMatch(/node-1\s+ready\s+acr-node-setup-node-1/);
   expect(result.stdout).toContain(
     'DaemonSet kube-system/acr-node-setup 2/2 ready, image registry.example.com/acr-node-setup:0.1.0',

@@ -2,20 +2,20 @@
 // (provider/credentials/resolve-credentials.ts), run with an observer that
 // records each step with its outcome, so one command explains a failing pull.
 // Nothing here decides; it only words what the driver did.
-import { CloudError } from '../provider/cloud/cloud-error.js';
-import type { AcrToken } from '../provider/cloud/cr-client.js';
-import type { RegistryEntry } from '../provider/configuration/model.js';
-import { describeCredentialSource } from '../provider/credentials/identity.js';
-import { resolveCredentials } from '../provider/credentials/resolve-credentials.js';
+import { CloudError } from '../../provider/cloud/cloud-error.js';
+import type { AcrToken } from '../../provider/cloud/cr-client.js';
+import type { RegistryEntry } from '../../provider/configuration/model.js';
+import { describeCredentialSource } from '../../provider/credentials/identity.js';
+import { resolveCredentials } from '../../provider/credentials/resolve-credentials.js';
 import type {
   FailedIn,
   NodeRegionSource,
   ResolutionIo,
   ResolutionStep,
-} from '../provider/credentials/resolution-io.js';
-import { parseImageReference } from '../provider/registry/image-reference.js';
-import { classifyHost, type AcrHost } from '../provider/registry/registry-host.js';
-import type { TokenTarget } from '../provider/registry/resolution.js';
+} from '../../provider/credentials/resolution-io.js';
+import { parseImageReference } from '../../provider/registry/image-reference.js';
+import { classifyHost, type AcrHost } from '../../provider/registry/registry-host.js';
+import type { TokenTarget } from '../../provider/registry/resolution.js';
 
 export type StepOutcome = 'ok' | 'failed' | 'skipped';
 

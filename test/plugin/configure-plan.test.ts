@@ -4,13 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { parseConfigurationData, parseConfigurationFile } from '../../provider/configuration/parse-configuration.js';
 import type { AcrConfiguration, RegistryEntry } from '../../provider/configuration/model.js';
 import { loadableReferenceExamples, referenceExamplesDir } from '../support/reference-examples.js';
-import {
-  accessKeySecretKey,
-  planConfigure,
-  planFromFile,
-  type ConfigureRequest,
-  type RegistryFieldEdits,
-} from '../../plugin/configure-edit.js';
+import { planConfigure, planFromFile, type ConfigureRequest } from '../../plugin/configure/configure-plan.js';
+import { accessKeySecretKey, type RegistryFieldEdits } from '../../plugin/configure/registry-edits.js';
 
 const enterprise = (instanceId: string, regionId?: string) => ({
   edition: 'enterprise' as const,

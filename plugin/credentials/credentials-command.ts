@@ -20,7 +20,7 @@ import type { AcrToken } from '../../provider/cloud/cr-client.js';
 import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration/model.js';
 import { formatProblem } from '../../provider/common/problem.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
-import { walkCredentials, type Walk } from '../credentials-walk.js';
+import { walkCredentials, type Walk } from './credentials-walk.js';
 import { connect, resourcePath, KubeApiError } from '../kube-client.js';
 import { render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';

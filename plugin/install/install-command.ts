@@ -2,11 +2,11 @@
 // node-setup/manifests.ts) with create-or-replace carrying the
 // resourceVersion, so a concurrent edit is a conflict (retried) rather than lost.
 
-import type { Argv, CommandModule } from 'yargs';
+import type { Argv } from 'yargs';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { render } from '../output.js';
-import { connectionFlags, processRuntime, reportFailure, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 
 export interface InstallArgs extends GlobalArgs {
@@ -114,18 +114,3 @@ export async function runInstall(
   }
   return EXIT.ok;
 }
-
-/** Registered by plugin/cli.ts; runs with the process's runtime. */
-export const installCommand: CommandModule<GlobalArgs, InstallArgs> = {
-  command: 'install',
-  describe: 'Install the ACR credential provider on every node (DaemonSet kube-system/acr-node-setup)',
-  builder: (yargs) => installBuilder(yargs),
-  handler: async (args) => {
-    const runtime = processRuntime();
-    try {
-      process.exitCode = await runInstall(args, runtime);
-    } catch (error) {
-      process.exitCode = reportFailure(error, runtime);
-    }
-  },
-};
