@@ -2,7 +2,7 @@
 // and merging our entry into a file other providers already use without
 // disturbing theirs (YAML edits go through the yaml Document, which keeps
 // comments, order and formatting of everything it is not asked to change).
-import { isMap, isSeq, parseDocument, stringify } from 'yaml';
+import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLSeq } from 'yaml';
 import { ACR_CONFIGURATION_FILE, PROVIDER_CACHE_DIR, PROVIDER_NAME } from './host-paths.js';
 
 export const CONFIG_API_VERSION = 'kubelet.config.k8s.io/v1';
@@ -78,7 +78,7 @@ type JsonProvider = { name?: unknown } & Record<string, unknown>;
 function editProviders(
   text: string,
   json: (providers: JsonProvider[]) => unknown[],
-  yaml: (seq: import('yaml').YAMLSeq, doc: import('yaml').Document) => void,
+  yaml: (seq: YAMLSeq, doc: Document) => void,
 ): ConfigEdit {
   if (isJson(text)) {
     let parsed: unknown;
@@ -116,7 +116,7 @@ function checkConfigObject(value: unknown): string | undefined {
 /** Provider names a config file declares ([] when it cannot be read as one). */
 export function providerNames(text: string): string[] {
   try {
-    const value = isJson(text) ? JSON.parse(text) : parseDocument(text).toJS();
+    const value: unknown = isJson(text) ? JSON.parse(text) : parseDocument(text).toJS();
     if (checkConfigObject(value)) return [];
     return (value as { providers: JsonProvider[] }).providers
       .map((p) => p.name)
@@ -129,7 +129,7 @@ export function providerNames(text: string): string[] {
 /** The entry named ours in a config, for `ready` and tests. */
 export function findProvider(text: string, name: string = PROVIDER_NAME): ProviderEntry | undefined {
   try {
-    const value = isJson(text) ? JSON.parse(text) : parseDocument(text).toJS();
+    const value: unknown = isJson(text) ? JSON.parse(text) : parseDocument(text).toJS();
     if (checkConfigObject(value)) return undefined;
     return (value as { providers: ProviderEntry[] }).providers.find((p) => p.name === name);
   } catch {

@@ -68,7 +68,7 @@ export async function waitHealthy(
 ): Promise<Health> {
   const deadline = Date.now() + options.timeoutMs;
   let passes = 0;
-  let lastOutput = '';
+  let lastOutput: string;
   for (;;) {
     const result = await runCommand(options.command, Math.max(1000, deadline - Date.now()));
     const healthy = result.code === 0 && (options.healthzUrl === '' || (await healthzPasses(options.healthzUrl)));

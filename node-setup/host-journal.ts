@@ -124,12 +124,12 @@ export class HostTransaction {
   readonly changed: Array<{ path: string; role: FileRole }> = [];
 
   /**
-   * `check: true` changes nothing: it only finds out what would change (the
+   * `dryRun: true` changes nothing: it only finds out what would change (the
    * readiness check and --dry-run use it).
    */
   constructor(
     readonly hostRoot: string,
-    readonly options: { check?: boolean } = {},
+    readonly options: { dryRun?: boolean } = {},
   ) {
     this.journalBefore = readIfExists(onHost(hostRoot, JOURNAL));
     this.journal = this.journalBefore ? (JSON.parse(this.journalBefore.toString('utf8')) as Journal) : emptyJournal();
@@ -143,7 +143,7 @@ export class HostTransaction {
   ensureDirectory(path: string, mode: number): void {
     const missing: string[] = [];
     for (let dir = path; !exists(this.host(dir)); dir = dirname(dir)) missing.unshift(dir);
-    if (this.options.check) return;
+    if (this.options.dryRun) return;
     for (const dir of missing) {
       mkdirSync(this.host(dir), { mode });
       chmodSync(this.host(dir), mode);
@@ -174,7 +174,7 @@ export class HostTransaction {
     const now = snapshot(target);
     if (now.data !== undefined && now.data.equals(bytes) && now.mode === mode) return false;
     this.changed.push({ path, role });
-    if (this.options.check) return true;
+    if (this.options.dryRun) return true;
     this.remember(path, role, now);
     this.ensureDirectory(dirname(path), 0o755);
     writeExact(target, bytes, mode);
@@ -189,7 +189,7 @@ export class HostTransaction {
     const now = snapshot(target);
     if (now.data === undefined) return false;
     this.changed.push({ path, role });
-    if (this.options.check) return true;
+    if (this.options.dryRun) return true;
     this.remember(path, role, now);
     unlinkSync(target);
     return true;
@@ -203,7 +203,7 @@ export class HostTransaction {
   rebaseOriginal(path: string, baseline: string): void {
     const entry = this.journalEntry(path);
     const current = this.current(path);
-    if (!entry || current === undefined || sha256(current) === entry.written || this.options.check) return;
+    if (!entry || current === undefined || sha256(current) === entry.written || this.options.dryRun) return;
     const st = statSync(this.host(path));
     const backup = sha256(path);
     this.ensureDirectory(ORIGINALS, 0o700);
@@ -231,14 +231,14 @@ export class HostTransaction {
   }
 
   saveJournal(): void {
-    if (this.options.check) return;
+    if (this.options.dryRun) return;
     this.ensureDirectory(STATE_DIR, 0o700);
     writeExact(this.host(JOURNAL), `${JSON.stringify(this.journal, null, 2)}\n`, 0o600);
   }
 
   /** Puts every file this run touched back as it was before the run, and the journal too. */
   rollback(): void {
-    if (this.options.check) return;
+    if (this.options.dryRun) return;
     for (const [path, before] of [...this.before].reverse()) restoreSnapshot(this.host(path), before);
     this.journal.directories = this.journal.directories.filter((d) => !this.createdNow.includes(d));
     if (this.journalBefore) writeExact(this.host(JOURNAL), this.journalBefore, 0o600);

@@ -59,7 +59,7 @@ export interface InstallOptions {
   restart: boolean;
   kubelet: KubeletControl;
   /** Only find out what would change. */
-  check?: boolean;
+  dryRun?: boolean;
   log: (line: string) => void;
 }
 
@@ -197,9 +197,9 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const target = configTarget(hostRoot, layout, version, binDir);
   if (typeof target === 'string') return fail(target);
 
-  const tx = new HostTransaction(hostRoot, { check: options.check ?? false });
+  const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
   let warnings: Problem[] = [];
-  let domains: string[] = [];
+  let domains: string[];
   let mirrored: boolean | undefined;
   if (options.mirror) {
     const mirror = mirrorConfiguration(tx, options.mirror);
@@ -251,7 +251,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
 
   const changed = tx.changed.map((c) => c.path);
-  if (options.check)
+  if (options.dryRun)
     return {
       ok: true,
       changed,

@@ -163,7 +163,7 @@ function installInput(args: InstallArgs) {
     mirror: sources(args),
     restart: args.restart,
     kubelet: kubeletControl(args),
-    check: args['dry-run'],
+    dryRun: args['dry-run'],
     log,
   };
 }
@@ -290,10 +290,10 @@ async function main(argv: string[]): Promise<number> {
             default: 60,
             describe: 'Seconds after which the marker is stale',
           }) as Argv<{ 'ready-file': string; 'max-age': number }>,
-        run(async (args) => {
+        run((args) => {
           const state = isReady(args['ready-file'], args['max-age'] * 1000);
           (state.ready ? say : log)(state.reason);
-          return state.ready ? EXIT.ok : EXIT.failure;
+          return Promise.resolve(state.ready ? EXIT.ok : EXIT.failure);
         }),
       )
       .demandCommand(1, 'Name a command: install, uninstall, mirror or ready.')
@@ -317,6 +317,6 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-main(hideBin(process.argv)).then((code) => {
+void main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
 });

@@ -29,7 +29,7 @@ export async function watch(options: WatchOptions): Promise<void> {
     const lines: string[] = [];
     const attempt = Date.now() >= retryAt;
     // While backing off, only find out whether everything is current.
-    const result = await install({ ...options.install, check: !attempt, log: (line) => lines.push(line) });
+    const result = await install({ ...options.install, dryRun: !attempt, log: (line) => lines.push(line) });
     if (!result.ok) {
       lines.push(result.message);
       if (attempt) {

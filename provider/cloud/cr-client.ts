@@ -42,8 +42,7 @@ function enterpriseCall(
   action: 'GetAuthorizationToken' | 'ListInstance' | 'ListInstanceEndpoint',
   credentials: CloudCredentials,
   region: string,
-  query: Record<string, string>,
-  resource: string | undefined,
+  { query, resource }: { query: Record<string, string>; resource: string | undefined },
   context: CloudContext,
 ): OpenApiCall {
   return {
@@ -111,8 +110,7 @@ export async function getAuthorizationToken(
     'GetAuthorizationToken',
     credentials,
     region,
-    { InstanceId: instanceId },
-    instanceId,
+    { query: { InstanceId: instanceId }, resource: instanceId },
     context,
   );
   const body = await callOpenApi(call, context.budget);
@@ -168,8 +166,7 @@ export async function listInstances(
       'ListInstance',
       credentials,
       region,
-      query,
-      instanceName === undefined ? `instances of ${region}` : `instances named ${instanceName}`,
+      { query, resource: instanceName === undefined ? `instances of ${region}` : `instances named ${instanceName}` },
       context,
     );
     const body = await callOpenApi(call, context.budget);
@@ -203,8 +200,7 @@ export async function listInstanceDomains(
     'ListInstanceEndpoint',
     credentials,
     region,
-    { InstanceId: instanceId, ModuleName: 'Registry' },
-    instanceId,
+    { query: { InstanceId: instanceId, ModuleName: 'Registry' }, resource: instanceId },
     context,
   );
   const body = await callOpenApi(call, context.budget);

@@ -173,7 +173,7 @@ interface MetadataCredentialBody {
 function parseCredentials(body: string): MetadataCredentialBody | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null ? (parsed) : undefined;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }

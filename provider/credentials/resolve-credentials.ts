@@ -17,7 +17,6 @@ import {
 } from '../cloud/cr-client.js';
 import { EndpointOverrideError } from '../cloud/endpoints.js';
 import { environmentCredentials, environmentCredentialVariables } from '../cloud/node-identity.js';
-import type { CloudContext } from '../cloud/openapi-call.js';
 import type { Failure } from '../common/failure.js';
 import type { RegistryEntry } from '../configuration/model.js';
 import type {
@@ -29,13 +28,7 @@ import type {
   Settled,
 } from './resolution-io.js';
 import type { AcrHost } from '../registry/registry-host.js';
-import {
-  instanceKey,
-  resolveRegistry,
-  type Lookup,
-  type Resolution,
-  type TokenTarget,
-} from '../registry/resolution.js';
+import { instanceKey, resolveRegistry, type Lookup, type TokenTarget } from '../registry/resolution.js';
 import { assumeEntryRole, entryBaseCredentials, type CredentialContext } from './credential-chain.js';
 import { describeIdentity, describeTarget, identityKey } from './identity.js';
 

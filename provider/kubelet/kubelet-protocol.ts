@@ -47,7 +47,8 @@ export function isApiVersion(value: unknown): value is ApiVersion {
 /** Values from the request shown in messages: one line, bounded, and never a field that can hold a secret. */
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
+  // Parsed JSON has no value JSON.stringify leaves out; `typeof` covers the impossible rest.
+  const text = JSON.stringify(value) ?? typeof value;
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -27,9 +27,12 @@ async function loadColdPath(): Promise<ColdPath> {
   if (sea.isSea()) {
     const source = sea.getAsset(COLD_PATH_ASSET, 'utf8');
     const filename = `${process.execPath}#${COLD_PATH_ASSET}`;
+    // A CommonJS wrapper: (exports, require, module, __filename, __dirname) => void.
     const load = process
       .getBuiltinModule('node:vm')
-      .compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename });
+      .compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename }) as (
+      ...args: unknown[]
+    ) => void;
     const module = { exports: {} as { coldPath?: ColdPath } };
     load(
       module.exports,

@@ -1,7 +1,8 @@
 // The kubelet's rule for matching an image against a `matchImages` entry or a
 // response `auth` key (k8s.io/kubernetes pkg/credentialprovider URLsMatchStr),
-// reproduced exactly so node-setup can prove its matchImages list and the
-// provider its auth keys before the kubelet ever sees them:
+// reproduced exactly so node-setup can prove that its matchImages list
+// covers every configured domain before the kubelet ever sees it (the tests
+// use it to check the provider's auth keys the same way):
 //   - both sides are parsed as `https://` + text; userinfo is dropped;
 //   - ports must be equal (no port on one side ≠ a port on the other);
 //   - the hosts must have the same number of dot-separated labels and each
@@ -85,8 +86,17 @@ interface SchemelessUrl {
   path: string;
 }
 
-// Go's url.Parse refuses these ASCII characters in a host ('%' escapes are left out: no registry host uses them).
-const GO_URL_HOST = /^[^\x00-\x20\x7f\\^`{|}%]*$/;
+// Go's url.Parse refuses these ASCII characters in a host: controls, space,
+// DEL and \^`{|}% ('%' escapes are left out: no registry host uses them).
+const GO_URL_HOST_REFUSED = '\\^`{|}%';
+
+function isGoUrlHost(text: string): boolean {
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code <= 0x20 || code === 0x7f || GO_URL_HOST_REFUSED.includes(ch)) return false;
+  }
+  return true;
+}
 
 /** Go's net.SplitHostPort as the kubelet uses it: on any error the whole text is the host and the port is empty. */
 function splitHostPort(hostport: string): { host: string; port: string } {
@@ -109,7 +119,7 @@ function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
   const authority = authorityEnd === -1 ? text : text.slice(0, authorityEnd);
   const rest = authorityEnd === -1 ? '' : text.slice(authorityEnd);
   const hostport = authority.slice(authority.lastIndexOf('@') + 1);
-  if (!GO_URL_HOST.test(hostport)) return undefined;
+  if (!isGoUrlHost(hostport)) return undefined;
   // url.Parse checks the text after the last colon of a non-bracketed host is a (possibly empty) number.
   if (!hostport.startsWith('[') && hostport.includes(':') && !/:[0-9]*$/.test(hostport)) return undefined;
   const { host, port } = splitHostPort(hostport);

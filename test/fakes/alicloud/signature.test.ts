@@ -43,11 +43,18 @@ afterEach(async () => {
 /** Lets the SDK sign a GetAuthorizationToken call against a recorder that always answers 200, and returns what it sent. */
 async function captureSigned(style: SigningStyle, placement: 'query' | 'form'): Promise<CapturedRequest> {
   let captured: CapturedRequest | undefined;
-  const recorder = createServer(async (req, res) => {
+  const recorder = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    captured = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      captured = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
   });
   await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
   try {

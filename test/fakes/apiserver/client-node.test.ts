@@ -53,7 +53,8 @@ function collect(
           resolve({ events, abort: () => controller?.abort(), ready });
         }
       },
-      (error) => (error && error.name !== 'AbortError' ? reject(error) : resolve({ events, abort: () => {}, ready })),
+      (error: Error | undefined) =>
+        error && error.name !== 'AbortError' ? reject(error) : resolve({ events, abort: () => {}, ready }),
     );
     ready.then((c) => (controller = c), reject);
   });

@@ -30,7 +30,7 @@ export interface FakeApiserver {
   kubeConfig(opts?: { user?: string; namespace?: string }): KubeConfig;
   /** Create or replace objects directly, status included; namespaced objects need their namespace to exist. */
   seed(objects: object | object[]): void;
-  get(resource: string, namespace: string | undefined, name: string): any | undefined;
+  get(resource: string, namespace: string | undefined, name: string): any;
   list(resource: string, namespace?: string): any[];
   /** Requests matching every field given get 403 Forbidden. Discovery is never denied. */
   deny(rule: DenyRule): void;

@@ -207,7 +207,7 @@ function lengthDelimited(field: Field, bytes: Buffer, path: string): Value | und
         },
         path,
       );
-      return { [String(entry.key ?? '')]: entry.value ?? '' };
+      return { [typeof entry.key === 'string' ? entry.key : '']: entry.value ?? '' };
     }
     default:
       throw new Error(`${path}: a length-delimited value where ${field.kind} was expected`);
@@ -239,7 +239,11 @@ export function decodeProtobufObject(body: Buffer, kind: string): DecodeResult {
     const typeMeta = (envelope.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
     if (typeMeta.kind !== undefined && typeMeta.kind !== kind)
       return { ok: false, message: `the body is a ${typeMeta.kind}, not a ${kind}` };
-    const object = decodeMessage(Buffer.from(String(envelope.raw ?? ''), 'base64'), schema, kind);
+    const object = decodeMessage(
+      Buffer.from(typeof envelope.raw === 'string' ? envelope.raw : '', 'base64'),
+      schema,
+      kind,
+    );
     return { ok: true, value: { ...typeMeta, ...object } };
   } catch (error) {
     return { ok: false, message: `cannot decode the protobuf body: ${(error as Error).message}` };

@@ -78,7 +78,7 @@ const columnsByResource: Record<string, Column[]> = {
       type: 'string',
       cell: (o) =>
         Object.entries(o.spec?.template?.spec?.nodeSelector ?? {})
-          .map(([k, v]) => `${k}=${v}`)
+          .map(([k, v]) => `${k}=${String(v)}`)
           .join(',') || '<none>',
     },
   ],

@@ -123,7 +123,8 @@ describe('assumeRoleWithOidc', () => {
     for (const name of Object.keys(process.env))
       if (name.startsWith('ALIBABA_CLOUD_') || name.startsWith('ALICLOUD_')) delete process.env[name];
     const destinations: string[] = [];
-    const connect = net.Socket.prototype.connect;
+    // The original method, put back after the test; called with each socket as `this`.
+    const connect: typeof net.Socket.prototype.connect = Reflect.get(net.Socket.prototype, 'connect');
     net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
       // http and undici call connect with Node's normalized [options, callback] array.
       const raw = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
@@ -135,7 +136,7 @@ describe('assumeRoleWithOidc', () => {
       destinations.push(
         typeof options.path === 'string'
           ? `unix:${String(options.path)}`
-          : `${String(options.host ?? 'localhost')}:${String(options.port)}`,
+          : `${typeof options.host === 'string' ? options.host : 'localhost'}:${String(options.port)}`,
       );
       return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
     };
