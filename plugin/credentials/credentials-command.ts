@@ -22,7 +22,7 @@ import { formatProblem } from '../../provider/common/problem.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
 import { walkCredentials, type Walk } from './credentials-walk.js';
 import { connect, resourcePath, KubeApiError } from '../kube-client.js';
-import { render, type OutputFormat } from '../output.js';
+import { outputOption, render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
@@ -58,13 +58,7 @@ export function credentialsBuilder(yargs: Argv): Argv {
     .option('rrsa-token-file', { type: 'string', describe: 'The OIDC token file for RRSA entries' })
     .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
     .option('allow-imdsv1', { type: 'boolean', describe: 'Accept a metadata service without session tokens' })
-    .option('output', {
-      alias: 'o',
-      type: 'string',
-      choices: ['table', 'json', 'yaml'],
-      default: 'table',
-      describe: 'Output format',
-    })
+    .option('output', outputOption)
     .example(
       '$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0',
       'Walk the chain with the node identity of this machine',

@@ -6,7 +6,7 @@ import { formatProblem } from '../../provider/common/problem.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
-import { render, renderTable, type OutputFormat } from '../output.js';
+import { outputOption, render, renderTable, type OutputFormat } from '../output.js';
 import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { type ExitCode } from '../../provider/common/exit-codes.js';
@@ -20,13 +20,7 @@ export interface StatusArgs extends GlobalArgs {
 
 export function statusBuilder(yargs: Argv): Argv {
   return yargs
-    .option('output', {
-      alias: 'o',
-      type: 'string',
-      choices: ['table', 'json', 'yaml'],
-      default: 'table',
-      describe: 'Output format',
-    })
+    .option('output', outputOption)
     .example('$0 status', 'Configuration, problems with line and fix, nodes, Secret sync')
     .example('$0 status -o json | jq .problems', 'Problems for a script')
     .example(
@@ -76,60 +70,45 @@ async function listOrNote<T extends KubeObject>(
   }
 }
 
+/** Every read at once, each answer under its own name. */
+async function allOf<T extends Record<string, Promise<unknown>>>(reads: T): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const answers = await Promise.all(Object.entries(reads).map(async ([name, read]) => [name, await read] as const));
+  return Object.fromEntries(answers) as { [K in keyof T]: Awaited<T[K]> };
+}
+
 async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Promise<ClusterSnapshot> {
   const apps = (plural: string) => ({ group: 'apps', version: 'v1', plural });
-  const [
-    configMap,
-    accessKeySecret,
-    namespaces,
-    serviceAccounts,
-    pullSecrets,
-    nodes,
-    nodeSetupPods,
-    nodeSetup,
-    deployments,
-    daemonSets,
-    pods,
-  ] = await Promise.all([
-    readConfigMap(client),
-    client
+  const snapshot = await allOf({
+    configMap: readConfigMap(client),
+    accessKeySecret: client
       .get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME))
       .catch((error: unknown) => {
         if (error instanceof KubeApiError && error.status === 403) return undefined;
         throw error;
       }),
-    listOrNote(client, resourcePath({ plural: 'namespaces' }), 'namespaces', notes),
-    listOrNote(client, resourcePath({ plural: 'serviceaccounts' }), 'ServiceAccounts', notes),
-    listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, {
+    namespaces: listOrNote(client, resourcePath({ plural: 'namespaces' }), 'namespaces', notes),
+    serviceAccounts: listOrNote(client, resourcePath({ plural: 'serviceaccounts' }), 'ServiceAccounts', notes),
+    pullSecrets: listOrNote<SecretObject>(client, resourcePath({ plural: 'secrets' }), 'image pull Secrets', notes, {
       fieldSelector: 'type=kubernetes.io/dockerconfigjson',
     }),
-    listOrNote(client, resourcePath({ plural: 'nodes' }), 'nodes', notes),
-    listOrNote(client, resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE), 'acr-node-setup pods', notes, {
-      labelSelector: NODE_SETUP_LABEL,
-    }),
-    readNodeSetupState(client).catch((error: unknown) => {
+    nodes: listOrNote(client, resourcePath({ plural: 'nodes' }), 'nodes', notes),
+    nodeSetupPods: listOrNote(
+      client,
+      resourcePath({ plural: 'pods' }, CONFIGMAP_NAMESPACE),
+      'acr-node-setup pods',
+      notes,
+      { labelSelector: NODE_SETUP_LABEL },
+    ),
+    nodeSetup: readNodeSetupState(client).catch((error: unknown) => {
       if (!(error instanceof KubeApiError && error.status === 403)) throw error;
       notes.push('Cannot read the DaemonSet kube-system/acr-node-setup (403); the report leaves it out.');
       return { installed: false, image: undefined, desired: 0, ready: 0, updated: 0 };
     }),
-    listOrNote(client, resourcePath(apps('deployments')), 'Deployments', notes),
-    listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
-    listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
-  ]);
-  return {
-    configMap,
-    accessKeySecret,
-    namespaces,
-    serviceAccounts,
-    pullSecrets,
-    nodes,
-    nodeSetupPods,
-    nodeSetup,
-    deployments,
-    daemonSets,
-    pods,
-    now,
-  };
+    deployments: listOrNote(client, resourcePath(apps('deployments')), 'Deployments', notes),
+    daemonSets: listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
+    pods: listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
+  });
+  return { ...snapshot, now };
 }
 
 function section(title: string, body: string): string {
