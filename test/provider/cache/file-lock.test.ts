@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -114,5 +114,43 @@ describe('singleFlight', () => {
     );
     expect(result).toBe('token-1');
     expect(reasons).toEqual(['ENOENT']);
+  });
+
+  it('a holder that overran releases only its own lock, not the one that replaced it', async () => {
+    const counter = { produced: 0 };
+    const theirs = JSON.stringify({ pid: process.pid, since: Date.now(), nonce: 'their-lock' });
+    const overrunning = {
+      ready: () => undefined,
+      produce: async () => {
+        counter.produced++;
+        // A waiter judged us stale and took the lock while we were still working.
+        writeFileSync(lock, theirs);
+        return 'ours';
+      },
+    };
+    expect(await singleFlight(lock, overrunning, fast)).toBe('ours');
+    expect(readFileSync(lock, 'utf8')).toBe(theirs);
+  });
+
+  it('breaking a stale lock puts back a fresh one that replaced it after the judgement', async () => {
+    writeFileSync(lock, JSON.stringify({ pid: 999_999, since: Date.now(), nonce: 'dead-holder' }));
+    const fresh = JSON.stringify({ pid: process.pid, since: Date.now(), nonce: 'fresh-holder' });
+    const cache: { value?: string } = {};
+    const counter = { produced: 0 };
+    const options: LockOptions = {
+      ...fast,
+      isAlive: (pid) => {
+        // Right after the dead holder is judged, a new holder takes the lock.
+        if (pid === 999_999) {
+          writeFileSync(lock, fresh);
+          setTimeout(() => (cache.value = 'from-fresh-holder'), 30);
+          return false;
+        }
+        return true;
+      },
+    };
+    expect(await singleFlight(lock, flight(cache, counter), options)).toBe('from-fresh-holder');
+    expect(counter.produced).toBe(0);
+    expect(readFileSync(lock, 'utf8')).toBe(fresh);
   });
 });
