@@ -33,7 +33,7 @@ function impostor(candidate: string): string | undefined {
   const lower = candidate.toLowerCase();
   const name = lower.replace(/:\d+$/, '');
   if (!name.endsWith('.aliyuncs.com')) return `${candidate} classified as ${c.kind} outside aliyuncs.com`;
-  if (!sameRegistryHosts(c as AcrRegistryHost).includes(lower)) {
+  if (!sameRegistryHosts(c).includes(lower)) {
     return `${candidate} classified as ${c.kind} ${JSON.stringify(c)} but is none of that registry's hosts`;
   }
   return undefined;
