@@ -5,7 +5,7 @@
 // hosts of the registry it was classified as. Anything else would hand a
 // real ACR token to a name anyone can register.
 import { describe, expect, it } from 'vitest';
-import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry/registry-host.js';
+import { classifyHost, sameRegistryHosts } from '../../../provider/registry/registry-host.js';
 import { resolveRegistry } from '../../../provider/registry/resolution.js';
 import { ACR_HOSTS } from './acr-host-table.js';
 
