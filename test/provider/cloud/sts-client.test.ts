@@ -50,10 +50,12 @@ describe('assumeRole', () => {
   it('returns the role credentials for the requested duration, signed as the caller', async () => {
     const before = Date.now();
     const credentials = await assumeRole(PULLER, request, 'cn-hangzhou', fakeContext(fake.url));
+    const after = Date.now();
     expect(credentials.identity).toBe(`assumed-role ${ROLE_ARN}`);
     expect(credentials.securityToken).toMatch(/^CAIS/);
-    expect(credentials.expiresAt! - before).toBeGreaterThan(7190_000);
-    expect(credentials.expiresAt! - before).toBeLessThanOrEqual(7200_000);
+    // STS states Expiration in whole seconds, issued at some instant between `before` and `after`.
+    expect(credentials.expiresAt!).toBeGreaterThanOrEqual(Math.floor((before + 7200_000) / 1000) * 1000);
+    expect(credentials.expiresAt!).toBeLessThanOrEqual(after + 7200_000);
     const [call] = fake.requests;
     expect(call).toMatchObject({
       action: 'AssumeRole',
