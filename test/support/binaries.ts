@@ -1,16 +1,41 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type BinaryName = 'acr-credential-provider' | 'kubectl-acr' | 'acr-node-setup' | 'empty-sea';
 
-/** Path of a built executable; `npm test` builds them before vitest starts. */
+/** What the executables are built from. */
+const SOURCES = ['provider', 'plugin', 'node-setup', 'scripts/empty-sea.ts', 'build.mjs', 'package.json', 'package-lock.json'];
+
+function newestSource(path: string): { path: string; mtimeMs: number } {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return { path, mtimeMs: stat.mtimeMs };
+  return readdirSync(path)
+    .map((entry) => newestSource(join(path, entry)))
+    .reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a), { path, mtimeMs: 0 });
+}
+
+let newest: { path: string; mtimeMs: number } | undefined;
+
+/**
+ * Path of a built executable; `npm test` builds them before vitest starts.
+ * One older than a source it is built from would test yesterday's code
+ * without saying so: that is refused, with the command that rebuilds.
+ */
 export function binaryPath(name: BinaryName): string {
   const path = join(repoRoot, 'dist', name);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+  newest ??= SOURCES.map((source) => newestSource(join(repoRoot, source))).reduce((a, b) =>
+    b.mtimeMs > a.mtimeMs ? b : a,
+  );
+  if (statSync(path).mtimeMs < newest.mtimeMs) {
+    throw new Error(
+      `dist/${name} is older than ${relative(repoRoot, newest.path)}: it would test stale code. Run \`npm run build\` (or \`npm test\`, which builds first).`,
+    );
+  }
   return path;
 }
 
