@@ -8,7 +8,15 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export type BinaryName = 'acr-credential-provider' | 'kubectl-acr' | 'acr-node-setup' | 'empty-sea';
 
 /** What the executables are built from. */
-const SOURCES = ['provider', 'plugin', 'node-setup', 'scripts/empty-sea.ts', 'build.mjs', 'package.json', 'package-lock.json'];
+const SOURCES = [
+  'provider',
+  'plugin',
+  'node-setup',
+  'scripts/empty-sea.ts',
+  'build.mjs',
+  'package.json',
+  'package-lock.json',
+];
 
 function newestSource(path: string): { path: string; mtimeMs: number } {
   const stat = statSync(path);
