@@ -16,7 +16,6 @@ import { endpointsFromEnvironment } from '../../provider/cloud/endpoints.js';
 import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/metadata-client.js';
 import { nodeIdentity } from '../../provider/cloud/node-identity.js';
 import { startBudget } from '../../provider/cloud/retry.js';
-import type { AcrToken } from '../../provider/cloud/cr-client.js';
 import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration/model.js';
 import { formatProblem } from '../../provider/common/problem.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
@@ -27,6 +26,7 @@ import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/r
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 import { RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
+import { registryLogin } from './registry-login.js';
 
 export interface CredentialsArgs extends GlobalArgs {
   image: string;
@@ -40,10 +40,7 @@ export interface CredentialsArgs extends GlobalArgs {
   output: OutputFormat;
 }
 
-/** Where GET /v2/ goes instead of https://<host> (tests, proxies); like the provider's ACR_PROVIDER_*_ENDPOINT. */
-export const REGISTRY_ENDPOINT_VARIABLE = 'ACR_PROVIDER_REGISTRY_ENDPOINT';
 const DEFAULT_RRSA_TOKEN_FILE = '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token';
-const REGISTRY_CHECK_TIMEOUT_MS = 10_000;
 
 export function credentialsBuilder(yargs: Argv): Argv {
   return yargs
@@ -150,21 +147,6 @@ async function loadWalkConfiguration(args: CredentialsArgs, runtime: Runtime): P
     inlineSecrets: [...secretValuesIn(configMap?.data ?? {}), ...files.values],
     secretState,
     cleanup: files.cleanup,
-  };
-}
-
-function registryChecker(env: Record<string, string | undefined>) {
-  const override = env[REGISTRY_ENDPOINT_VARIABLE]?.trim();
-  return async (host: string, token: AcrToken): Promise<{ status: number }> => {
-    const base = override ? override.replace(/\/+$/, '') : `https://${host}`;
-    const authorization = `Basic ${Buffer.from(`${token.username}:${token.password}`).toString('base64')}`;
-    const response = await fetch(`${base}/v2/`, {
-      headers: { authorization },
-      signal: AbortSignal.timeout(REGISTRY_CHECK_TIMEOUT_MS),
-      redirect: 'manual',
-    });
-    await response.arrayBuffer();
-    return { status: response.status };
   };
 }
 
@@ -276,7 +258,7 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
               explainMissingSecret(loaded.secretState!, entry, key),
           }
         : {}),
-      ...(args.check ? { checkRegistry: registryChecker(env) } : {}),
+      ...(args.check ? { checkRegistry: registryLogin(env) } : {}),
     });
     const showPassword = args['show-password'] ?? false;
     const printable = {

@@ -242,3 +242,27 @@ test('off cloud: the AccessKey in ALIBABA_CLOUD_ACCESS_KEY_* is the node identit
   expect(failed.code).toMatch(/^Metadata/);
   expect(failed.fix.length).toBeGreaterThan(10);
 });
+
+test('--check: a token of the wrong instance for this host is rejected by the registry, and says what to fix', async () => {
+  cloud.addInstance({
+    instanceId: 'cri-other1',
+    instanceName: 'other',
+    region: 'cn-hangzhou',
+    domains: [{ domain: 'other-registry.cn-hangzhou.cr.aliyuncs.com', type: 'SYSTEM' }],
+    allowedPrincipals: [WORKER],
+  });
+  // The entry claims the other instance's host for cri-abc123: its token cannot log in there.
+  h.api.seed(
+    configMap({
+      'acr-registry-info':
+        '- instanceId: "cri-abc123"\n  regionId: "cn-hangzhou"\n  domains: "other-registry.cn-hangzhou.cr.aliyuncs.com"\n',
+    }),
+  );
+  const result = await credentials(['other-registry.cn-hangzhou.cr.aliyuncs.com/team/app', '--check']);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(
+    /\[FAILED\] +registry login: GET https:\/\/other-registry\S+\/v2\/: HTTP 401: the registry rejected the token/,
+  );
+  expect(result.stdout).toContain('fix: The token belongs to another registry or account than this host');
+  expect(cloud.count('RegistryV2')).toBe(1);
+});

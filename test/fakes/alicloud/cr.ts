@@ -82,7 +82,8 @@ function positiveInteger(raw: string | undefined, fallback: number): number | un
   return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
-function listInstance(state: State, params: Record<string, string>): Reply | ApiError {
+/** Lists only the instances the caller may see: an instance in another account is not in the answer. */
+function listInstance(state: State, caller: AccessKey, params: Record<string, string>): Reply | ApiError {
   const pageNo = positiveInteger(params.PageNo, 1);
   const pageSize = positiveInteger(params.PageSize, DEFAULT_PAGE_SIZE);
   if (pageNo === undefined) return apiError(400, 'PARAM_INVALID', 'PageNo is invalid.');
@@ -90,7 +91,9 @@ function listInstance(state: State, params: Record<string, string>): Reply | Api
   const region = requestRegion(state, params);
   // The service matches InstanceName as a fuzzy filter, so callers must still pick the exact name themselves.
   const name = params.InstanceName ?? '';
-  const matching = [...state.instances.values()].filter((i) => i.region === region && i.instanceName.includes(name));
+  const matching = [...state.instances.values()].filter(
+    (i) => i.region === region && i.instanceName.includes(name) && i.allowedPrincipals.includes(caller.principal),
+  );
   const page = matching.slice((pageNo - 1) * pageSize, pageNo * pageSize);
   return success({
     ...ok,
@@ -138,7 +141,7 @@ export function handleCr(
     case 'GetAuthorizationToken':
       return getAuthorizationToken(state, caller, params);
     case 'ListInstance':
-      return listInstance(state, params);
+      return listInstance(state, caller, params);
     case 'ListInstanceEndpoint':
       return listInstanceEndpoint(state, caller, params);
   }

@@ -12,6 +12,7 @@ import {
   stsClient,
   type Credentials,
 } from './sdk-clients.js';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 
 const PULLER: Credentials = { accessKeyId: 'LTAI-puller', accessKeySecret: 'puller-secret-value' };
 const OUTSIDER: Credentials = { accessKeyId: 'LTAI-outsider', accessKeySecret: 'outsider-secret-value' };
@@ -407,14 +408,14 @@ describe('Container Registry', () => {
     expect(fake.requests.map((r) => r.status)).toEqual([0, 503, 200]);
   });
 
-  it('pages ListInstance within the region and filters by name', async () => {
+  it('pages ListInstance within the region and filters by name and by what the caller may see', async () => {
     for (const n of [1, 2, 3, 4]) {
       fake.addInstance({
         instanceId: `cri-page${n}`,
         instanceName: `team${n}`,
         region: 'cn-hangzhou',
         domains: [],
-        allowedPrincipals: [],
+        allowedPrincipals: ['user/puller'],
       });
     }
     fake.addInstance({
@@ -422,7 +423,14 @@ describe('Container Registry', () => {
       instanceName: 'team9',
       region: 'cn-beijing',
       domains: [],
-      allowedPrincipals: [],
+      allowedPrincipals: ['user/puller'],
+    });
+    fake.addInstance({
+      instanceId: 'cri-elsewhere',
+      instanceName: 'team5',
+      region: 'cn-hangzhou',
+      domains: [],
+      allowedPrincipals: ['user/someone-else'],
     });
     const client = openApiClient(fake.endpoint, PULLER);
     const page = async (pageNo: number) =>
@@ -507,22 +515,58 @@ describe('Container Registry', () => {
 });
 
 describe('registry /v2/', () => {
-  const v2 = (username: string, password: string) =>
-    fetch(`${fake.url}/v2/`, {
-      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+  const ACME = 'acme-registry.cn-hangzhou.cr.aliyuncs.com';
+  /** GET /v2/ as a runtime sends it to `host` (fetch cannot set Host: node:http can). */
+  const v2 = (username: string, password: string, host = ACME) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+      const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+      const outgoing = httpRequest(`${fake.url}/v2/`, { headers: { host, authorization } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+      });
+      outgoing.on('error', reject);
+      outgoing.end();
     });
 
   it('accepts an issued password until it expires and rejects anything else', async () => {
     const issued = (await tokenFor(PULLER)).body;
     const accepted = await v2(String(issued.TempUsername), String(issued.AuthorizationToken));
     expect(accepted.status).toBe(200);
-    expect(accepted.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    expect(accepted.headers['docker-distribution-api-version']).toBe('registry/2.0');
     const rejected = await v2(String(issued.TempUsername), 'wrong-password');
     expect(rejected.status).toBe(401);
-    expect(rejected.headers.get('www-authenticate')).toMatch(/^Basic realm="/);
+    expect(rejected.headers['www-authenticate']).toMatch(/^Basic realm="/);
     clock += 3600_000;
     expect((await v2(String(issued.TempUsername), String(issued.AuthorizationToken))).status).toBe(401);
     expect(fake.count('RegistryV2')).toBe(3);
+  });
+
+  it("accepts an instance's token on each of its domains only, never on another instance's", async () => {
+    fake.addInstance({
+      instanceId: 'cri-other',
+      instanceName: 'other',
+      region: 'cn-hangzhou',
+      domains: [{ domain: 'other-registry.cn-hangzhou.cr.aliyuncs.com', type: 'SYSTEM' }],
+      allowedPrincipals: ['user/puller'],
+    });
+    const issued = (await tokenFor(PULLER)).body;
+    const login = (host: string) => v2(String(issued.TempUsername), String(issued.AuthorizationToken), host);
+    expect((await login(ACME)).status).toBe(200);
+    expect((await login('registry.acme.example')).status).toBe(200);
+    expect((await login('other-registry.cn-hangzhou.cr.aliyuncs.com')).status).toBe(401);
+    expect((await login('registry.cn-hangzhou.aliyuncs.com')).status).toBe(401);
+  });
+
+  it("accepts a Personal Edition token on its region's Personal hosts only", async () => {
+    fake.allowPersonal('cn-shanghai', ['user/puller']);
+    const { data } = (await callPersonalTokens(openApiClient(fake.endpoint, PULLER), 'cn-shanghai')).body as {
+      data: { tempUserName: string; authorizationToken: string };
+    };
+    const login = (host: string) => v2(data.tempUserName, data.authorizationToken, host);
+    expect((await login('registry-vpc.cn-shanghai.aliyuncs.com')).status).toBe(200);
+    expect((await login('crpi-abc123.cn-shanghai.personal.cr.aliyuncs.com')).status).toBe(200);
+    expect((await login('registry.cn-beijing.aliyuncs.com')).status).toBe(401);
+    expect((await login(ACME)).status).toBe(401);
   });
 });
 

@@ -44,6 +44,8 @@ export interface FakeAlicloud {
   addInstance(i: Instance): void;
   /** Who may call GET /tokens (Personal Edition) in a region. */
   allowPersonal(region: string, principals: string[]): void;
+  /** Moves the clock request timestamps are checked against (the machine's by default). */
+  setGatewayClock(now: Clock): void;
   fault(action: string, f: Fault): void;
   clearFaults(): void;
   /** Every request, in arrival order. */
@@ -86,6 +88,9 @@ export async function startFakeAlicloud(options: FakeAlicloudOptions = {}): Prom
         domains: i.domains.map((d) => ({ ...d })),
         allowedPrincipals: [...i.allowedPrincipals],
       });
+    },
+    setGatewayClock(now) {
+      state.gatewayNow = now;
     },
     allowPersonal(region, principals) {
       const allowed = state.personal.get(region) ?? new Set<string>();

@@ -139,9 +139,29 @@ describe.each<[SigningStyle, 'query' | 'form']>([
 describe('ACS3 signed headers', () => {
   it('refuses the request when a signed x-acs header is altered', async () => {
     const captured = await captureSigned('acs3', 'query');
-    const answer = await replay(captured, { headers: { ...captured.headers, 'x-acs-date': '2020-01-01T00:00:00Z' } });
+    const answer = await replay(captured, {
+      headers: { ...captured.headers, 'x-acs-signature-nonce': 'another-nonce-than-signed' },
+    });
     expect([answer.status, answer.body.Code]).toEqual([400, 'SignatureDoesNotMatch']);
   });
+
+  it.each(['host', 'x-acs-action', 'x-acs-date', 'x-acs-signature-nonce'])(
+    'refuses a SignedHeaders list without %s with IncompleteSignature',
+    async (left) => {
+      const captured = await captureSigned('acs3', 'query');
+      const authorization = String(captured.headers.authorization).replace(
+        /SignedHeaders=([^,]+)/,
+        (_all, list: string) =>
+          `SignedHeaders=${list
+            .split(';')
+            .filter((name) => name !== left)
+            .join(';')}`,
+      );
+      expect(authorization).not.toMatch(new RegExp(`SignedHeaders=[^,]*\\b${left}\\b`));
+      const answer = await replay(captured, { headers: { ...captured.headers, authorization } });
+      expect([answer.status, answer.body.Code]).toEqual([400, 'IncompleteSignature']);
+    },
+  );
 
   it('refuses an Authorization header it cannot parse with IncompleteSignature', async () => {
     const captured = await captureSigned('acs3', 'query');
@@ -149,6 +169,51 @@ describe('ACS3 signed headers', () => {
       headers: { ...captured.headers, authorization: 'ACS3-HMAC-SHA256 Credential=LTAI-puller' },
     });
     expect([answer.status, answer.body.Code]).toEqual([400, 'IncompleteSignature']);
+  });
+});
+
+describe.each<[SigningStyle, string, string]>([
+  ['acs3', 'x-acs-signature-nonce', 'x-acs-date'],
+  ['rpc-v1', 'SignatureNonce', 'Timestamp'],
+])('%s nonce and timestamp', (style, nonce, timestamp) => {
+  /** The captured request with one of its stamps replaced (undefined: removed). */
+  function stamped(captured: CapturedRequest, name: string, value: string | undefined): Partial<CapturedRequest> {
+    if (style === 'acs3') {
+      const { [name]: _old, ...headers } = captured.headers;
+      return { headers: value === undefined ? headers : { ...headers, [name]: value } };
+    }
+    const url = new URL(captured.url, 'http://fake');
+    if (value === undefined) url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+    return { url: `${url.pathname}${url.search}` };
+  }
+
+  it('refuses a request without a nonce with MissingSignatureNonce', async () => {
+    const captured = await captureSigned(style, 'query');
+    const answer = await replay(captured, stamped(captured, nonce, undefined));
+    expect([answer.status, answer.body.Code]).toEqual([400, 'MissingSignatureNonce']);
+  });
+
+  it('refuses a request without a timestamp with MissingTimestamp', async () => {
+    const captured = await captureSigned(style, 'query');
+    const answer = await replay(captured, stamped(captured, timestamp, undefined));
+    expect([answer.status, answer.body.Code]).toEqual([400, 'MissingTimestamp']);
+  });
+
+  it('refuses a timestamp that is not ISO 8601 UTC with InvalidTimeStamp.Format', async () => {
+    const captured = await captureSigned(style, 'query');
+    const answer = await replay(captured, stamped(captured, timestamp, 'Tue, 01 Dec 2026 10:00:00 GMT'));
+    expect([answer.status, answer.body.Code]).toEqual([400, 'InvalidTimeStamp.Format']);
+  });
+
+  it('accepts a request stamped 14 minutes from the gateway clock, refuses one 16 minutes off', async () => {
+    const captured = await captureSigned(style, 'query');
+    const at = Date.now();
+    fake.setGatewayClock(() => at + 14 * 60_000);
+    expect((await replay(captured)).status).toBe(200);
+    fake.setGatewayClock(() => at - 16 * 60_000);
+    const late = await replay(captured, stamped(captured, nonce, 'a-fresh-nonce-for-the-second-send'));
+    expect([late.status, late.body.Code]).toEqual([400, 'InvalidTimeStamp.Expired']);
   });
 });
 

@@ -35,7 +35,32 @@ const errors = {
   mismatch: () => apiError(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.'),
   nonceUsed: () => apiError(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.'),
   badMethod: () => apiError(400, 'InvalidSignatureMethod', 'Specified signature method is not supported.'),
+  missingNonce: () => apiError(400, 'MissingSignatureNonce', 'SignatureNonce is mandatory for this action.'),
+  missingTimestamp: () => apiError(400, 'MissingTimestamp', 'Timestamp is mandatory for this action.'),
+  timestampFormat: () =>
+    apiError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'),
+  timestampExpired: () => apiError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'),
 };
+
+/** The gateway refuses a request stamped more than 15 minutes from its own clock, either way. */
+export const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
+const ISO8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** The nonce and the timestamp every signed request must carry, as the gateway checks them before the signature. */
+function checkFreshness(state: State, nonce: string | undefined, timestamp: string | undefined): ApiError | undefined {
+  if (!nonce) return errors.missingNonce();
+  if (!timestamp) return errors.missingTimestamp();
+  const at = ISO8601_UTC.test(timestamp) ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(at)) return errors.timestampFormat();
+  if (Math.abs(state.gatewayNow() - at) > TIMESTAMP_TOLERANCE_MS) return errors.timestampExpired();
+  return undefined;
+}
+
+/** ACS3 signs `host` and every `x-acs-*` header sent; a SignedHeaders list that leaves one out is refused. */
+function unsignedHeaders(call: IncomingCall, signedHeaders: string[]): string[] {
+  const required = ['host', ...Object.keys(call.headers).filter((name) => name.startsWith('x-acs-'))];
+  return required.filter((name) => !signedHeaders.includes(name));
+}
 
 /** Security-token rules for the key's kind: STS keys need their own unexpired token; long-lived keys take none. */
 export function checkSecurityToken(key: AccessKey, token: string | undefined, now: number): ApiError | undefined {
@@ -123,7 +148,9 @@ function remember(state: State, nonce: string | undefined): ApiError | undefined
 
 function verifyAcs3(state: State, call: IncomingCall, header: string): Authentication {
   const auth = parseAcs3Authorization(header);
-  if (!auth) return { ok: false, error: errors.incomplete() };
+  if (!auth || unsignedHeaders(call, auth.signedHeaders).length > 0) return { ok: false, error: errors.incomplete() };
+  const stale = checkFreshness(state, call.headers['x-acs-signature-nonce'], call.headers['x-acs-date']);
+  if (stale) return { ok: false, error: stale };
   const key = state.keys.get(auth.accessKeyId);
   if (!key) return { ok: false, error: errors.unknownKey() };
   const tokenError = checkSecurityToken(key, call.headers['x-acs-security-token'], state.now());
@@ -141,6 +168,8 @@ function verifyRpc(state: State, call: IncomingCall): Authentication {
   const accessKeyId = signed.AccessKeyId;
   if (!accessKeyId) return { ok: false, error: errors.missingKey() };
   if (signed.SignatureMethod !== 'HMAC-SHA1') return { ok: false, error: errors.badMethod() };
+  const stale = checkFreshness(state, signed.SignatureNonce, signed.Timestamp);
+  if (stale) return { ok: false, error: stale };
   const key = state.keys.get(accessKeyId);
   if (!key) return { ok: false, error: errors.unknownKey() };
   const tokenError = checkSecurityToken(key, signed.SecurityToken, state.now());

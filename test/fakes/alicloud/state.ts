@@ -61,7 +61,14 @@ export interface IssuedToken {
 
 export interface State {
   defaultRegion: string;
+  /** The simulated clock of credentials and tokens (tests move it to expire them). */
   now: Clock;
+  /**
+   * The gateway's clock, which request timestamps are checked against. The
+   * SDK stamps requests with the machine's time, so this stays the machine's
+   * clock when a test moves `now`.
+   */
+  gatewayNow: Clock;
   keys: Map<string, AccessKey>;
   roles: Map<string, Role>;
   oidcProviders: Map<string, OidcProvider>;
@@ -100,6 +107,7 @@ export function createState(region: string, now: Clock): State {
     metadataCredentials: undefined,
     issuedTokens: [],
     nonces: new Set(),
+    gatewayNow: Date.now,
   };
 }
 

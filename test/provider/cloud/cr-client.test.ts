@@ -180,7 +180,7 @@ describe('listInstances', () => {
         instanceName: `acme-${i}`,
         region: 'cn-beijing',
         domains: [],
-        allowedPrincipals: [],
+        allowedPrincipals: ['user/puller'],
       });
     }
     fake.addInstance({
@@ -188,7 +188,7 @@ describe('listInstances', () => {
       instanceName: 'acme',
       region: 'cn-shanghai',
       domains: [],
-      allowedPrincipals: [],
+      allowedPrincipals: ['user/puller'],
     });
     const all = await listInstances(PULLER, 'cn-beijing', fakeContext(fake.url));
     expect(all).toHaveLength(58);
