@@ -40,6 +40,7 @@ import {
 } from './host-paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
 import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
+import { failedWith, succeeded, type Result } from '../provider/common/result.js';
 
 export interface KubeletControl {
   restartCommand: string;
@@ -109,21 +110,16 @@ function isDirectory(path: string): boolean | undefined {
 /** Where our provider entry goes and which flags (if any) we add. */
 type ConfigTarget = { kind: 'own-file'; path: string; flags: string[] } | { kind: 'merge'; path: string; flags: [] };
 
-function configTarget(
-  hostRoot: string,
-  layout: KubeletLayout,
-  version: Version,
-  binDir: string,
-): ConfigTarget | string {
+function configTarget(hostRoot: string, layout: KubeletLayout, version: Version, binDir: string): Result<ConfigTarget> {
   const existing = layout.existing.config;
   if (existing === undefined) {
     const directory = atLeast(version, KUBELET_CONFIG_DIRECTORY);
     const configPath = directory ? OWN_PROVIDER_CONFIG_DIR : OWN_PROVIDER_CONFIG_FILE;
-    return {
+    return succeeded({
       kind: 'own-file',
       path: directory ? `${OWN_PROVIDER_CONFIG_DIR}/${PROVIDER_CONFIG_FILE_IN_DIR}` : OWN_PROVIDER_CONFIG_FILE,
       flags: [`${CONFIG_FLAG}=${configPath}`, `${BIN_DIR_FLAG}=${binDir}`],
-    };
+    });
   }
   const dir = isDirectory(onHost(hostRoot, existing));
   if (dir === true) {
@@ -132,21 +128,27 @@ function configTarget(
       .list(existing)
       .filter((name) => name !== PROVIDER_CONFIG_FILE_IN_DIR && /\.(ya?ml|json)$/.test(name))
       .find((name) => providerNames(files.read(`${existing}/${name}`) ?? '').includes(PROVIDER_NAME));
-    if (clash)
-      return `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`;
-    return { kind: 'own-file', path: `${existing}/${PROVIDER_CONFIG_FILE_IN_DIR}`, flags: [] };
+    if (clash) {
+      return failedWith(
+        `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`,
+      );
+    }
+    return succeeded({ kind: 'own-file', path: `${existing}/${PROVIDER_CONFIG_FILE_IN_DIR}`, flags: [] });
   }
-  if (dir === false) return { kind: 'merge', path: existing, flags: [] };
-  return { kind: 'own-file', path: existing, flags: [] };
+  if (dir === false) return succeeded({ kind: 'merge', path: existing, flags: [] });
+  return succeeded({ kind: 'own-file', path: existing, flags: [] });
 }
 
-async function kubeletVersion(options: InstallOptions): Promise<Version | string> {
-  if (options.kubeletVersion) return options.kubeletVersion;
+async function kubeletVersion(options: InstallOptions): Promise<Result<Version>> {
+  if (options.kubeletVersion) return succeeded(options.kubeletVersion);
   const result = await runCommand(options.versionCommand, 30_000);
   const version = result.code === 0 ? parseKubeletVersion(result.output) : undefined;
-  if (!version)
-    return `Cannot tell the kubelet's version: \`${options.versionCommand}\` ${result.code === 0 ? `printed ${JSON.stringify(result.output)}` : `exited ${result.code}: ${result.output}`}. Pass --kubelet-version.`;
-  return version;
+  if (version) return succeeded(version);
+  const said =
+    result.code === 0 ? `printed ${JSON.stringify(result.output)}` : `exited ${result.code}: ${result.output}`;
+  return failedWith(
+    `Cannot tell the kubelet's version: \`${options.versionCommand}\` ${said}. Pass --kubelet-version.`,
+  );
 }
 
 // Reading a 100 MB executable on every poll of `mirror --watch` would be
@@ -186,16 +188,18 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
       `The kubelet has ${existingConfig ? CONFIG_FLAG : BIN_DIR_FLAG} but not ${existingConfig ? BIN_DIR_FLAG : CONFIG_FLAG}: a half-configured credential provider setup. Fix the kubelet flags (${layout.unitFiles.join(', ')}), then run install again.`,
     );
   }
-  const version = await kubeletVersion(options);
-  if (typeof version === 'string') return fail(version);
+  const versionFound = await kubeletVersion(options);
+  if (!versionFound.ok) return fail(versionFound.error);
+  const version = versionFound.value;
   if (!atLeast(version, MIN_KUBELET))
     return fail(
       `The kubelet is ${formatVersion(version)}; credential provider config v1 needs ${formatVersion(MIN_KUBELET)} or newer. Nothing was changed.`,
     );
 
   const binDir = existingBinDir ?? DEFAULT_BIN_DIR;
-  const target = configTarget(hostRoot, layout, version, binDir);
-  if (typeof target === 'string') return fail(target);
+  const targetFound = configTarget(hostRoot, layout, version, binDir);
+  if (!targetFound.ok) return fail(targetFound.error);
+  const target = targetFound.value;
 
   const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
   let warnings: Problem[] = [];
