@@ -272,7 +272,10 @@ export async function resolveCredentials(
   const inline = io.config.registries.flatMap((e) =>
     e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : [],
   );
-  const fromEnvironment = io.env[environmentCredentialVariables.accessKeySecret];
+  // The environment's AccessKey secret and token: redacted even from a failure before they are used.
+  const fromEnvironment = [environmentCredentialVariables.accessKeySecret, environmentCredentialVariables.securityToken]
+    .map((name) => io.env[name])
+    .filter((value): value is string => value !== undefined && value !== '');
   const run: Run = {
     host,
     io,
@@ -281,7 +284,7 @@ export async function resolveCredentials(
     instanceDomains: new Map(),
     instanceIds: new Map(),
     credentials: new Map(),
-    secrets: new Set([...inline, ...(fromEnvironment ? [fromEnvironment] : [])]),
+    secrets: new Set([...inline, ...fromEnvironment]),
   };
   let validUntil = io.now() + DAY_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
