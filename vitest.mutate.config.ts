@@ -12,6 +12,7 @@ export default defineConfig({
       'test/provider/kubelet/provider-cli.test.ts',
       'test/provider/kubelet/provider-error.test.ts',
       'test/provider/cache/cache-store.test.ts',
+      'test/provider/cache/records.test.ts',
       'test/provider/credentials/identity.test.ts',
       'test/plugin/configure-plan.test.ts',
     ],
