@@ -114,7 +114,9 @@ describe('keyFileName and isFresh', () => {
   });
 
   it('keeps the file names of earlier releases: a new scheme would make every node miss its cache after an upgrade', () => {
-    expect(keyFileName(['token', 'cri-acme (cn-hangzhou)', 'node metadata', '', 'false'])).toBe('178496e08e6839189fab51d85a18');
+    expect(keyFileName(['token', 'cri-acme (cn-hangzhou)', 'node metadata', '', 'false'])).toBe(
+      '178496e08e6839189fab51d85a18',
+    );
     expect(keyFileName([])).toBe('167d269bbddad8166499b59f2b1c');
   });
 
