@@ -32,7 +32,8 @@ import { instanceKey, resolveRegistry, type Lookup, type TokenTarget } from '../
 import { assumeEntryRole, entryBaseCredentials, type CredentialContext } from './credential-chain.js';
 import { describeIdentity, describeTarget, identityKey } from './identity.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long a look-up's answer (node region, instance domains, instance id) is trusted. */
+export const LOOKUP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Resolution asks for at most a few look-ups; this only stops a bug from looping. */
 export const MAX_LOOKUPS = 32;
 
@@ -138,7 +139,7 @@ async function lookUp(run: Run, lookup: Lookup): Promise<number> {
       const found = await nodeRegion(run);
       run.nodeRegion = found.region;
       observer.step({ kind: 'node-region', ...found });
-      return io.now() + DAY_MS;
+      return io.now() + LOOKUP_LIFETIME_MS;
     }
     case 'instance-domains': {
       const { instanceId, region, entry } = lookup;
@@ -286,7 +287,7 @@ export async function resolveCredentials(
     credentials: new Map(),
     secrets: new Set([...inline, ...fromEnvironment]),
   };
-  let validUntil = io.now() + DAY_MS;
+  let validUntil = io.now() + LOOKUP_LIFETIME_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
     const resolution = resolveRegistry(host, io.config.registries, run);
     if (resolution.kind !== 'lookup') {

@@ -14,8 +14,8 @@ import { SECRETS_DIR_NAME } from '../common/paths.js';
 import type { AcrConfiguration } from '../configuration/model.js';
 import type { ResolutionIo } from '../credentials/resolution-io.js';
 import type { ColdPathInput } from './provide-credentials.js';
+import { LOOKUP_LIFETIME_MS } from '../credentials/resolve-credentials.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** Node credentials are reused while they outlive the token threshold by this much. */
 const CREDENTIAL_MARGIN_MS = 5 * 60 * 1000;
 
@@ -61,7 +61,7 @@ export function cachedCloud(cached: CachedCloud): ResolutionIo {
     async remember(key, accept, fetch) {
       const stored = store.read('lookup', key, storedLookupOf(accept));
       if (stored && stored.expiresAt > now()) return stored;
-      const fresh = { value: await fetch(), expiresAt: now() + DAY_MS };
+      const fresh = { value: await fetch(), expiresAt: now() + LOOKUP_LIFETIME_MS };
       if (fresh.value !== undefined) store.write('lookup', key, fresh);
       return fresh;
     },
