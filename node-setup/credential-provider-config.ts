@@ -3,7 +3,8 @@
 // disturbing theirs (YAML edits go through the yaml Document, which keeps
 // comments, order and formatting of everything it is not asked to change).
 import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLSeq } from 'yaml';
-import { ACR_CONFIGURATION_FILE, PROVIDER_CACHE_DIR, PROVIDER_NAME } from './host-paths.js';
+import { PROVIDER_NAME } from './host-paths.js';
+import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 
 export const CONFIG_API_VERSION = 'kubelet.config.k8s.io/v1';
 export const PROVIDER_API_VERSION = 'credentialprovider.kubelet.k8s.io/v1';
@@ -24,7 +25,7 @@ export function acrProviderEntry(matchImages: string[]): ProviderEntry {
     matchImages,
     defaultCacheDuration: DEFAULT_CACHE_DURATION,
     apiVersion: PROVIDER_API_VERSION,
-    args: ['--config', ACR_CONFIGURATION_FILE, '--cache-dir', PROVIDER_CACHE_DIR],
+    args: ['--config', DEFAULT_CONFIG_PATH, '--cache-dir', DEFAULT_CACHE_DIR],
   };
 }
 

@@ -2,13 +2,7 @@
 // them; `onHost` maps them under --host-root, which is `/host` in the
 // DaemonSet and a temporary directory in the tests.
 import { join } from 'node:path';
-import {
-  ACR_DIR,
-  DEFAULT_CACHE_DIR,
-  DEFAULT_CONFIG_PATH,
-  RRSA_TOKEN_PATH,
-  SECRETS_DIR_NAME,
-} from '../provider/common/paths.js';
+import { ACR_DIR, RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../provider/common/paths.js';
 
 export const PROVIDER_NAME = 'acr-credential-provider';
 export const DEFAULT_BIN_DIR = '/etc/kubernetes/credential-provider';
@@ -19,11 +13,8 @@ export const OWN_PROVIDER_CONFIG_DIR = '/etc/kubernetes/credential-provider-conf
 /** The name of our file inside a config directory (the kubelet reads *.yaml, *.yml, *.json in lexical order). */
 export const PROVIDER_CONFIG_FILE_IN_DIR = 'acr-credential-provider.yaml';
 
-export { ACR_DIR };
-export const ACR_CONFIGURATION_FILE = DEFAULT_CONFIG_PATH;
 export const ACR_SECRETS_DIR = join(ACR_DIR, SECRETS_DIR_NAME);
 export const ACR_RRSA_TOKEN_FILE = join(ACR_DIR, RRSA_TOKEN_PATH);
-export const PROVIDER_CACHE_DIR = DEFAULT_CACHE_DIR;
 /** The journal of every change install and mirror made, with the original bytes (for rollback and uninstall). */
 export const STATE_DIR = '/var/lib/acr-node-setup';
 

@@ -29,15 +29,14 @@ import {
 } from './host-checks.js';
 import { HostTransaction, readJournal } from './host-journal.js';
 import {
-  ACR_CONFIGURATION_FILE,
   DEFAULT_BIN_DIR,
   OWN_PROVIDER_CONFIG_DIR,
   OWN_PROVIDER_CONFIG_FILE,
   onHost,
-  PROVIDER_CACHE_DIR,
   PROVIDER_CONFIG_FILE_IN_DIR,
   PROVIDER_NAME,
 } from './host-paths.js';
+import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
 import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
 import { failedWith, succeeded, type Result } from '../provider/common/result.js';
@@ -250,7 +249,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   if (!binaryUpToDate(options.providerBinary, onHost(hostRoot, binaryPath))) {
     tx.writeFile(binaryPath, readFileSync(options.providerBinary), 0o755, 'binary');
   }
-  tx.ensureDirectory(PROVIDER_CACHE_DIR, 0o700);
+  tx.ensureDirectory(DEFAULT_CACHE_DIR, 0o700);
   let kubeletInputsChanged = config !== undefined && tx.writeFile(target.path, config.text, config.mode, config.role);
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
 
@@ -329,7 +328,7 @@ function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]):
 
 /** Custom domains of the configuration already mirrored on the host (none when there is none). */
 function hostDomains(hostRoot: string): string[] {
-  const text = hostFiles(hostRoot).read(ACR_CONFIGURATION_FILE);
+  const text = hostFiles(hostRoot).read(DEFAULT_CONFIG_PATH);
   if (text === undefined) return [];
   const parsed = parseConfigurationFile(text);
   return parsed.ok ? customDomains(parsed.config) : [];

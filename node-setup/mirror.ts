@@ -11,7 +11,8 @@ import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/c
 import type { Problem } from '../provider/common/problem.js';
 import { classifyHost } from '../provider/registry/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
-import { ACR_CONFIGURATION_FILE, ACR_DIR, ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
+import { ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
+import { ACR_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 
 export interface MirrorSources {
   /** The ConfigMap acr-configuration mounted as a directory of key files. */
@@ -108,7 +109,7 @@ export function mirrorConfiguration(tx: HostTransaction, sources: MirrorSources)
 
   tx.ensureDirectory(ACR_DIR, 0o700);
   // May hold an inline customAccessKeySecret (reported as a risk by the parser): owner-only.
-  tx.writeFile(ACR_CONFIGURATION_FILE, renderMirroredConfiguration(data), 0o600, 'mirror');
+  tx.writeFile(DEFAULT_CONFIG_PATH, renderMirroredConfiguration(data), 0o600, 'mirror');
   tx.ensureDirectory(ACR_SECRETS_DIR, 0o700);
   for (const key of keys) tx.writeFile(`${ACR_SECRETS_DIR}/${key}`, secretData[key]!, 0o600, 'mirror');
   for (const stale of tx.list(ACR_SECRETS_DIR).filter((name) => !keys.includes(name)))

@@ -6,7 +6,8 @@ import { readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { removeProvider } from './credential-provider-config.js';
 import { removeWords } from './environment-file.js';
 import { readJournal, removeState, restoreOriginal, sha256, writeExact, type JournalFile } from './host-journal.js';
-import { onHost, PROVIDER_CACHE_DIR, PROVIDER_NAME } from './host-paths.js';
+import { onHost, PROVIDER_NAME } from './host-paths.js';
+import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
 import { restartAndWait, type KubeletControl } from './install.js';
 
 export interface UninstallOptions {
@@ -71,7 +72,7 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallRes
   removeState(hostRoot);
   // The provider's cache is ours entirely; other directories only go if they are empty again.
   for (const dir of [...journal.directories].reverse()) {
-    if (dir === PROVIDER_CACHE_DIR) {
+    if (dir === DEFAULT_CACHE_DIR) {
       rmSync(onHost(hostRoot, dir), { recursive: true, force: true });
       continue;
     }
