@@ -177,6 +177,9 @@ function checkArn(
   }
 }
 
+// RFC 3986 scheme: `x-registry+https://` is one too, and its host is what the user meant.
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
+
 function parseDomains(field: FieldValue | undefined, problems: Problem[]): string[] | undefined {
   if (!field || field.text === '') return undefined;
   const domains: string[] = [];
@@ -187,8 +190,8 @@ function parseDomains(field: FieldValue | undefined, problems: Problem[]): strin
       if (!domains.includes(domain)) domains.push(domain);
       continue;
     }
-    const scheme = /^[a-z]+:\/\//.exec(domain)?.[0];
-    const hostOnly = domain.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
+    const scheme = URL_SCHEME.exec(domain)?.[0];
+    const hostOnly = domain.replace(URL_SCHEME, '').split('/')[0] ?? '';
     const fix = scheme
       ? `Remove \`${scheme}\`: write \`${hostOnly}\`.`
       : domain.includes('/')

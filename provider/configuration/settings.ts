@@ -12,7 +12,8 @@ export const DEFAULT_WEBHOOK: WebhookConfiguration = { enabled: false, failurePo
 
 /** A field's value as the user wrote it, for messages: a scalar as text, a nested node as its YAML. */
 function fieldText(value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value;
+  // Numbers and booleans print the same through JSON.
   return isNode(value) ? value.toString() : (JSON.stringify(value) ?? '');
 }
 
