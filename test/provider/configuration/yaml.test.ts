@@ -2,7 +2,7 @@
 // line and column (for an unclosed quote, where it was opened), with a fixed
 // message that never quotes the text and a fix chosen by the kind of mistake.
 import { describe, expect, it } from 'vitest';
-import { Scalar, YAMLMap, parseDocument } from 'yaml';
+import { Scalar, type YAMLMap, parseDocument } from 'yaml';
 import { parseYaml, scalarText } from '../../../provider/configuration/yaml.js';
 
 const OPTIONS = { knownKeys: ['a', 'b', 'c', 'd'], skipBlockContent: false };
