@@ -19,10 +19,10 @@ import { P2P_PORT } from './registry-host.js';
 type GlobToken =
   { kind: 'star' } | { kind: 'literal'; char: string } | { kind: 'class'; ranges: Array<[number, number]> };
 
-/** Go's getEsc: one class character; `-` or `]` here, or a class running to the end, is malformed. */
+/** Go's getEsc: one class character; `-` or `]` here is malformed, and so is a class running to the end. */
 function classChar(chars: string[], at: number): { code: number; next: number } | undefined {
   const char = chars[at];
-  if (char === undefined || char === '-' || char === ']' || at + 1 >= chars.length) return undefined;
+  if (char === undefined || char === '-' || char === ']') return undefined;
   return { code: char.codePointAt(0)!, next: at + 1 };
 }
 
@@ -68,16 +68,17 @@ function globMatches(tokens: GlobToken[], text: string): boolean {
   // matched[j]: the tokens consumed so far match chars[0, j).
   let matched = Array.from({ length: chars.length + 1 }, (_, j) => j === 0);
   for (const token of tokens) {
-    const next = new Array<boolean>(chars.length + 1).fill(false);
+    const next: boolean[] = [];
     for (let j = 0; j <= chars.length; j++) {
-      next[j] =
+      next.push(
         token.kind === 'star'
-          ? matched[j]! || (j > 0 && next[j - 1]!)
-          : j > 0 && matched[j - 1]! && tokenMatches(token, chars[j - 1]!);
+          ? matched[j] === true || next[j - 1] === true
+          : matched[j - 1] === true && tokenMatches(token, chars[j - 1]!),
+      );
     }
     matched = next;
   }
-  return matched[chars.length]!;
+  return matched[chars.length] === true;
 }
 
 interface SchemelessUrl {
@@ -113,6 +114,16 @@ function splitHostPort(hostport: string): { host: string; port: string } {
   return { host, port: hostport.slice(colon + 1) };
 }
 
+/** What Go's url.Parse requires to be empty or `:digits`: after the `]` of a bracketed host, else from its last colon. */
+function colonPort(hostport: string): string | undefined {
+  if (hostport.startsWith('[')) {
+    const end = hostport.lastIndexOf(']');
+    return end === -1 ? undefined : hostport.slice(end + 1);
+  }
+  const colon = hostport.lastIndexOf(':');
+  return colon === -1 ? '' : hostport.slice(colon);
+}
+
 /** Go's url.Parse("https://" + text) followed by the kubelet's splitURL; undefined where url.Parse fails. */
 function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
   const authorityEnd = text.search(/[/?#]/);
@@ -120,8 +131,7 @@ function parseSchemelessUrl(text: string): SchemelessUrl | undefined {
   const rest = authorityEnd === -1 ? '' : text.slice(authorityEnd);
   const hostport = authority.slice(authority.lastIndexOf('@') + 1);
   if (!isGoUrlHost(hostport)) return undefined;
-  // url.Parse checks the text after the last colon of a non-bracketed host is a (possibly empty) number.
-  if (!hostport.startsWith('[') && hostport.includes(':') && !/:[0-9]*$/.test(hostport)) return undefined;
+  if (!/^(:[0-9]*)?$/.test(colonPort(hostport) ?? 'missing ]')) return undefined;
   const { host, port } = splitHostPort(hostport);
   const pathEnd = rest.search(/[?#]/);
   return { labels: host.split('.'), port, path: pathEnd === -1 ? rest : rest.slice(0, pathEnd) };

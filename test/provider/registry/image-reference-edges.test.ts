@@ -36,6 +36,7 @@ describe('IPv6 registries', () => {
   it.each([
     ['[::1]:5000/app', { host: '[::1]:5000', port: 5000, path: 'app' }],
     ['[::1]/app', { host: '[::1]', port: undefined, path: 'app' }],
+    ['[::]:5000/team/app', { host: '[::]:5000', port: 5000, path: 'team/app' }],
     ['[fe80::1]:443/team/app:1.0', { host: '[fe80::1]:443', port: 443, path: 'team/app' }],
   ])('%s', (image, expected) => {
     expect(hostOf(image)).toMatchObject(expected);
@@ -59,5 +60,20 @@ describe('tags, digests and userinfo', () => {
 
   it('an @ in a name without a slash is not userinfo either', () => {
     expect(hostOf('app@sha256:' + 'b'.repeat(64))).toMatchObject({ host: 'docker.io', path: 'library/app' });
+  });
+});
+
+describe('what a reference is refused for, by the part that is wrong', () => {
+  it.each([
+    // The port starts at the first colon; a `]` later does not move it.
+    ['registry.example.com:5]00/app', 'image "registry.example.com:5]00/app" has an invalid registry port "5]00"'],
+    // A colon before the last slash is in the path, not a tag.
+    [
+      'registry.example.com/team:/app',
+      'image "registry.example.com/team:/app" has an invalid repository path component "team:" (lower-case letters, digits and single . _ __ - separators)',
+    ],
+    ['nginx.', 'image "nginx." names a registry host but no repository path; expected host[:port]/path'],
+  ])('%s', (image, message) => {
+    expect(hostOf(image)).toBe(message);
   });
 });

@@ -52,6 +52,16 @@ describe('hosts and ports as Go splits them', () => {
     ['[::1]:5000', '[::2]:5000/team/app', false],
     ['[::1]:5000', '[::1]:5001/team/app', false],
     ['[::1]', '[::1]:5000/team/app', false],
+    // SplitHostPort fails without a port: the whole `[::1]` is the host, and as a glob it is a class.
+    ['[::1]', '[::1]/team/app', false],
+    ['[::1]:', '[::1]:/team/app', true],
+    ['[::*]:5000', '[::1]:5000/team/app', true],
+    // Too many colons for SplitHostPort: the pattern's host is `::1:5000` with no port.
+    ['::1:5000', '[::1]:5000/team/app', false],
+    // url.Parse refuses a port that is not digits, or a bracket never closed.
+    ['[::1]:abc', '[::1]:abc/team/app', false],
+    ['[::1]x', '[::1]x/team/app', false],
+    ['[::1', '[::1/team/app', false],
     ['a:b:5000', 'a:b:5000/x', true],
     ['a:b', 'a:b/x', false],
     ['registry.example.com:', 'registry.example.com:/x', true],

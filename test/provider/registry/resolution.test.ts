@@ -273,3 +273,117 @@ describe('resolveRegistry', () => {
     expect(classic.kind === 'registry' && classic.authHosts).toContain('registry-intl.cn-beijing.aliyuncs.com');
   });
 });
+
+describe('who claims a Personal Edition host while the node region is unknown', () => {
+  const role = { roleArn: 'acs:ram::123456789012:role/pull', durationSeconds: 3600 };
+  it.each<[string, string, RegistryEntry[], string]>([
+    [
+      'an entry assuming a role with the node identity is not the default entry',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal({ assumeRole: role })],
+      'lookup node-region',
+    ],
+    [
+      'a later entry of another region cannot claim the host',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal(), personal({ index: 1, regionId: 'cn-beijing', credentials: accessKey })],
+      'personal@cn-hangzhou entry=node',
+    ],
+    [
+      'a later entry with the node identity needs no node region: either gives the same answer',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal(), personal({ index: 1, regionId: 'cn-hangzhou' })],
+      'personal@cn-hangzhou entry=1',
+    ],
+    [
+      'a later node-identity entry of another region changes nothing',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal(), personal({ index: 1, regionId: 'cn-beijing' })],
+      'personal@cn-hangzhou entry=node',
+    ],
+    [
+      'a claiming entry after the default and before another',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [
+        personal(),
+        personal({ index: 1, regionId: 'cn-hangzhou', credentials: accessKey }),
+        personal({ index: 2, regionId: 'cn-beijing', credentials: accessKey }),
+      ],
+      'lookup node-region',
+    ],
+    [
+      'a Personal entry with domains is not a regional candidate',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [personal({ regionId: 'cn-hangzhou', domains: ['images.example'], credentials: accessKey })],
+      'personal@cn-hangzhou entry=node',
+    ],
+    [
+      'an Enterprise entry of the region does not serve Personal hosts',
+      'registry.cn-hangzhou.aliyuncs.com',
+      [enterprise('cri-acme', { regionId: 'cn-hangzhou', credentials: accessKey })],
+      'personal@cn-hangzhou entry=node',
+    ],
+    [
+      'a Personal entry of the region does not serve an Enterprise host',
+      'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+      [personal({ regionId: 'cn-hangzhou', credentials: accessKey })],
+      'lookup name cn-hangzhou/beta',
+    ],
+  ])('%s', (_name, host, entries, expected) => {
+    expect(summary(resolveRegistry(classifyHost(host), entries, facts()))).toBe(expected);
+  });
+});
+
+describe('the hosts one answer covers, by step', () => {
+  const beta = facts({
+    instanceIds: new Map([[instanceKey('cn-hangzhou', 'beta'), 'cri-beta']]),
+    instanceDomains: new Map([
+      [instanceKey('cn-hangzhou', 'cri-beta'), ['beta-registry.cn-hangzhou.cr.aliyuncs.com', 'beta.example']],
+    ]),
+  });
+  it.each<[string, string, RegistryEntry[], Facts, string[]]>([
+    [
+      'explicit domains: the host first, then the listed ones',
+      'b.example',
+      [personal({ regionId: 'cn-hangzhou', domains: ['a.example', 'b.example'] })],
+      facts(),
+      ['b.example', 'a.example'],
+    ],
+    [
+      'a Personal entry of the region: every host of the region',
+      'registry-intl-vpc.cn-hangzhou.aliyuncs.com',
+      [personal({ regionId: 'cn-hangzhou', credentials: accessKey })],
+      facts(),
+      [
+        'registry-intl-vpc.cn-hangzhou.aliyuncs.com',
+        'registry.cn-hangzhou.aliyuncs.com',
+        'registry-vpc.cn-hangzhou.aliyuncs.com',
+        'registry-internal.cn-hangzhou.aliyuncs.com',
+        'registry-intl.cn-hangzhou.aliyuncs.com',
+        'registry-intl-internal.cn-hangzhou.aliyuncs.com',
+      ],
+    ],
+    [
+      'a crpi host: both of its networks',
+      'crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com',
+      [personal({ regionId: 'cn-hangzhou', credentials: accessKey })],
+      facts(),
+      ['crpi-abc123-vpc.cn-hangzhou.personal.cr.aliyuncs.com', 'crpi-abc123.cn-hangzhou.personal.cr.aliyuncs.com'],
+    ],
+    [
+      'an unconfigured Enterprise instance: its domains and its usual hosts',
+      'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+      [personal()],
+      beta,
+      [
+        'beta-registry.cn-hangzhou.cr.aliyuncs.com',
+        'beta.example',
+        'beta-registry-vpc.cn-hangzhou.cr.aliyuncs.com',
+        'beta-registry-vpc.distributed.cn-hangzhou.cr.aliyuncs.com:65001',
+      ],
+    ],
+  ])('%s', (_name, host, entries, known, authHosts) => {
+    const resolution = resolveRegistry(classifyHost(host), entries, known);
+    expect(resolution.kind === 'registry' ? resolution.authHosts : resolution.kind).toEqual(authHosts);
+  });
+});
