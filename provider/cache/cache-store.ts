@@ -87,19 +87,14 @@ export function openCacheReader(dir: string): CacheReader {
   return {
     dir,
     read<T>(kind: CacheKind, key: CacheKey, accept: (value: unknown) => value is T): T | undefined {
-      let envelope: Partial<Envelope>;
+      // Any JSON value may be on disk: a number or a string has no `schema` either.
+      let envelope: Partial<Envelope> | null;
       try {
-        envelope = JSON.parse(readFileSync(entryPath(dir, kind, key, 'json'), 'utf8')) as Partial<Envelope>;
+        envelope = JSON.parse(readFileSync(entryPath(dir, kind, key, 'json'), 'utf8')) as Partial<Envelope> | null;
       } catch {
         return undefined;
       }
-      if (
-        envelope === null ||
-        typeof envelope !== 'object' ||
-        envelope.schema !== CACHE_SCHEMA ||
-        envelope.kind !== kind
-      )
-        return undefined;
+      if (envelope?.schema !== CACHE_SCHEMA || envelope.kind !== kind) return undefined;
       if (envelope.key !== JSON.stringify(key)) return undefined;
       return accept(envelope.value) ? envelope.value : undefined;
     },

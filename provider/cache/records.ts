@@ -84,7 +84,6 @@ export function isCachedToken(value: unknown): value is CachedToken {
     value['username'] !== '' &&
     typeof value['password'] === 'string' &&
     value['password'] !== '' &&
-    typeof value['expiresAt'] === 'number' &&
     Number.isFinite(value['expiresAt'])
   );
 }

@@ -53,7 +53,9 @@ describe('openCacheStore', () => {
     ['missing', undefined],
     ['not JSON', 'garbage{'],
     ['truncated', '{"schema":1,"kind":"token","value":{"user'],
-    ['another schema', JSON.stringify({ schema: 999, kind: 'token', value: TOKEN })],
+    ['another schema', JSON.stringify({ schema: 999, kind: 'token', key: '["k"]', value: TOKEN })],
+    ['a JSON number', '5'],
+    ['JSON null', 'null'],
     ['another kind', JSON.stringify({ schema: 2, kind: 'decision', key: '["k"]', value: TOKEN })],
     [
       'a wrong shape',
@@ -103,6 +105,28 @@ describe('prune', () => {
       'decision.recent.json',
     ]);
   });
+});
+
+it('an entry is pruned only once strictly older than its limit', () => {
+  const store = openCacheStore(root, files);
+  for (const name of ['decision.a.json', '.token.b.json.1.2.tmp']) writeFileSync(join(root, name), '{}');
+  const mtime = (name: string) => statSync(join(root, name)).mtimeMs;
+  const hour = 60 * 60 * 1000;
+  const entryLimit = mtime('decision.a.json') + 48 * hour;
+  const tempLimit = mtime('.token.b.json.1.2.tmp') + hour;
+  store.prune(tempLimit);
+  expect(readdirSync(root).sort()).toEqual(['.token.b.json.1.2.tmp', 'decision.a.json']);
+  store.prune(tempLimit + 1);
+  store.prune(entryLimit);
+  expect(readdirSync(root)).toEqual(['decision.a.json']);
+  store.prune(entryLimit + 1);
+  expect(readdirSync(root)).toEqual([]);
+});
+
+it('file names are 28 hex digits for every key, zeros kept', () => {
+  const names = Array.from({ length: 300 }, (_, i) => keyFileName(['token', `k${i}`]));
+  expect(names.filter((name) => !/^[0-9a-f]{28}$/.test(name))).toEqual([]);
+  expect(names.some((name) => name.startsWith('0'))).toBe(true);
 });
 
 describe('keyFileName and isFresh', () => {

@@ -124,6 +124,10 @@ describe.each(guards)('the %s record', (_name, accept, valid, breakages) => {
   });
 });
 
+it('a failure with exit code 2 (bad configuration) is a failure too', () => {
+  expect(isFailed({ exitCode: 2, line: 'acr-credential-provider: …', at: 1 })).toBe(true);
+});
+
 it('node credentials without a security token (an AccessKey) are accepted', () => {
   expect(
     isStoredCredentials({ accessKeyId: 'LTAI', accessKeySecret: 's', expiresAt: 1, identity: 'accessKey LTAI' }),

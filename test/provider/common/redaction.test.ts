@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { render, renderTable } from '../../../plugin/output.js';
-import { REDACTED, redactSecrets, secretValuesIn } from '../../../provider/common/redaction.js';
+import { REDACTED, redactingRuntime, redactSecrets, secretValuesIn } from '../../../provider/common/redaction.js';
 
 describe('renderTable', () => {
   test('upper-case headers, columns three spaces apart, no trailing spaces', () => {
@@ -35,6 +35,7 @@ describe('secretValuesIn finds plain-text secrets however they are written', () 
     ['odd key case', '  CustomAccessKeySecret:"s3cret-four"\n', ['s3cret-four']],
     ['a reference is not a secret', '  customAccessKeySecretRef: "access-key-personal"\n', []],
     ['too short to redact safely', '  customAccessKeySecret: "xyz"\n', []],
+    ['four characters are enough', '  customAccessKeySecret: "wxyz"\n', ['wxyz']],
   ])('%s', (_name, text, expected) => {
     expect(secretValuesIn({ 'acr-registry-info': text })).toEqual(expected);
   });
@@ -45,4 +46,26 @@ test('redactSecrets hides the longest secret whole, every occurrence', () => {
     `a=${REDACTED} b=${REDACTED} c=${REDACTED}`,
   );
   expect(redactSecrets('nothing here', [])).toBe('nothing here');
+});
+
+test('redactSecrets leaves a "secret" shorter than four characters alone, wherever it came from', () => {
+  expect(redactSecrets('a=xyz b=wxyz', ['xyz', 'wxyz'])).toBe(`a=xyz b=${REDACTED}`);
+});
+
+test('redactingRuntime hides the secrets known at each write, on stdout and stderr, and keeps the rest', () => {
+  const written: string[] = [];
+  let secrets = ['s3cret-one'];
+  const runtime = redactingRuntime(
+    {
+      stdout: (text: string) => written.push(`out:${text}`),
+      stderr: (text: string) => written.push(`err:${text}`),
+      env: 'kept',
+    },
+    () => secrets,
+  );
+  runtime.stdout('a s3cret-one b');
+  secrets = ['s3cret-two'];
+  runtime.stderr('c s3cret-one s3cret-two');
+  expect(written).toEqual([`out:a ${REDACTED} b`, `err:c s3cret-one ${REDACTED}`]);
+  expect(runtime.env).toBe('kept');
 });

@@ -148,6 +148,21 @@ describe('parseRequest', () => {
       'serviceAccountAnnotations is an array; expected a map of strings',
     ],
     [
+      'annotations as a string',
+      request({ serviceAccountAnnotations: 'acr.example/role=x' }),
+      'serviceAccountAnnotations is a string; expected a map of strings',
+    ],
+    [
+      'a kind of 80 characters as JSON, shown whole',
+      request({ kind: 'k'.repeat(78) }),
+      `kind "${'k'.repeat(78)}" is not CredentialProviderRequest`,
+    ],
+    [
+      'a kind of 81 characters as JSON, cut to 80',
+      request({ kind: 'k'.repeat(79) }),
+      `kind "${'k'.repeat(76)}... is not CredentialProviderRequest`,
+    ],
+    [
       'annotation value not a string',
       request({ serviceAccountAnnotations: { 'acr.example/role': true } }),
       'serviceAccountAnnotations["acr.example/role"] is a boolean; expected a string',
