@@ -259,3 +259,61 @@ describe('repairText', () => {
     expect(inside.problems.map((p) => p.code)).toEqual(['slash-comment', 'indentation-repaired']);
   });
 });
+
+describe('the repairs at their edges', () => {
+  const KNOWN = ['foo', 'bar', 'k', 'domains', 'service-account'];
+  const run = (text: string, skipBlockContent = false) => {
+    const repaired = repairText(text, { knownKeys: KNOWN, skipBlockContent });
+    return { text: repaired.text, problems: repaired.problems.map((p) => [p.code, p.line, p.column]) };
+  };
+  it.each<[string, string, string, unknown[]]>([
+    ['a known key later on the line is a value, not a key', 'foo: bar:baz\n', 'foo: bar:baz\n', []],
+    ['a list dash followed by two spaces', '-  bar:baz\n', '-  bar: baz\n', [['missing-space-after-colon', 1, 8]]],
+    ['a backslash does not escape in single quotes', "k: 'a\\' // c\n", "k: 'a\\'\n", [['slash-comment', 1, 9]]],
+    [
+      'a # inside quotes does not hide a later //',
+      'k: " #" xxxxx // c\n',
+      'k: " #" xxxxx\n',
+      [['slash-comment', 1, 15]],
+    ],
+    ['a // after a # comment is part of the comment', 'k: "a" # c // d\n', 'k: "a" # c // d\n', []],
+    ['a # after a // is removed with it', 'k: a // b # c\n', 'k: a\n', [['slash-comment', 1, 6]]],
+    [
+      'quoted strings with spaces before the commas',
+      'domains: "a" , "b"\n',
+      'domains: "a,b"    \n',
+      [['quoted-list', 1, 10]],
+    ],
+  ])('%s', (_name, text, repairedText, problems) => {
+    expect(run(text)).toEqual({ text: repairedText, problems });
+  });
+
+  it('lines inside a block value are left alone by the repairs that follow block detection', () => {
+    const text = 'foo: |\n  domains: "a","b"\n  k: *\n  k: x // y\n';
+    expect(run(text, true)).toEqual({ text, problems: [] });
+  });
+
+  it('the unquoted asterisk says what it was read as', () => {
+    const repaired = repairText('service-account: *\n', { knownKeys: KNOWN, skipBlockContent: false });
+    expect(repaired.problems.map((p) => [p.message, p.fix])).toEqual([
+      [
+        'The unquoted `*` of `service-account` is not valid YAML; it was read as the string "*".',
+        'Quote it: `service-account: "*"`.',
+      ],
+    ]);
+  });
+
+  it.each<[string, string[], boolean[]]>([
+    ['content indented under an indented header', ['  foo: |', '    a: b', 'x: y'], [false, true, false]],
+    [
+      'a line of spaces only inside the block',
+      ['  foo: |', '    a', '  ', '    b', 'x: y'],
+      [false, true, true, true, false],
+    ],
+    ['a bar at the end of a value is no header', ['foo: a|', '  b'], [false, false]],
+    ['a bar followed by text is no header', ['foo: |x', '  b'], [false, false]],
+    ['a header with a comment', ['foo: >- # folded', '  b'], [false, true]],
+  ])('blockScalarContent: %s', (_name, lines, content) => {
+    expect(blockScalarContent(splitLines(lines.join('\n')))).toEqual(content);
+  });
+});
