@@ -28,7 +28,15 @@ import type {
   Settled,
 } from './resolution-io.js';
 import type { AcrHost } from '../registry/registry-host.js';
-import { instanceKey, resolveRegistry, type Lookup, type TokenTarget } from '../registry/resolution.js';
+import {
+  instanceKey,
+  resolveEntry,
+  resolveRegistry,
+  type Facts,
+  type Lookup,
+  type Resolution,
+  type TokenTarget,
+} from '../registry/resolution.js';
 import { assumeEntryRole, entryBaseCredentials, type CredentialContext } from './credential-chain.js';
 import { describeIdentity, describeTarget, identityKey } from './identity.js';
 
@@ -37,9 +45,18 @@ export const LOOKUP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Resolution asks for at most a few look-ups; this only stops a bug from looping. */
 export const MAX_LOOKUPS = 32;
 
+/** What a run resolves: an image's registry host, or one configured entry. */
+interface Subject {
+  /** Names the subject in failures: the host, or the entry. */
+  host: string;
+  /** The region the subject's own name gives, if any. */
+  hostRegion: string | undefined;
+  decide(facts: Facts): Resolution;
+}
+
 /** The run's state: what the look-ups found, credentials per identity, secrets met. */
 interface Run {
-  host: AcrHost;
+  subject: Subject;
   io: ResolutionIo;
   observer: ResolutionObserver;
   nodeRegion: string | undefined;
@@ -116,9 +133,9 @@ async function settledIdentity(run: Run, entry: RegistryEntry | undefined): Prom
 
 /** --region, else off cloud the image host's region, else the metadata service (falling back to the image host). */
 async function nodeRegion(run: Run): Promise<{ region: string; source: NodeRegionSource; metadataCode?: string }> {
-  const { io, host } = run;
+  const { io } = run;
   if (io.region !== undefined) return { region: io.region, source: 'flag' };
-  const hostRegion = host.kind === 'other' ? undefined : host.region;
+  const hostRegion = run.subject.hostRegion;
   if (environmentCredentials(io.env) && hostRegion) return { region: hostRegion, source: 'image-host' };
   try {
     const found = await io.remember(['node-region', io.metadataBaseUrl], isText, () => io.metadataRegion());
@@ -199,7 +216,7 @@ async function failed(run: Run, error: unknown, instance: string | undefined, en
   const identity = (await settledIdentity(run, entry)) ?? describeIdentity(entry, run.io.env);
   return {
     kind: 'failed' as const,
-    failure: failureFrom(error, { host: run.host.host, instance, identity }),
+    failure: failureFrom(error, { host: run.subject.host, instance, identity }),
     secrets: [...run.secrets],
   };
 }
@@ -222,7 +239,7 @@ async function tokenFor(run: Run, target: TokenTarget, entry: RegistryEntry | un
 }
 
 async function answer(run: Run, resolution: Settled, validUntil: number): Promise<ResolutionResult> {
-  const { io, host } = run;
+  const { io } = run;
   switch (resolution.kind) {
     case 'not-served':
       return { kind: 'not-served', validUntil, secrets: [...run.secrets] };
@@ -230,7 +247,7 @@ async function answer(run: Run, resolution: Settled, validUntil: number): Promis
       const identity = (await settledIdentity(run, undefined)) ?? describeIdentity(undefined, io.env);
       const failure: Failure = {
         exitCode: 1,
-        host: host.host,
+        host: run.subject.host,
         instance: `${resolution.instanceName} (${resolution.region})`,
         identity,
         code: 'InstanceNotFound',
@@ -265,11 +282,37 @@ async function answer(run: Run, resolution: Settled, validUntil: number): Promis
  * Resolves `host` to the ACR credentials that answer it: the entry that
  * claims it, the look-ups that takes, the entry's credentials and the token.
  */
-export async function resolveCredentials(
+export function resolveCredentials(
   host: AcrHost,
   io: ResolutionIo,
   observer: ResolutionObserver = { step: () => undefined },
 ): Promise<ResolutionResult> {
+  const subject: Subject = {
+    host: host.host,
+    hostRegion: host.kind === 'other' ? undefined : host.region,
+    decide: (facts) => resolveRegistry(host, io.config.registries, facts),
+  };
+  return drive(subject, io, observer);
+}
+
+/**
+ * The ACR credentials of one configured entry and every host they answer:
+ * what the Secret sync writes into a pull Secret.
+ */
+export function resolveEntryCredentials(
+  entry: RegistryEntry,
+  io: ResolutionIo,
+  observer: ResolutionObserver = { step: () => undefined },
+): Promise<ResolutionResult> {
+  const subject: Subject = {
+    host: `acr-registry-info entry ${entry.index + 1}`,
+    hostRegion: entry.regionId,
+    decide: (facts) => resolveEntry(entry, facts),
+  };
+  return drive(subject, io, observer);
+}
+
+async function drive(subject: Subject, io: ResolutionIo, observer: ResolutionObserver): Promise<ResolutionResult> {
   const inline = io.config.registries.flatMap((e) =>
     e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : [],
   );
@@ -278,7 +321,7 @@ export async function resolveCredentials(
     .map((name) => io.env[name])
     .filter((value): value is string => value !== undefined && value !== '');
   const run: Run = {
-    host,
+    subject,
     io,
     observer,
     nodeRegion: io.region,
@@ -289,7 +332,7 @@ export async function resolveCredentials(
   };
   let validUntil = io.now() + LOOKUP_LIFETIME_MS;
   for (let step = 0; step < MAX_LOOKUPS; step++) {
-    const resolution = resolveRegistry(host, io.config.registries, run);
+    const resolution = subject.decide(run);
     if (resolution.kind !== 'lookup') {
       observer.step({ kind: 'decided', resolution });
       return answer(run, resolution, validUntil);
@@ -302,6 +345,6 @@ export async function resolveCredentials(
       return failed(run, error, lookupInstance(lookup), entry);
     }
   }
-  const failure = failureFrom(new Error('the registry resolution did not settle'), { host: host.host });
+  const failure = failureFrom(new Error('the registry resolution did not settle'), { host: subject.host });
   return { kind: 'failed', failure, secrets: [...run.secrets] };
 }

@@ -169,3 +169,27 @@ export function resolveRegistry(host: AcrHost, entries: readonly RegistryEntry[]
   if (host.kind === 'other') return { kind: 'not-served' };
   return byPersonalRegion(host, entries, facts) ?? byNodeIdentity(host, facts);
 }
+
+/** Every classic Personal Edition host of a region (newer `crpi-` hosts carry an id no API gives). */
+export function personalRegionHosts(region: string): string[] {
+  return sameRegistryHosts({ kind: 'personal-classic', host: '', region, intl: false, network: 'public' });
+}
+
+/**
+ * What one configured entry serves, for callers that start from the entry
+ * rather than an image (the Secret sync): its target and every host its
+ * token answers — the listed `domains`, else the instance's domains, else the
+ * Personal Edition hosts of its region.
+ */
+export function resolveEntry(entry: RegistryEntry, facts: Facts): Resolution {
+  const region = entryRegion(entry, facts);
+  if (region === undefined) return NODE_REGION;
+  if (entry.domains !== undefined)
+    return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: unique(entry.domains) };
+  if (entry.edition === 'personal')
+    return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: personalRegionHosts(region) };
+  const domains = facts.instanceDomains.get(instanceKey(region, entry.instanceId));
+  if (domains === undefined)
+    return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId: entry.instanceId, region, entry } };
+  return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: unique([...domains]) };
+}

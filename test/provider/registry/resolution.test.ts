@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RegistryEntry } from '../../../provider/configuration/model.js';
 import { classifyHost } from '../../../provider/registry/registry-host.js';
-import { instanceKey, resolveRegistry, type Facts, type Resolution } from '../../../provider/registry/resolution.js';
+import {
+  instanceKey,
+  resolveEntry,
+  resolveRegistry,
+  type Facts,
+  type Resolution,
+} from '../../../provider/registry/resolution.js';
 
 function personal(overrides: Partial<RegistryEntry> = {}): RegistryEntry {
   return {
@@ -385,5 +391,49 @@ describe('the hosts one answer covers, by step', () => {
   ])('%s', (_name, host, entries, known, authHosts) => {
     const resolution = resolveRegistry(classifyHost(host), entries, known);
     expect(resolution.kind === 'registry' ? resolution.authHosts : resolution.kind).toEqual(authHosts);
+  });
+});
+
+describe('resolveEntry: what one entry serves, for the Secret sync', () => {
+  const summaryWithHosts = (r: Resolution) => (r.kind === 'registry' ? [summary(r), r.authHosts] : summary(r));
+  it.each<[string, RegistryEntry, Facts, unknown]>([
+    ['an entry without region before the node region is known', personal(), facts(), 'lookup node-region'],
+    [
+      'a Personal entry: every classic host of its region',
+      personal({ regionId: 'cn-beijing' }),
+      facts(),
+      [
+        'personal@cn-beijing entry=0',
+        [
+          'registry.cn-beijing.aliyuncs.com',
+          'registry-vpc.cn-beijing.aliyuncs.com',
+          'registry-internal.cn-beijing.aliyuncs.com',
+          'registry-intl.cn-beijing.aliyuncs.com',
+          'registry-intl-vpc.cn-beijing.aliyuncs.com',
+          'registry-intl-internal.cn-beijing.aliyuncs.com',
+        ],
+      ],
+    ],
+    [
+      'a Personal entry in the node region',
+      personal(),
+      facts({ nodeRegion: 'cn-shanghai' }),
+      ['personal@cn-shanghai entry=0', expect.arrayContaining(['registry.cn-shanghai.aliyuncs.com'])],
+    ],
+    [
+      'listed domains, repeated ones once',
+      enterprise('cri-acme', { regionId: 'cn-hangzhou', domains: ['a.example', 'b.example:5000', 'a.example'] }),
+      facts(),
+      ['cri-acme@cn-hangzhou entry=0', ['a.example', 'b.example:5000']],
+    ],
+    [
+      'an Enterprise entry: look its domains up',
+      enterprise('cri-acme', { regionId: 'cn-hangzhou' }),
+      facts(),
+      'lookup domains cn-hangzhou/cri-acme',
+    ],
+    ['…and serve every one of them', enterprise('cri-acme'), known, ['cri-acme@cn-hangzhou entry=0', ACME_DOMAINS]],
+  ])('%s', (_name, entry, given, expected) => {
+    expect(summaryWithHosts(resolveEntry(entry, given))).toEqual(expected);
   });
 });
