@@ -8,6 +8,7 @@ import { configureBuilder, type ConfigureArgs } from './configure/configure-flag
 import { runStatus, statusBuilder, type StatusArgs } from './status/status-command.js';
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './credentials/credentials-command.js';
 import { installBuilder, runInstall, type InstallArgs } from './install/install-command.js';
+import { runSync, syncBuilder, type SyncArgs } from './sync/sync-command.js';
 import { completionScript, completionShells, type CompletionShell } from './completion-script.js';
 import { reportFailure, type Runtime } from './runtime.js';
 import { EXIT, type ExitCode } from '../provider/common/exit-codes.js';
@@ -71,6 +72,12 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       'Install the ACR credential provider on every node (DaemonSet kube-system/acr-node-setup)',
       (y) => installBuilder(y) as Argv<InstallArgs>,
       handle(runtime, setExit, runInstall),
+    )
+    .command<SyncArgs>(
+      'sync',
+      'Keep ACR pull Secrets on the ServiceAccounts in scope fresh (for nodes that cannot run the provider)',
+      (y) => syncBuilder(y) as Argv<SyncArgs>,
+      handle(runtime, setExit, runSync),
     )
     .command<{ shell: CompletionShell }>(
       'completion <shell>',

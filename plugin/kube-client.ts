@@ -142,10 +142,14 @@ export interface KubeClient {
   /** `undefined` on 404. */
   get<T extends KubeObject>(path: string): Promise<T | undefined>;
   list<T extends KubeObject>(path: string, query?: Record<string, string>): Promise<T[]>;
+  /** The list with its resourceVersion, for informers to watch from. */
+  listObject<T extends KubeObject>(path: string, query?: Record<string, string>): Promise<KubeList<T>>;
   /** POST to the collection's path. */
   create<T extends KubeObject>(path: string, body: T, options?: WriteOptions): Promise<T>;
   /** PUT to the object's own path: the body's resourceVersion makes the write conditional (409 on conflict). */
   update<T extends KubeObject>(path: string, body: T, options?: WriteOptions): Promise<T>;
+  /** DELETE, only while the object is still at `resourceVersion` (409 otherwise); false when it was gone already. */
+  remove(path: string, resourceVersion: string): Promise<boolean>;
   /** Where the client talks to, for messages. */
   readonly server: string;
 }
@@ -182,7 +186,7 @@ function statusMessage(status: number, body: string): { reason: string; message:
  * kubectl talks plain http to an http:// server; client-node refuses unless
  * TLS verification is off, which for plain http changes nothing.
  */
-function allowPlainHttp(config: KubeConfig): KubeConfig {
+export function allowPlainHttp(config: KubeConfig): KubeConfig {
   const cluster = config.getCurrentCluster();
   if (!cluster || !cluster.server.startsWith('http:') || cluster.skipTLSVerify) return config;
   const relaxed = new KubeConfig();
@@ -207,7 +211,12 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
     await config.applyToHTTPSOptions(options);
     const url = new URL(serverUrl.pathname.replace(/\/$/, '') + path, serverUrl);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload !== undefined) (options.headers as Record<string, string>)['Content-Type'] = 'application/json';
+    if (payload !== undefined) {
+      const headers = options.headers as Record<string, string>;
+      headers['Content-Type'] = 'application/json';
+      // Node sends a DELETE body unframed unless told its length.
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = transport.request(url, options, (res) => {
@@ -255,6 +264,18 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
     },
     async list<T extends KubeObject>(path: string, query: Record<string, string> = {}) {
       return (await call<KubeList<T>>('GET', withQuery(path, query))).items ?? [];
+    },
+    listObject: <T extends KubeObject>(path: string, query: Record<string, string> = {}) =>
+      call<KubeList<T>>('GET', withQuery(path, query)),
+    async remove(path: string, resourceVersion: string) {
+      const options = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } };
+      try {
+        await call('DELETE', path, options);
+        return true;
+      } catch (error) {
+        if (error instanceof KubeApiError && error.status === 404) return false;
+        throw error;
+      }
     },
     create: <T extends KubeObject>(path: string, body: T, options?: WriteOptions) =>
       call<T>('POST', withQuery(path, dryRunQuery(options)), body),

@@ -25,7 +25,7 @@ import { outputOption, render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
-import { RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
+import { ACK_RRSA_TOKEN_FILE, RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
 import { registryLogin } from './registry-login.js';
 
 export interface CredentialsArgs extends GlobalArgs {
@@ -39,8 +39,6 @@ export interface CredentialsArgs extends GlobalArgs {
   'allow-imdsv1'?: boolean;
   output: OutputFormat;
 }
-
-const DEFAULT_RRSA_TOKEN_FILE = '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token';
 
 export function credentialsBuilder(yargs: Argv): Argv {
   return yargs
@@ -232,7 +230,7 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       args['rrsa-token-file'] ??
       (args.config
         ? join(dirname(args.config), RRSA_TOKEN_PATH)
-        : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? DEFAULT_RRSA_TOKEN_FILE));
+        : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? ACK_RRSA_TOKEN_FILE));
     const walk = await walkCredentials(args.image, {
       io: {
         config: loaded.parsed.config,

@@ -46,7 +46,8 @@ export function dockerConfigJson(token: EntryToken): string {
   return JSON.stringify({ auths });
 }
 
-export interface PullSecretObject {
+// A type, not an interface: assignable to the client's open-ended KubeObject.
+export type PullSecretObject = {
   apiVersion: 'v1';
   kind: 'Secret';
   type: 'kubernetes.io/dockerconfigjson';
@@ -58,7 +59,7 @@ export interface PullSecretObject {
     annotations: Record<string, string>;
   };
   data: { '.dockerconfigjson': string };
-}
+};
 
 export function pullSecret(namespace: string, entry: RegistryEntry, token: EntryToken): PullSecretObject {
   return {

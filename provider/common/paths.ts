@@ -13,3 +13,5 @@ export const RRSA_TOKEN_PATH = 'rrsa/token';
 export const DEFAULT_CACHE_DIR = '/var/lib/acr-credential-provider';
 /** Written by node setup once the provider is installed and the configuration current; its readiness probe. */
 export const NODE_SETUP_READY_FILE = '/run/acr-node-setup/ready';
+/** Where ACK's pod identity (RRSA) projects a pod's OIDC token, unless ALIBABA_CLOUD_OIDC_TOKEN_FILE says otherwise. */
+export const ACK_RRSA_TOKEN_FILE = '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token';

@@ -14,13 +14,19 @@ import { SECRETS_DIR_NAME } from '../common/paths.js';
 import type { AcrConfiguration } from '../configuration/model.js';
 import type { ResolutionIo } from '../credentials/resolution-io.js';
 import type { ColdPathInput } from './provide-credentials.js';
+import type { ProviderOptions } from './provider-cli.js';
 import { LOOKUP_LIFETIME_MS } from '../credentials/resolve-credentials.js';
 
 /** Node credentials are reused while they outlive the token threshold by this much. */
 const CREDENTIAL_MARGIN_MS = 5 * 60 * 1000;
 
+/** What the caches need of the caller: the provider's invocation, or the Secret sync's process. */
+export type CachedCloudInput = Pick<ColdPathInput, 'env' | 'now' | 'logger'> & {
+  options: Pick<ProviderOptions, 'region' | 'vpc' | 'configDir' | 'rrsaTokenFile'>;
+};
+
 export interface CachedCloud {
-  input: ColdPathInput;
+  input: CachedCloudInput;
   store: CacheStore;
   config: AcrConfiguration;
   cloud: CloudContext;

@@ -1,0 +1,84 @@
+// One pass of the Secret sync: each entry's token, the plan against what the
+// cluster holds, the writes carried out one by one with a line each. Shared by
+// `--once` and the controller, which differ only in where the objects come
+// from and when the next pass runs.
+import type { Failure } from '../../provider/common/failure.js';
+import type { AcrConfiguration } from '../../provider/configuration/model.js';
+import type { KubeClient } from '../kube-client.js';
+import { clusterView, type ClusterObjects } from './cluster-view.js';
+import { applyWrite, type ServiceAccountObject } from './cluster-writes.js';
+import type { EntryTokens } from './entry-tokens.js';
+import { describeEntry } from './pull-secret.js';
+import type { SyncMetrics } from './sync-metrics.js';
+import { planSync, type SyncWrite } from './sync-plan.js';
+
+export interface PassDeps {
+  client: KubeClient;
+  tokens(config: AcrConfiguration): Promise<EntryTokens>;
+  readServiceAccount: (namespace: string, name: string) => ServiceAccountObject | undefined;
+  log(line: string): void;
+  warn(line: string): void;
+  metrics: SyncMetrics;
+  now(): number;
+}
+
+export interface PassResult {
+  /** Writes that changed an object. */
+  writes: number;
+  /** Write requests sent, conflicts and retries included. */
+  requests: number;
+  /** Entries without a token, and writes that failed. */
+  failures: number;
+  refreshAt: number | undefined;
+}
+
+function failureLine(failure: Failure): string {
+  const detail = [failure.code, failure.requestId ? `request ID ${failure.requestId}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  return `no token for ${failure.host}${failure.instance ? ` (${failure.instance})` : ''}${failure.identity ? ` as ${failure.identity}` : ''}: ${failure.message}${detail ? ` [${detail}]` : ''}${failure.fix ? `; fix: ${failure.fix}` : ''}`;
+}
+
+function count(metrics: SyncMetrics, write: SyncWrite): void {
+  if (write.kind === 'update-service-account') metrics.serviceAccountWrites.inc();
+  else
+    metrics.secretWrites.inc({
+      action: { 'create-secret': 'created', 'update-secret': 'refreshed', 'delete-secret': 'deleted' }[write.kind],
+    });
+}
+
+export async function runPass(deps: PassDeps, config: AcrConfiguration, objects: ClusterObjects): Promise<PassResult> {
+  const tokens = await deps.tokens(config);
+  for (const failure of tokens.failures) {
+    deps.warn(failureLine(failure));
+    deps.metrics.tokenFailures.inc({ code: failure.code ?? 'unknown' });
+  }
+  for (const state of tokens.states)
+    if (state.token)
+      deps.metrics.secondsToExpiry.set(
+        { entry: describeEntry(state.entry) },
+        Math.round((state.token.expiresAt - deps.now()) / 1000),
+      );
+  const scope = { namespaces: config.watchNamespaces, serviceAccounts: config.serviceAccounts };
+  const writes = planSync(scope, tokens.states, clusterView(objects));
+  const result: PassResult = { writes: 0, requests: 0, failures: tokens.failures.length, refreshAt: tokens.refreshAt };
+  for (const write of writes) {
+    try {
+      const report = await applyWrite(deps.client, write, deps.readServiceAccount);
+      result.requests += report.requests;
+      if (report.result === 'written') {
+        result.writes++;
+        count(deps.metrics, write);
+        deps.log(report.line);
+      } else if (report.result === 'conflict' || report.result === 'not-ours') {
+        result.failures++;
+        deps.warn(report.line);
+      }
+    } catch (error) {
+      // One refused write (a namespace being deleted, a forbidden object) must not stop the others.
+      result.failures++;
+      deps.warn(`${write.kind}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return result;
+}
