@@ -27,6 +27,7 @@ export interface ServiceAccountObject extends KubeObject {
 }
 
 const isConflict = (error: unknown) => error instanceof KubeApiError && error.status === 409;
+const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
 const isOurs = (object: KubeObject | undefined) => object?.metadata.labels?.[COMPONENT_LABEL] === PULL_SECRET_COMPONENT;
 
 function expiry(secret: PullSecretObject): string {
@@ -51,7 +52,9 @@ async function putSecret(client: KubeClient, secret: PullSecretObject, created: 
         line: `${verb} Secret ${namespace}/${name} (token expires ${expiry(secret)})`,
       };
     } catch (error) {
-      if (!isConflict(error) && !(error instanceof KubeApiError && error.status === 404 && !create)) throw error;
+      // A namespace deleted while the pass runs: nothing to write there any more.
+      if (create && isNotFound(error)) return { result: 'gone', requests, line: `namespace ${namespace} is gone` };
+      if (!isConflict(error) && !isNotFound(error)) throw error;
     }
     const current = await client.get<PullSecretObject>(path);
     if (current && !isOurs(current))
@@ -98,7 +101,7 @@ async function putServiceAccount(
       ].join('; ');
       return { result: 'written', requests, line: `ServiceAccount ${namespace}/${name}: ${change}` };
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isConflict(error) && !isNotFound(error)) throw error;
     }
     current = await client.get<ServiceAccountObject>(path);
   }

@@ -88,3 +88,54 @@ export function runProcess(file: string, args: string[], options: RunOptions = {
 export function runBinary(name: BinaryName, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return runProcess(binaryPath(name), args, options);
 }
+
+export interface RunningProcess {
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout or stderr matches `pattern`; rejects after `timeoutMs` with what was printed. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Sends `signal` and resolves with the exit code (null when killed by the signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a built executable that keeps running (a controller), with the environment runProcess gives. */
+export function startBinary(name: BinaryName, args: string[], options: RunOptions = {}): RunningProcess {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const child = spawn(binaryPath(name), args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const waiters = new Set<() => void>();
+  const notify = () => waiters.forEach((check) => check());
+  child.stdout.setEncoding('utf8').on('data', (d: string) => ((out += d), notify()));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => ((err += d), notify()));
+  return {
+    stdout: () => out,
+    stderr: () => err,
+    waitFor(pattern, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(out) ?? pattern.exec(err);
+          if (!match) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

@@ -32,6 +32,8 @@ export interface FakeApiserver {
   seed(objects: object | object[]): void;
   get(resource: string, namespace: string | undefined, name: string): any;
   list(resource: string, namespace?: string): any[];
+  /** Deletes as a client would (a namespace with everything in it), emitting the watch events; throws when absent. */
+  delete(resource: string, namespace: string | undefined, name: string): void;
   /** Requests matching every field given get 403 Forbidden. Discovery is never denied. */
   deny(rule: DenyRule): void;
   clearDenies(): void;
@@ -114,6 +116,11 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
     },
     list(name, namespace) {
       return store.list(resource(name), namespace);
+    },
+    delete(name, namespace, objectName) {
+      const type = resource(name);
+      const deleted = store.delete(type, type.namespaced ? namespace : undefined, objectName);
+      if (!deleted.ok) throw new Error(`fake apiserver: cannot delete ${name} ${objectName}: ${deleted.error.message}`);
     },
     deny(rule) {
       state.denies.push(checkedRule('deny', rule));
