@@ -42,6 +42,8 @@ import {
 import { createSyncMetrics, serveProbes, type SyncMetrics } from './sync-metrics.js';
 import { syncIdentity } from './sync-identity.js';
 import { runPass } from './sync-pass.js';
+import { ensureWebhookTls, reconcileWebhook } from './webhook-registration.js';
+import { serveWebhook } from './webhook-server.js';
 import { parseGoDuration } from '../../provider/common/go-duration.js';
 
 export interface SyncArgs extends GlobalArgs {
@@ -55,6 +57,7 @@ export interface SyncArgs extends GlobalArgs {
   identity?: string;
   'metrics-address'?: string;
   'resync-period'?: string;
+  'webhook-address'?: string;
 }
 
 export function syncBuilder(yargs: Argv): Argv {
@@ -81,6 +84,10 @@ export function syncBuilder(yargs: Argv): Argv {
       describe: 'Serve /metrics, /healthz and /readyz on HOST:PORT (e.g. 0.0.0.0:8080); off by default',
     })
     .option('resync-period', { type: 'string', default: '5m', describe: 'Full pass at least this often' })
+    .option('webhook-address', {
+      type: 'string',
+      describe: `Serve the admission webhook on HOST:PORT over TLS and keep it registered as webhook-configuration says (in-cluster: 0.0.0.0:8443 behind the Service kube-system/${SYNC_DEPLOYMENT})`,
+    })
     .example('$0 sync --once', 'One pass: create or refresh the pull Secrets, patch the ServiceAccounts, exit')
     .example('$0 sync', 'Keep every ServiceAccount in scope served until interrupted');
 }
@@ -175,17 +182,18 @@ export async function runSync(args: SyncArgs, runtime: Runtime): Promise<ExitCod
   const edges: Edges = { env, args, cacheDir, metrics, warn, now };
   const state: ConfigurationState = { lastValid: undefined, reported: undefined };
 
-  const configuration = async (configMap: ConfigMapObject | undefined) => {
+  let inForce: AcrConfiguration | undefined;
+  const configuration = (configMap: ConfigMapObject | undefined) => {
     const read = configurationInForce(configMap, state, warn);
-    if (!read.ok) return undefined;
-    if (usesSecretRef(read.config)) {
+    inForce = read.ok ? read.config : undefined;
+    return Promise.resolve(inForce);
+  };
+  const tokens = async (config: AcrConfiguration) => {
+    if (usesSecretRef(config)) {
       const secret = await readConfigurationSecret(client);
       for (const value of mirrorSecretKeys(join(cacheDir, 'configuration', SECRETS_DIR_NAME), secret))
         secrets.add(value);
     }
-    return read.config;
-  };
-  const tokens = async (config: AcrConfiguration) => {
     const found = await entryTokens(config, passIo(edges, config));
     for (const secret of found.secrets) secrets.add(secret);
     return found;
@@ -212,6 +220,9 @@ export async function runSync(args: SyncArgs, runtime: Runtime): Promise<ExitCod
   const address = args['metrics-address'];
   const probes = address ? await serveProbes(metrics, parseAddress(address), () => controllerReady()) : undefined;
   if (probes) log(`serving /metrics, /healthz and /readyz on port ${probes.port}`);
+  const webhook = args['webhook-address']
+    ? await startWebhook(args['webhook-address'], client, metrics, log, () => inForce)
+    : undefined;
   let schedule = (): void => undefined;
   if (args['leader-elect']) {
     const identity = args.identity ?? env.POD_NAME ?? hostname();
@@ -232,6 +243,7 @@ export async function runSync(args: SyncArgs, runtime: Runtime): Promise<ExitCod
     now,
     resyncMs: resyncSeconds * 1000,
     isLeader: () => elector?.isLeader() ?? true,
+    ...(webhook ? { beforePass: (config: AcrConfiguration) => webhook.reconcile(config, warn) } : {}),
   });
   schedule = () => controller.schedule(0);
   controllerReady = controller.ready;
@@ -242,9 +254,50 @@ export async function runSync(args: SyncArgs, runtime: Runtime): Promise<ExitCod
   });
   log(`${signal}: stopping`);
   await controller.stop();
+  await webhook?.close();
   await elector?.stop();
   await probes?.close();
   return EXIT.ok;
+}
+
+const TLS_CHECK_MS = 10 * 60 * 1000;
+
+/** The webhook of this replica: served from the configuration in force, its certificate checked every ten minutes. */
+async function startWebhook(
+  address: string,
+  client: KubeClient,
+  metrics: SyncMetrics,
+  log: (line: string) => void,
+  config: () => AcrConfiguration | undefined,
+) {
+  let tls = await ensureWebhookTls(client, Date.now(), log);
+  const server = await serveWebhook(parseAddress(address), tls, config, (seconds, patched) =>
+    metrics.admission.observe({ patched: String(patched) }, seconds),
+  );
+  log(`serving the admission webhook on port ${server.port}`);
+  const refresh = setInterval(() => {
+    ensureWebhookTls(client, Date.now(), log).then(
+      (next) => {
+        if (next.cert !== tls.cert) server.setTls(next);
+        tls = next;
+      },
+      () => undefined,
+    );
+  }, TLS_CHECK_MS);
+  return {
+    async reconcile(current: AcrConfiguration, warn: (line: string) => void) {
+      try {
+        const changed = await reconcileWebhook(client, current, tls);
+        if (changed) log(changed);
+      } catch (error) {
+        warn(`webhook registration: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    async close() {
+      clearInterval(refresh);
+      await server.close();
+    },
+  };
 }
 
 function parseAddress(text: string): { host: string; port: number } {

@@ -27,6 +27,8 @@ export interface ControllerDeps extends Omit<PassDeps, 'readServiceAccount'> {
   resyncMs: number;
   /** Whether this replica may write now; without election always. */
   isLeader(): boolean;
+  /** The leader's other duties of a pass (the webhook's registration). */
+  beforePass?(config: AcrConfiguration): Promise<void>;
   onPass?(result: PassResult): void;
 }
 
@@ -75,9 +77,10 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
   });
 
   const pass = async () => {
-    if (!deps.isLeader()) return;
+    // Every replica follows the configuration (its webhook answers from it); only the leader writes.
     const config = await deps.configuration(configMaps.get(CONFIGMAP_NAME, 'kube-system'));
-    if (!config) return;
+    if (!config || !deps.isLeader()) return;
+    await deps.beforePass?.(config);
     let result: PassResult | undefined;
     try {
       result = await runPass(

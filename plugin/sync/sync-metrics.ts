@@ -2,7 +2,7 @@
 // /metrics (prom-client, a registry of its own), /healthz and /readyz.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface SyncMetrics {
   registry: Registry;
@@ -13,6 +13,7 @@ export interface SyncMetrics {
   secondsToExpiry: Gauge<'entry'>;
   leader: Gauge;
   passes: Counter<'result'>;
+  admission: Histogram<'patched'>;
 }
 
 export function createSyncMetrics(): SyncMetrics {
@@ -54,6 +55,13 @@ export function createSyncMetrics(): SyncMetrics {
       name: 'acr_sync_passes_total',
       help: 'Sync passes, by result (ok, failed)',
       labelNames: ['result'],
+      registers,
+    }),
+    admission: new Histogram({
+      name: 'acr_sync_admission_duration_seconds',
+      help: 'Time to answer one admission request, by whether it was patched',
+      labelNames: ['patched'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers,
     }),
   };

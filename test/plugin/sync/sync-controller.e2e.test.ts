@@ -3,6 +3,7 @@
 // probes and metrics, one writer among two replicas, and a pass killed
 // halfway that converges on restart.
 import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -184,4 +185,76 @@ test('a namespace deleted while the pass writes to it is skipped, the others are
   await sync.stop();
   expect(sync.stderr()).not.toMatch(/failed/);
   expect(h.api.get('namespaces', undefined, 'doomed')).toBeUndefined();
+});
+
+test('the webhook: registered with its CA, patches over TLS as configured, removed when disabled', async () => {
+  const webhookOn = 'enable: true\nfailure-policy: Ignore\ntimeout-seconds: 2\n';
+  h.api.seed([
+    configMap({ 'watch-namespace': 'team-a', 'acr-registry-info': REGISTRY_INFO, 'webhook-configuration': webhookOn }),
+    namespace('team-a'),
+  ]);
+  const sync = start(['--webhook-address', '127.0.0.1:0']);
+  const [, port] = await sync.waitFor(/serving the admission webhook on port (\d+)/);
+  await sync.waitFor(/webhook kubectl-acr-sync registered \(failure policy Ignore, timeout 2s\)/);
+  const tlsSecret = h.api.get('secrets', 'kube-system', 'kubectl-acr-sync-webhook-tls') as {
+    data: Record<string, string>;
+  };
+  const registered = h.api.get('mutatingwebhookconfigurations', undefined, 'kubectl-acr-sync') as {
+    webhooks: { clientConfig: { caBundle: string } }[];
+  };
+  expect(registered.webhooks.map((w) => w.clientConfig.caBundle)).toEqual([
+    tlsSecret.data['ca.crt'],
+    tlsSecret.data['ca.crt'],
+  ]);
+  const ca = Buffer.from(tlsSecret.data['ca.crt']!, 'base64').toString();
+
+  const review = (request: object) =>
+    new Promise<{ response: { patch?: string; allowed: boolean } }>((resolve, reject) => {
+      const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          path: '/mutate/pods',
+          method: 'POST',
+          ca,
+          servername: 'kubectl-acr-sync.kube-system.svc',
+          headers: { 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve(JSON.parse(text)));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const patchOf = (answer: { response: { patch?: string } }) =>
+    JSON.parse(Buffer.from(answer.response.patch ?? 'W10=', 'base64').toString());
+  const secretName =
+    (await eventually(() => h.api.list('secrets', 'team-a').length === 1),
+    (h.api.list('secrets', 'team-a')[0] as { metadata: { name: string } }).metadata.name);
+
+  const podAnswer = await review({
+    uid: 'p1',
+    kind: { group: '', version: 'v1', kind: 'Pod' },
+    operation: 'CREATE',
+    namespace: 'team-a',
+    object: { metadata: { name: 'app' }, spec: { imagePullSecrets: [{ name: 'mine' }] } },
+  });
+  expect(podAnswer.response.allowed).toBe(true);
+  expect(patchOf(podAnswer)).toEqual([{ op: 'add', path: '/spec/imagePullSecrets/-', value: { name: secretName } }]);
+  const saAnswer = await review({
+    uid: 's1',
+    kind: { group: '', version: 'v1', kind: 'ServiceAccount' },
+    operation: 'CREATE',
+    namespace: 'team-a',
+    object: { metadata: { name: 'default' } },
+  });
+  expect(patchOf(saAnswer)).toEqual([{ op: 'add', path: '/imagePullSecrets', value: [{ name: secretName }] }]);
+
+  h.api.seed(configMap({ 'watch-namespace': 'team-a', 'acr-registry-info': REGISTRY_INFO }));
+  await sync.waitFor(/webhook kubectl-acr-sync removed/);
+  expect(h.api.get('mutatingwebhookconfigurations', undefined, 'kubectl-acr-sync')).toBeUndefined();
 });
