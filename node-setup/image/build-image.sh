@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds dist/acr-node-setup-image.tar, an OCI image archive holding the node
-# installer, the provider and nsenter, FROM scratch plus exactly the shared
+# installer, the provider, kubectl-acr (the Secret sync's Deployment runs it) and nsenter, FROM scratch plus exactly the shared
 # libraries `ldd` says they load (taken from this Debian machine's packages).
 # No daemon: buildah with the vfs driver and chroot isolation, in a private
 # storage root that is removed afterwards. Push with skopeo:
@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 dist=$root/dist
 out=$dist/acr-node-setup-image.tar
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/package.json")
-executables=("$dist/acr-node-setup" "$dist/acr-credential-provider" "$(command -v nsenter)")
+executables=("$dist/acr-node-setup" "$dist/acr-credential-provider" "$dist/kubectl-acr" "$(command -v nsenter)")
 
 for tool in buildah ldd; do
   command -v "$tool" >/dev/null || { echo "build-image: $tool is needed (apt-get install buildah)" >&2; exit 1; }
@@ -34,7 +34,7 @@ trap cleanup EXIT
 rootfs=$work/rootfs
 mkdir -p "$rootfs/usr/bin" "$rootfs/tmp" "$rootfs/run"
 chmod 1777 "$rootfs/tmp"
-install -m 0755 "$dist/acr-node-setup" "$dist/acr-credential-provider" "$rootfs/"
+install -m 0755 "$dist/acr-node-setup" "$dist/acr-credential-provider" "$dist/kubectl-acr" "$rootfs/"
 install -m 0755 "$(command -v nsenter)" "$rootfs/usr/bin/nsenter"
 libraries=$(for exe in "${executables[@]}"; do ldd "$exe"; done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 packages=()

@@ -5,7 +5,9 @@
 import type { Argv } from 'yargs';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
-import { render } from '../output.js';
+import { render as renderOutput } from '../output.js';
+import { SYNC_DEPLOYMENT } from '../status/status-model.js';
+import { renderSyncManifests } from '../sync/sync-manifests.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 
@@ -14,6 +16,7 @@ export interface InstallArgs extends GlobalArgs {
   namespace?: string;
   'dry-run'?: string;
   output?: string;
+  sync?: boolean;
 }
 
 const DRY_RUN = ['none', 'client', 'server'] as const;
@@ -31,6 +34,10 @@ export function installBuilder(yargs: Argv): Argv {
       default: 'kube-system',
       describe: 'Namespace of the DaemonSet (acr-configuration lives in kube-system)',
     })
+    .option('sync', {
+      type: 'boolean',
+      describe: `Install the Secret sync (Deployment kube-system/${SYNC_DEPLOYMENT}, for nodes that cannot run the provider) instead of the provider`,
+    })
     .option('dry-run', {
       type: 'string',
       choices: DRY_RUN,
@@ -46,7 +53,11 @@ export function installBuilder(yargs: Argv): Argv {
       '$0 install --image registry.example.com/acr/acr-node-setup:0.1.0',
       'Install the credential provider on every node',
     )
-    .example('$0 install --image IMG --dry-run=client -o yaml', 'Print the manifests instead');
+    .example('$0 install --image IMG --dry-run=client -o yaml', 'Print the manifests instead')
+    .example(
+      '$0 install --sync --image IMG',
+      'Run the Secret sync in the cluster instead (virtual nodes, locked-down pools)',
+    );
 }
 
 function kindPath(object: KubeObject, name?: string): string {
@@ -88,28 +99,26 @@ export async function runInstall(
     throw new UsageError(
       '--image is required: the acr-node-setup image built by `npm run image` and pushed to a registry your nodes can pull from.',
     );
-  const objects = renderNodeSetupManifests({
-    image: args.image,
-    namespace: args.namespace ?? 'kube-system',
-  }) as KubeObject[];
+  const render = args.sync ? renderSyncManifests : renderNodeSetupManifests;
+  const objects = render({ image: args.image, namespace: args.namespace ?? 'kube-system' }) as KubeObject[];
   const dryRun = args['dry-run'] ?? 'none';
   const format = args.output as (typeof OUTPUTS)[number] | undefined;
   const list = (items: KubeObject[]) => ({ apiVersion: 'v1', kind: 'List', items });
   if (dryRun === 'client') {
-    runtime.stdout(render(format ?? 'yaml', list(objects), () => ''));
+    runtime.stdout(renderOutput(format ?? 'yaml', list(objects), () => ''));
     return EXIT.ok;
   }
   const client = connectTo(connectionFlags(args), runtime.env);
   const applied: Applied[] = [];
   for (const object of objects) applied.push(await applyObject(client, object, dryRun === 'server'));
-  if (format) runtime.stdout(render(format, list(applied.map((a) => a.object)), () => ''));
+  if (format) runtime.stdout(renderOutput(format, list(applied.map((a) => a.object)), () => ''));
   else {
     const suffix = dryRun === 'server' ? ' (server dry run)' : '';
     for (const { object, action } of applied)
       runtime.stdout(`${object.kind!.toLowerCase()}/${object.metadata.name} ${action}${suffix}\n`);
     if (dryRun !== 'server')
       runtime.stdout(
-        `Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status daemonset/${NODE_SETUP_NAME}\n`,
+        `Watch the rollout: kubectl -n ${args.namespace ?? 'kube-system'} rollout status ${args.sync ? `deployment/${SYNC_DEPLOYMENT}` : `daemonset/${NODE_SETUP_NAME}`}\n`,
       );
   }
   return EXIT.ok;

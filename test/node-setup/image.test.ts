@@ -15,6 +15,7 @@ let rootfs = '';
 beforeAll(() => {
   binaryPath('acr-node-setup');
   binaryPath('acr-credential-provider');
+  binaryPath('kubectl-acr');
   // One build per run: it copies two 100 MB executables and gzips them.
   execFileSync('bash', [join(repoRoot, 'node-setup', 'image', 'build-image.sh')], { stdio: 'pipe' });
   work = mkdtempSync(join(tmpdir(), 'acr-image-'));
@@ -50,10 +51,11 @@ describe('the node-setup image archive', () => {
     expect(inspect.Labels['io.github.acr-credentials.debian-packages']).toMatch(/libc6=2\.\d+/);
   });
 
-  it('holds the two executables, nsenter and only the libraries they load', () => {
+  it('holds the three executables, nsenter and only the libraries they load', () => {
     for (const path of [
       'acr-node-setup',
       'acr-credential-provider',
+      'kubectl-acr',
       'usr/bin/nsenter',
       'lib64/ld-linux-x86-64.so.2',
       'lib/x86_64-linux-gnu/libc.so.6',
@@ -64,6 +66,7 @@ describe('the node-setup image archive', () => {
     expect(readdirSync(rootfs).sort()).toEqual([
       'acr-credential-provider',
       'acr-node-setup',
+      'kubectl-acr',
       'lib',
       'lib64',
       'run',
@@ -72,7 +75,8 @@ describe('the node-setup image archive', () => {
     ]);
   });
 
-  it('runs both executables with its own loader and libraries', () => {
+  it('runs every executable with its own loader and libraries', () => {
+    expect(inImage('kubectl-acr', ['--version'])).toMatch(/^kubectl-acr \S+ \(node v24/);
     expect(inImage('acr-node-setup', ['--version'])).toMatch(/^acr-node-setup \S+ \(node v24/);
     expect(inImage('acr-credential-provider', ['--version'])).toMatch(/^acr-credential-provider \S+ \(node v24/);
   });

@@ -106,6 +106,32 @@ export const resourceTypes: readonly ResourceType[] = [
     namespaced: false,
     shortNames: [],
   },
+  ...(
+    [
+      ['clusterroles', 'ClusterRole', false],
+      ['clusterrolebindings', 'ClusterRoleBinding', false],
+      ['roles', 'Role', true],
+      ['rolebindings', 'RoleBinding', true],
+    ] as const
+  ).map(([plural, kind, namespaced]) => ({
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural,
+    singular: plural.slice(0, -1),
+    kind,
+    namespaced,
+    shortNames: [],
+  })),
+  {
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+  },
   {
     group: 'authorization.k8s.io',
     version: 'v1',

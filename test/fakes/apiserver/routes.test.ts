@@ -43,7 +43,7 @@ describe('routeRequest', () => {
     ['POST', '/api/v1/configmaps', 'method-not-allowed'],
     ['POST', '/api/v1/namespaces/x/configmaps/c', 'method-not-allowed'],
     ['DELETE', '/apis/apps/v1/namespaces/x/deployments/d/status', 'method-not-allowed'],
-    ['GET', '/api/v1/namespaces/x/services', 'unknown'],
+    ['GET', '/api/v1/namespaces/x/endpoints', 'unknown'],
     ['GET', '/apis/apps/v2/namespaces/x/deployments', 'unknown'],
     ['GET', '/api/v1/namespaces/x/pods/p/log', 'unknown'],
     ['GET', '/api/v1/namespaces/x/nodes', 'unknown'],
