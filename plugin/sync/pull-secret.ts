@@ -61,7 +61,14 @@ export type PullSecretObject = {
   data: { '.dockerconfigjson': string };
 };
 
-export function pullSecret(namespace: string, entry: RegistryEntry, token: EntryToken): PullSecretObject {
+/** The Secret for `namespace`; pass `template` (this entry's Secret elsewhere) to reuse its encoded data. */
+export function pullSecret(
+  namespace: string,
+  entry: RegistryEntry,
+  token: EntryToken,
+  template?: PullSecretObject,
+): PullSecretObject {
+  if (template) return { ...template, metadata: { ...template.metadata, namespace } };
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -13,11 +13,13 @@ import type { KubeClient, KubeObject } from '../kube-client.js';
 import { WATCHED, type ClusterObjects } from './cluster-view.js';
 import type { ServiceAccountObject } from './cluster-writes.js';
 import { PULL_SECRET_SELECTOR } from './pull-secret.js';
-import { runPass, type PassDeps, type PassResult } from './sync-pass.js';
+import { objectsIn, runPass, type PassDeps, type PassResult } from './sync-pass.js';
 
 /** Events arriving together (a namespace and its ServiceAccount) are served by one pass. */
 const DEBOUNCE_MS = 100;
 const MAX_RESTART_DELAY_MS = 30_000;
+const ALL = Symbol('every namespace');
+const NONE = Symbol('no namespace more');
 
 export interface ControllerDeps extends Omit<PassDeps, 'readServiceAccount'> {
   kubeConfig: KubeConfig;
@@ -33,7 +35,7 @@ export interface ControllerDeps extends Omit<PassDeps, 'readServiceAccount'> {
 }
 
 export interface Controller {
-  /** Runs a pass soon (leadership gained, a timer). */
+  /** Runs a pass over every namespace soon (leadership gained). */
   schedule(delayMs?: number): void;
   /** True once every informer has listed. */
   ready: () => boolean;
@@ -69,6 +71,8 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
   let again = false;
   let debounce: NodeJS.Timeout | undefined;
   let next: NodeJS.Timeout | undefined;
+  // What the next pass covers: the namespaces events touched, or everything (configuration, timers, leadership).
+  let dirty: Set<string> | 'all' = 'all';
 
   const objects = (): ClusterObjects => ({
     namespaces: namespaces.list(),
@@ -81,6 +85,8 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
     const config = await deps.configuration(configMaps.get(CONFIGMAP_NAME, 'kube-system'));
     if (!config || !deps.isLeader()) return;
     await deps.beforePass?.(config);
+    const scope = dirty;
+    dirty = new Set();
     let result: PassResult | undefined;
     try {
       result = await runPass(
@@ -89,11 +95,12 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
           readServiceAccount: (ns, name) => serviceAccounts.get(name, ns),
         },
         config,
-        objects(),
+        scope === 'all' ? objects() : objectsIn(objects(), scope),
       );
       deps.metrics.passes.inc({ result: result.failures > 0 ? 'failed' : 'ok' });
       deps.onPass?.(result);
     } catch (error) {
+      dirty = 'all';
       deps.metrics.passes.inc({ result: 'failed' });
       deps.warn(`sync pass failed: ${error instanceof Error ? error.message : String(error)}; retrying`);
     }
@@ -102,7 +109,7 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
     const untilRefresh = result?.refreshAt === undefined ? deps.resyncMs : result.refreshAt - deps.now();
     const retry = result === undefined || result.failures > 0 ? 30_000 : deps.resyncMs;
     if (next) clearTimeout(next);
-    next = setTimeout(() => schedule(0), Math.max(1000, Math.min(deps.resyncMs, untilRefresh, retry)));
+    next = setTimeout(() => schedule(0, ALL), Math.max(1000, Math.min(deps.resyncMs, untilRefresh, retry)));
   };
 
   const run = () => {
@@ -115,18 +122,30 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
       running = undefined;
       if (again && !stopped) {
         again = false;
-        schedule(0);
+        schedule(0, NONE);
       }
     });
   };
 
-  function schedule(delayMs = DEBOUNCE_MS): void {
+  /** A pass after `delayMs`, covering `namespace` (ALL: every one; NONE: only what is already due). */
+  function schedule(delayMs = DEBOUNCE_MS, namespace: string | typeof ALL | typeof NONE = ALL): void {
+    if (namespace === ALL) dirty = 'all';
+    else if (namespace !== NONE && dirty !== 'all') dirty.add(namespace);
     if (stopped || !listed || debounce) return;
     debounce = setTimeout(run, delayMs);
   }
 
+  const whereChanged: [Cache<KubernetesObject>, (object: KubernetesObject) => string | typeof ALL][] = [
+    [namespaces, (object) => object.metadata?.name ?? ALL],
+    [serviceAccounts, (object) => object.metadata?.namespace ?? ALL],
+    [pullSecrets, (object) => object.metadata?.namespace ?? ALL],
+    // A ConfigMap of kube-system may be acr-configuration: every namespace.
+    [configMaps, () => ALL],
+  ];
+  for (const [cache, changedIn] of whereChanged)
+    for (const verb of ['add', 'update', 'delete'] as const)
+      cache.on(verb, (object) => schedule(DEBOUNCE_MS, changedIn(object)));
   for (const cache of informers) {
-    for (const verb of ['add', 'update', 'delete'] as const) cache.on(verb, () => schedule());
     let delay = 1000;
     // client-node stops an informer on a failed list or watch request: start it again, backing off.
     cache.on('error', () => {
@@ -146,7 +165,7 @@ export async function startController(deps: ControllerDeps): Promise<Controller>
   schedule(0);
 
   return {
-    schedule,
+    schedule: (delayMs) => schedule(delayMs, ALL),
     ready: () => listed,
     async stop() {
       stopped = true;

@@ -47,6 +47,15 @@ function count(metrics: SyncMetrics, write: SyncWrite): void {
     });
 }
 
+/** The objects of `namespaces` only: a change in one namespace is planned for that namespace alone. */
+export function objectsIn(objects: ClusterObjects, namespaces: ReadonlySet<string>): ClusterObjects {
+  return {
+    namespaces: objects.namespaces.filter((n) => namespaces.has(n.metadata.name ?? '')),
+    serviceAccounts: objects.serviceAccounts.filter((sa) => namespaces.has(sa.metadata.namespace ?? '')),
+    pullSecrets: objects.pullSecrets.filter((s) => namespaces.has(s.metadata.namespace ?? '')),
+  };
+}
+
 export async function runPass(deps: PassDeps, config: AcrConfiguration, objects: ClusterObjects): Promise<PassResult> {
   const tokens = await deps.tokens(config);
   for (const failure of tokens.failures) {

@@ -71,8 +71,14 @@ export function nextPullSecrets(
   return next.length === current.length && added.length === 0 ? undefined : next;
 }
 
+// A watch-namespace list may name thousands: looked up as a set, made once per configuration.
+const nameSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
 export function inScope(selection: NameSelection, name: string): boolean {
-  return selection.all || selection.names.includes(name);
+  if (selection.all) return true;
+  let names = nameSets.get(selection.names);
+  if (!names) nameSets.set(selection.names, (names = new Set(selection.names)));
+  return names.has(name);
 }
 
 function secretChanged(existing: PullSecretView, desired: PullSecretObject): boolean {
@@ -81,6 +87,16 @@ function secretChanged(existing: PullSecretView, desired: PullSecretObject): boo
     existing.data['.dockerconfigjson'] !== desired.data['.dockerconfigjson'] ||
     Object.entries(annotations).some(([key, value]) => existing.annotations[key] !== value)
   );
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 /** The writes of one pass: Secrets first, so a reference never points at a Secret not yet written; deletions last. */
@@ -93,17 +109,22 @@ export function planSync(scope: SyncScope, entries: readonly EntryState[], view:
     (state, i) => entries.findIndex((other) => pullSecretName(other.entry) === pullSecretName(state.entry)) === i,
   );
   const entryNames = unique.map((state) => pullSecretName(state.entry));
-  const namespaces = new Set([...view.namespaces, ...view.pullSecrets.map((secret) => secret.namespace)]);
+  // The same data in every namespace: encoded once per pass, not once per namespace.
+  const templates = unique.map(({ entry, token }) => (token ? pullSecret('', entry, token) : undefined));
+  const existingNamespaces = new Set(view.namespaces);
+  const secretsIn = groupBy(view.pullSecrets, (secret) => secret.namespace);
+  const accountsIn = groupBy(view.serviceAccounts, (account) => account.namespace);
+  const namespaces = new Set([...view.namespaces, ...secretsIn.keys()]);
   for (const namespace of [...namespaces].sort()) {
-    const served = view.namespaces.includes(namespace) && inScope(scope.namespaces, namespace);
-    const existing = new Map(view.pullSecrets.filter((s) => s.namespace === namespace).map((s) => [s.name, s]));
+    const served = existingNamespaces.has(namespace) && inScope(scope.namespaces, namespace);
+    const existing = new Map((secretsIn.get(namespace) ?? []).map((s) => [s.name, s]));
     const present: string[] = [];
     if (served) {
-      for (const { entry, token } of unique) {
-        const name = pullSecretName(entry);
+      for (const [i, { entry, token }] of unique.entries()) {
+        const name = entryNames[i]!;
         const found = existing.get(name);
         if (token) {
-          const desired = pullSecret(namespace, entry, token);
+          const desired = pullSecret(namespace, entry, token, templates[i]);
           if (!found) secretWrites.push({ kind: 'create-secret', secret: desired });
           else if (secretChanged(found, desired))
             secretWrites.push({
@@ -115,7 +136,7 @@ export function planSync(scope: SyncScope, entries: readonly EntryState[], view:
       }
     }
     const project = new Set([...entryNames, ...existing.keys()]);
-    for (const account of view.serviceAccounts.filter((sa) => sa.namespace === namespace)) {
+    for (const account of accountsIn.get(namespace) ?? []) {
       const wanted = served && inScope(scope.serviceAccounts, account.name) ? present : [];
       const next = nextPullSecrets(account.imagePullSecrets, wanted, project);
       if (next)

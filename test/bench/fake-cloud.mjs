@@ -2,17 +2,28 @@
 // playground): bundled with esbuild to a temp module, then imported.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** `startFakeAlicloud` from test/fakes/alicloud, bundled into `workDir`. */
 export async function loadFakeAlicloud(workDir) {
-  const outfile = join(workDir, 'fake-alicloud.mjs');
+  return (await loadFake(workDir, 'alicloud')).startFakeAlicloud;
+}
+
+/** `startFakeApiserver` from test/fakes/apiserver, bundled into `workDir`. */
+export async function loadFakeApiserver(workDir) {
+  return (await loadFake(workDir, 'apiserver')).startFakeApiserver;
+}
+
+async function loadFake(workDir, name) {
+  // Beside the repository's node_modules, so that the packages left out of the bundle resolve.
+  const outfile = join(repoRoot, 'node_modules', '.cache', 'acr-bench', `${basename(workDir)}-fake-${name}.mjs`);
   await build({
-    entryPoints: [join(repoRoot, 'test', 'fakes', 'alicloud', 'index.ts')],
+    entryPoints: [join(repoRoot, 'test', 'fakes', name, 'index.ts')],
+    packages: 'external',
     outfile,
     bundle: true,
     platform: 'node',
@@ -20,7 +31,11 @@ export async function loadFakeAlicloud(workDir) {
     target: 'node24',
     logLevel: 'warning',
   });
-  return (await import(pathToFileURL(outfile).href)).startFakeAlicloud;
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
 }
 
 /** Runs an executable with `stdin` and a minimal environment; resolves with exit code, output and wall time in ms. */
