@@ -4,8 +4,10 @@
 // markdown table for the README.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadFakeAlicloud, loadFakeApiserver, repoRoot as root } from './fake-cloud.mjs';
 
@@ -16,7 +18,6 @@ const RATE = 50;
 const WEBHOOK_SECONDS = 10;
 const RESYNC_SECONDS = 5;
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -47,8 +48,20 @@ function peakRssMb(pid) {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
+function get(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+      })
+      .on('error', reject);
+  });
+}
+
 async function metric(port, name) {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const text = await get(`http://127.0.0.1:${port}/metrics`);
   return text
     .split('\n')
     .filter((line) => line.startsWith(name))
