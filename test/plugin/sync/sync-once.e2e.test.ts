@@ -237,3 +237,51 @@ describe('refusals', () => {
     expect(h.api.list('secrets', 'team-a') as Secret[]).toHaveLength(1);
   });
 });
+
+describe('secrets stay out of the output', () => {
+  const SECRET = 'Ak-Secret-Value-For-Sync-271';
+  const entry =
+    '- instanceId: ""\n  regionId: "cn-beijing"\n  customAccessKey: "LTAIuser"\n  customAccessKeySecretRef: "access-key-personal"\n  assumeRoleARN: "acs:ram::123456789012:role/puller"\n';
+  beforeEach(() => {
+    cloud.addAccessKey({ accessKeyId: 'LTAIuser', accessKeySecret: SECRET, principal: 'user/puller' });
+    cloud.addRole({
+      arn: 'acs:ram::123456789012:role/puller',
+      principal: 'role/puller',
+      trustedPrincipals: ['user/puller'],
+    });
+  });
+
+  test('an AccessKey from the Secret and an assumed role: served, and neither the secret nor the token printed', async () => {
+    cloud.allowPersonal('cn-beijing', ['role/puller']);
+    seedCluster({ 'watch-namespace': 'team-a', 'acr-registry-info': entry });
+    h.api.seed({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' },
+      data: { 'access-key-personal': Buffer.from(SECRET).toString('base64') },
+    });
+    const result = await sync();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(cloud.count('AssumeRole')).toBe(1);
+    const [token] = cloud.issuedTokens();
+    expect(token).toBeDefined();
+    for (const secret of [SECRET, token!.password]) expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  test('a refusal after the AccessKey was used: the failure names the role and the fix, not the secret', async () => {
+    seedCluster({ 'watch-namespace': 'team-a', 'acr-registry-info': entry });
+    h.api.seed({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' },
+      data: { 'access-key-personal': Buffer.from(SECRET).toString('base64') },
+    });
+    const result = await sync();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /no token for acr-registry-info entry 1 .*as assumed-role acs:ram::123456789012:role\/puller.*fix: /,
+    );
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+});
