@@ -54,7 +54,6 @@ function keysOutsideItems(lines: SourceLine[]): Problem[] {
 }
 
 export function parseRegistryInfo(value: string, context: { rrsaEnabled: boolean }): RegistryInfoResult {
-  if (value.trim() === '') return { entries: [], problems: [] };
   const parsed = parseYaml(value, { knownKeys: REGISTRY_FIELDS, key: KEY, skipBlockContent: false });
   const problems = [...parsed.problems];
   // Checked even when YAML failed: YAML's own message for this mistake does not say which key to move.

@@ -145,7 +145,7 @@ export function parseWebhook(text: string): { webhook: WebhookConfiguration; pro
       typeof timeout.value === 'number'
         ? timeout.value
         : /^\d+$/.test(fieldText(timeout.value).trim())
-          ? Number(fieldText(timeout.value).trim())
+          ? Number(fieldText(timeout.value))
           : Number.NaN;
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
       problems.push({

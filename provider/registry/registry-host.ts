@@ -55,12 +55,17 @@ export function classifyHost(input: string): AcrHost {
 }
 
 /** Every host shape of the same registry, so one response's auth keys cover whichever endpoint a node pulls from. */
+/** Every classic Personal Edition host of a region: public, VPC and internal, domestic and international. */
+export function classicRegionHosts(region: string): string[] {
+  return ['registry', 'registry-intl'].flatMap((prefix) =>
+    ['', '-vpc', '-internal'].map((network) => `${prefix}${network}.${region}.aliyuncs.com`),
+  );
+}
+
 export function sameRegistryHosts(h: AcrRegistryHost): string[] {
   switch (h.kind) {
     case 'personal-classic':
-      return ['registry', 'registry-intl'].flatMap((prefix) =>
-        ['', '-vpc', '-internal'].map((network) => `${prefix}${network}.${h.region}.aliyuncs.com`),
-      );
+      return classicRegionHosts(h.region);
     case 'personal-crpi':
       return ['', '-vpc'].map((network) => `crpi-${h.id}${network}.${h.region}.personal.cr.aliyuncs.com`);
     case 'enterprise':

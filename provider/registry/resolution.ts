@@ -4,7 +4,7 @@
 // comes back as the one look-up to do next; the caller does it, adds the
 // answer to the facts and asks again.
 import type { RegistryEntry } from '../configuration/model.js';
-import { sameRegistryHosts, type AcrHost, type AcrRegistryHost } from './registry-host.js';
+import { classicRegionHosts, sameRegistryHosts, type AcrHost, type AcrRegistryHost } from './registry-host.js';
 
 /** What an ACR token is requested for. */
 export type TokenTarget =
@@ -170,11 +170,6 @@ export function resolveRegistry(host: AcrHost, entries: readonly RegistryEntry[]
   return byPersonalRegion(host, entries, facts) ?? byNodeIdentity(host, facts);
 }
 
-/** Every classic Personal Edition host of a region (newer `crpi-` hosts carry an id no API gives). */
-export function personalRegionHosts(region: string): string[] {
-  return sameRegistryHosts({ kind: 'personal-classic', host: '', region, intl: false, network: 'public' });
-}
-
 /**
  * What one configured entry serves, for callers that start from the entry
  * rather than an image (the Secret sync): its target and every host its
@@ -187,7 +182,7 @@ export function resolveEntry(entry: RegistryEntry, facts: Facts): Resolution {
   if (entry.domains !== undefined)
     return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: unique(entry.domains) };
   if (entry.edition === 'personal')
-    return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: personalRegionHosts(region) };
+    return { kind: 'registry', target: targetFor(entry, region), entry, authHosts: classicRegionHosts(region) };
   const domains = facts.instanceDomains.get(instanceKey(region, entry.instanceId));
   if (domains === undefined)
     return { kind: 'lookup', lookup: { kind: 'instance-domains', instanceId: entry.instanceId, region, entry } };

@@ -525,6 +525,21 @@ it.each<[string, string, Row[], unknown[]]>([
       { edition: 'enterprise', instanceId: 'cri-x', index: 1, credentials: { kind: 'node' } },
     ],
   ],
+  [
+    'a tab and a key outside the list item: the tab alone is reported (the outside check reads spaces)',
+    '- instanceId: ""\n\t  domains: a\nregionId: cn-hangzhou\n',
+    [
+      [
+        'error',
+        'tab-indentation',
+        2,
+        1,
+        'A tab character is used for indentation; YAML allows only spaces there.',
+        'Replace the tab with spaces so the line lines up with its siblings.',
+      ],
+    ],
+    [],
+  ],
 ])('%s', (_name, text, problems, entries) => {
   const result = parseRegistryInfo(text, { rrsaEnabled: true });
   expect(result.problems.map((p) => [p.severity, p.code, p.line, p.column, p.message, p.fix])).toEqual(problems);

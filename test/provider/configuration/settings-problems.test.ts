@@ -274,6 +274,21 @@ describe('parseWebhook', () => {
       ],
       { enabled: false, failurePolicy: 'Ignore', timeoutSeconds: 10 },
     ],
+    [
+      'a hexadecimal timeout',
+      'timeout-seconds: "0x10"\n',
+      [
+        [
+          'error',
+          'invalid-timeout',
+          1,
+          18,
+          'timeout-seconds `0x10` is not a whole number from 1 to 30.',
+          'Write e.g. `timeout-seconds: 10`; the Kubernetes API server allows 1 to 30.',
+        ],
+      ],
+      { enabled: false, failurePolicy: 'Ignore', timeoutSeconds: 10 },
+    ],
   ])('%s', (_name, text, problems, webhook) => {
     const result = parseWebhook(text);
     expect(result.problems.map((p) => [p.severity, p.code, p.line, p.column, p.message, p.fix])).toEqual(problems);

@@ -62,6 +62,7 @@ describe('parseYaml problems', () => {
       false,
     ],
     ['a stray colon', '- a\n- b\n: c\n', [['error', 3, 1, GENERIC, LINE_UP]], false],
+    ['a flow sequence never closed', '[a\n', [['error', 2, 1, 'Flow sequence must end with a ].', LINE_UP]], false],
     [
       'a key over two lines',
       'a\nb: 1\n',
@@ -151,6 +152,7 @@ describe('scalarText', () => {
     ['a tilde', nodeOf('a: ~'), ''],
     ['an empty value', nodeOf('a:'), ''],
     ['a number with no source', new Scalar(7), '7'],
+    ['a scalar with no value', new Scalar(undefined), ''],
     ['a bigint with no source', new Scalar(BigInt(9)), '9'],
     ['a boolean with no source', new Scalar(false), 'false'],
     ['a scalar holding an object', new Scalar(new Date(0)), undefined],
