@@ -174,7 +174,8 @@ export function resolveRegistry(host: AcrHost, entries: readonly RegistryEntry[]
  * What one configured entry serves, for callers that start from the entry
  * rather than an image (the Secret sync): its target and every host its
  * token answers — the listed `domains`, else the instance's domains, else the
- * Personal Edition hosts of its region.
+ * classic Personal Edition hosts of its region (a `crpi-` host carries an id
+ * no API gives: list it in `domains`).
  */
 export function resolveEntry(entry: RegistryEntry, facts: Facts): Resolution {
   const region = entryRegion(entry, facts);
