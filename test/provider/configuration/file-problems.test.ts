@@ -399,6 +399,22 @@ it.each<[string, string, Row[], Read | null]>([
     ],
     { threshold: 900, ns: { all: false, names: ['default'] }, sa: { all: false, names: ['default'] }, registries: 1 },
   ],
+  [
+    'a single word',
+    'hello\n',
+    [
+      [
+        'error',
+        'not-a-map',
+        null,
+        1,
+        1,
+        'The file is not a map of ConfigMap keys to values.',
+        'Write one `key: value` per line, e.g. `service-account: "default"`, or give a whole ConfigMap manifest.',
+      ],
+    ],
+    null,
+  ],
 ])('%s', (_name, text, problems, read) => {
   const result = parseConfigurationFile(text);
   expect(result.problems.map((p) => [p.severity, p.code, p.key ?? null, p.line, p.column, p.message, p.fix])).toEqual(

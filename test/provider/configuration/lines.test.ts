@@ -279,6 +279,12 @@ describe('the repairs at their edges', () => {
     ['a // after a # comment is part of the comment', 'k: "a" # c // d\n', 'k: "a" # c // d\n', []],
     ['a # after a // is removed with it', 'k: a // b # c\n', 'k: a\n', [['slash-comment', 1, 6]]],
     [
+      'a blank line between a complete value and a key indented too deep',
+      '- k: ""\n\n      bar: x\n',
+      '- k: ""\n\n  bar: x\n',
+      [['indentation-repaired', 3, 7]],
+    ],
+    [
       'quoted strings with spaces before the commas',
       'domains: "a" , "b"\n',
       'domains: "a,b"    \n',

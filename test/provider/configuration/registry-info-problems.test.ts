@@ -540,6 +540,27 @@ it.each<[string, string, Row[], unknown[]]>([
     ],
     [],
   ],
+  [
+    'domains that are only separators: no domains at all, not an empty list',
+    '- instanceId: cri-acme\n  domains: " , "\n',
+    [],
+    [{ edition: 'enterprise', instanceId: 'cri-acme', index: 0, credentials: { kind: 'node' } }],
+  ],
+  [
+    'the second of two domains refused: shown without its spaces',
+    '- instanceId: ""\n  domains: "a.example.com,  a_b!.com "\n',
+    [
+      [
+        'error',
+        'invalid-domain',
+        2,
+        12,
+        'Domain `a_b!.com` is not a host[:port].',
+        'Write each domain as a host name with an optional port, e.g. `registry.example.com` or `registry.example.com:5000`.',
+      ],
+    ],
+    [],
+  ],
 ])('%s', (_name, text, problems, entries) => {
   const result = parseRegistryInfo(text, { rrsaEnabled: true });
   expect(result.problems.map((p) => [p.severity, p.code, p.line, p.column, p.message, p.fix])).toEqual(problems);
