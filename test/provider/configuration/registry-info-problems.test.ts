@@ -561,6 +561,29 @@ it.each<[string, string, Row[], unknown[]]>([
     ],
     [],
   ],
+  [
+    'a warning, a tab and a key outside the list item: the outside check waits for the tab to be fixed',
+    '- instanceId: ""\u00a0\n\t  domains: a\nregionId: cn-hangzhou\n',
+    [
+      [
+        'warning',
+        'non-breaking-space',
+        1,
+        17,
+        '1 non-breaking space character(s) (U+00A0, usually copied from a web page) were read as plain spaces.',
+        'Retype the indentation and the space after each colon with ordinary spaces.',
+      ],
+      [
+        'error',
+        'tab-indentation',
+        2,
+        1,
+        'A tab character is used for indentation; YAML allows only spaces there.',
+        'Replace the tab with spaces so the line lines up with its siblings.',
+      ],
+    ],
+    [],
+  ],
 ])('%s', (_name, text, problems, entries) => {
   const result = parseRegistryInfo(text, { rrsaEnabled: true });
   expect(result.problems.map((p) => [p.severity, p.code, p.line, p.column, p.message, p.fix])).toEqual(problems);
