@@ -69,8 +69,31 @@ export async function runPass(deps: PassDeps, config: AcrConfiguration, objects:
         Math.round((state.token.expiresAt - deps.now()) / 1000),
       );
   const scope = { namespaces: config.watchNamespaces, serviceAccounts: config.serviceAccounts };
-  const writes = planSync(scope, tokens.states, clusterView(objects));
   const result: PassResult = { writes: 0, requests: 0, failures: tokens.failures.length, refreshAt: tokens.refreshAt };
+  for (const chunk of namespaceChunks(objects)) {
+    // Between chunks the event loop answers the webhook: a pass over thousands of namespaces never holds it long.
+    await new Promise((resolve) => setImmediate(resolve));
+    await applyWrites(deps, planSync(scope, tokens.states, clusterView(objectsIn(objects, chunk))), result);
+  }
+  return result;
+}
+
+/** Each namespace is planned on its own, so a pass can be cut into runs of namespaces. */
+const CHUNK_NAMESPACES = 200;
+
+function namespaceChunks(objects: ClusterObjects): Set<string>[] {
+  const names = [
+    ...new Set([
+      ...objects.namespaces.map((n) => n.metadata.name ?? ''),
+      ...objects.pullSecrets.map((s) => s.metadata.namespace ?? ''),
+    ]),
+  ].sort();
+  const chunks: Set<string>[] = [];
+  for (let i = 0; i < names.length; i += CHUNK_NAMESPACES) chunks.push(new Set(names.slice(i, i + CHUNK_NAMESPACES)));
+  return chunks;
+}
+
+async function applyWrites(deps: PassDeps, writes: SyncWrite[], result: PassResult): Promise<void> {
   for (const write of writes) {
     try {
       const report = await applyWrite(deps.client, write, deps.readServiceAccount);
@@ -89,5 +112,4 @@ export async function runPass(deps: PassDeps, config: AcrConfiguration, objects:
       deps.warn(`${write.kind}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return result;
 }
