@@ -58,6 +58,7 @@ export interface SyncArgs extends GlobalArgs {
   'metrics-address'?: string;
   'resync-period'?: string;
   'webhook-address'?: string;
+  'rrsa-token-file'?: string;
 }
 
 export function syncBuilder(yargs: Argv): Argv {
@@ -70,6 +71,10 @@ export function syncBuilder(yargs: Argv): Argv {
     .option('region', { type: 'string', describe: "The cluster's region, without asking the ECS metadata service" })
     .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
     .option('allow-imdsv1', { type: 'boolean', describe: 'Fall back to IMDSv1 if the metadata service refuses IMDSv2' })
+    .option('rrsa-token-file', {
+      type: 'string',
+      describe: `The OIDC token RRSA entries exchange (default: $ALIBABA_CLOUD_OIDC_TOKEN_FILE, else ${ACK_RRSA_TOKEN_FILE})`,
+    })
     .option('take-over', {
       type: 'boolean',
       describe: `Run even though ${HELPER_DEPLOYMENT} runs in the cluster (while migrating from it)`,
@@ -132,7 +137,7 @@ function passIo(edges: Edges, config: AcrConfiguration): ResolutionIo {
         region: args.region,
         vpc,
         configDir: join(cacheDir, 'configuration'),
-        rrsaTokenFile: env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? ACK_RRSA_TOKEN_FILE,
+        rrsaTokenFile: args['rrsa-token-file'] ?? env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? ACK_RRSA_TOKEN_FILE,
       },
     },
     store,

@@ -138,6 +138,7 @@ export function renderSyncManifests({
                 `--metrics-address=0.0.0.0:${METRICS_PORT}`,
                 `--webhook-address=0.0.0.0:${WEBHOOK_PORT}`,
                 '--cache-dir=/var/cache/kubectl-acr',
+                '--rrsa-token-file=/var/run/secrets/tokens/rrsa',
               ],
               env: [
                 { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
@@ -158,12 +159,22 @@ export function renderSyncManifests({
               volumeMounts: [
                 { name: 'cache', mountPath: '/var/cache/kubectl-acr' },
                 { name: 'tmp', mountPath: '/tmp' },
+                { name: 'rrsa-token', mountPath: '/var/run/secrets/tokens', readOnly: true },
               ],
             },
           ],
           volumes: [
             { name: 'cache', emptyDir: { sizeLimit: '16Mi' } },
             { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+            // For entries with rrsaRoleARN (`rrsa: enable: true`): the token STS exchanges, audience sts.aliyuncs.com.
+            {
+              name: 'rrsa-token',
+              projected: {
+                sources: [
+                  { serviceAccountToken: { audience: 'sts.aliyuncs.com', expirationSeconds: 3600, path: 'rrsa' } },
+                ],
+              },
+            },
           ],
         },
       },

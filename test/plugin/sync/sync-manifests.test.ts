@@ -83,6 +83,10 @@ describe('sync manifests', () => {
       '--metrics-address=0.0.0.0:8080',
       '--webhook-address=0.0.0.0:8443',
       '--cache-dir=/var/cache/kubectl-acr',
+      '--rrsa-token-file=/var/run/secrets/tokens/rrsa',
+    ]);
+    expect(deployment.spec.template.spec.volumes.find((v: any) => v.name === 'rrsa-token').projected.sources).toEqual([
+      { serviceAccountToken: { audience: 'sts.aliyuncs.com', expirationSeconds: 3600, path: 'rrsa' } },
     ]);
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');

@@ -175,6 +175,18 @@ describe('one pass', () => {
     expect(result.stdout).toContain('deleted Secret team-b/acr-credential-');
     // team-a's Secrets were not recreated: same UIDs.
     expect((h.api.list('secrets', 'team-a') as Secret[]).map((s) => s.metadata.uid).sort()).toEqual(uid);
+
+    // Widened again: team-b served once more, its user's Secret still untouched.
+    h.api.seed(
+      configMap({
+        'watch-namespace': 'team-a,team-b',
+        'service-account': 'default',
+        'acr-registry-info': REGISTRY_INFO,
+      }),
+    );
+    expect((await sync()).code).toBe(0);
+    expect(refs(h.api.get('sa', 'team-b', 'default'))).toHaveLength(2);
+    expect(h.api.list('secrets', 'team-b')).toHaveLength(3);
   });
 
   test('a concurrent edit of a ServiceAccount between read and write is kept', async () => {
