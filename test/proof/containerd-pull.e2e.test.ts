@@ -3,13 +3,16 @@
 // answers and with the pull Secret `kubectl acr sync` writes — and is refused
 // without them. The registry stands at 127.0.0.1:<port>, a custom domain of an
 // instance in the fake cloud, and accepts exactly the tokens that cloud issued.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../fakes/alicloud/index.js';
 import { configMap, startHarness, type PluginHarness } from '../plugin/plugin-harness.js';
-import { runBinary } from '../support/binaries.js';
+import { parse } from 'yaml';
+import { kubeletImageMatches } from '../../provider/registry/image-match.js';
+import { makeHost, type Host } from '../node-setup/host-fixture.js';
+import { binaryPath, runBinary, runProcess } from '../support/binaries.js';
 import { startContainerd, type Containerd } from './containerd.js';
 import { startOciRegistry, type Login, type OciRegistry } from './oci-registry.js';
 
@@ -164,5 +167,67 @@ describe('a real containerd pulls from a real registry', () => {
     } finally {
       await h?.close();
     }
+  }, 120_000);
+});
+
+describe('the kubelet in the middle', () => {
+  const hosts: Host[] = [];
+  afterAll(() => {
+    for (const h of hosts) h.cleanup();
+  });
+
+  test('node setup installs the provider; the kubelet’s rules pick it and its auth entry; containerd pulls with that', async () => {
+    const h = makeHost({ layout: 'kubeadm-deb', glibc: '2.36' });
+    hosts.push(h);
+    const configmap = join(h.work, 'configmap');
+    mkdirSync(configmap);
+    // The registry listed in `domains`, so node setup adds it to matchImages.
+    writeFileSync(
+      join(configmap, 'acr-registry-info'),
+      `- instanceId: "cri-proof"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
+    );
+    const args = h.installArgs().map((arg) => (arg === h.providerBinary ? binaryPath('acr-credential-provider') : arg));
+    const installed = await runBinary('acr-node-setup', ['install', ...args, '--configmap-dir', configmap]);
+    expect(installed.code).toBe(0);
+
+    // What the kubelet reads: its flags, then the CredentialProviderConfig they name.
+    const flags = h.read('/etc/default/kubelet');
+    const configPath = /--image-credential-provider-config=([^\s"]+)/.exec(flags)?.[1];
+    const binDir = /--image-credential-provider-bin-dir=([^\s"]+)/.exec(flags)?.[1];
+    expect(configPath && binDir).toBeTruthy();
+    const providerConfig = parse(h.read(configPath!)) as {
+      providers: {
+        name: string;
+        matchImages: string[];
+        apiVersion: string;
+        args?: string[];
+        env?: { name: string; value: string }[];
+      }[];
+    };
+    const image = `${registry.host}/team/app`;
+    // The kubelet runs the first provider one of whose matchImages matches the image.
+    const provider = providerConfig.providers.find((p) =>
+      p.matchImages.some((pattern) => kubeletImageMatches(pattern, image)),
+    );
+    expect(provider?.name).toBe('acr-credential-provider');
+    expect(kubeletImageMatches(`*.*.cr.aliyuncs.com`, image)).toBe(false);
+
+    // The host's paths live under the temporary root here.
+    const onHost = (value: string) => value.replace(/(^|=)\//, `$1${h.root}/`);
+    const result = await runProcess(join(h.root, binDir!, provider!.name), (provider!.args ?? []).map(onHost), {
+      env: { ...env, ...Object.fromEntries((provider!.env ?? []).map((e) => [e.name, onHost(e.value)])) },
+      stdin: JSON.stringify({ apiVersion: provider!.apiVersion, kind: 'CredentialProviderRequest', image }),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const response = JSON.parse(result.stdout) as { apiVersion: string; auth: Record<string, Login> };
+    expect(response.apiVersion).toBe(provider!.apiVersion);
+    // The kubelet keeps the auth entries whose key matches the image, by the same rules.
+    const matching = Object.entries(response.auth).filter(([key]) => kubeletImageMatches(key, image));
+    expect(matching.map(([key]) => key)).toEqual([registry.host]);
+    const [, login] = matching[0]!;
+    await registry.allow(issuedLogins());
+    await containerd.remove(`${image}:1.0`).catch(() => undefined);
+    expect(await containerd.pull(`${image}:1.0`, login)).toMatch(/^sha256:/);
   }, 120_000);
 });
