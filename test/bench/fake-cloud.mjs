@@ -18,11 +18,22 @@ export async function loadFakeApiserver(workDir) {
   return (await loadFake(workDir, 'apiserver')).startFakeApiserver;
 }
 
-async function loadFake(workDir, name) {
+function loadFake(workDir, name) {
+  return loadModule(workDir, join('test', 'fakes', name, 'index.ts'));
+}
+
+/** A TypeScript module of the repository (`path` from its root), bundled and imported. */
+export async function loadModule(workDir, path) {
   // Beside the repository's node_modules, so that the packages left out of the bundle resolve.
-  const outfile = join(repoRoot, 'node_modules', '.cache', 'acr-bench', `${basename(workDir)}-fake-${name}.mjs`);
+  const outfile = join(
+    repoRoot,
+    'node_modules',
+    '.cache',
+    'acr-bench',
+    `${basename(workDir)}-${path.replace(/[^\w]+/g, '-')}.mjs`,
+  );
   await build({
-    entryPoints: [join(repoRoot, 'test', 'fakes', name, 'index.ts')],
+    entryPoints: [join(repoRoot, path)],
     packages: 'external',
     outfile,
     bundle: true,

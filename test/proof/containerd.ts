@@ -8,8 +8,48 @@ import * as protoLoader from '@grpc/proto-loader';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+// The part of the CRI API (k8s.io/cri-api, runtime/v1/api.proto) the kubelet
+// calls to pull an image: field numbers as upstream, the rest left out.
+const CRI_IMAGE_SERVICE_PROTO = `syntax = "proto3";
+
+package runtime.v1;
+
+service ImageService {
+  rpc PullImage(PullImageRequest) returns (PullImageResponse) {}
+  rpc RemoveImage(RemoveImageRequest) returns (RemoveImageResponse) {}
+}
+
+message ImageSpec {
+  string image = 1;
+  map<string, string> annotations = 2;
+}
+
+message AuthConfig {
+  string username = 1;
+  string password = 2;
+  string auth = 3;
+  string server_address = 4;
+  string identity_token = 5;
+  string registry_token = 6;
+}
+
+message PullImageRequest {
+  ImageSpec image = 1;
+  AuthConfig auth = 2;
+}
+
+message PullImageResponse {
+  string image_ref = 1;
+}
+
+message RemoveImageRequest {
+  ImageSpec image = 1;
+}
+
+message RemoveImageResponse {}
+`;
 
 export interface CriAuth {
   username?: string;
@@ -77,10 +117,8 @@ export async function startContainerd(registryHosts: readonly string[]): Promise
       throw new Error(`containerd did not start:\n${log.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const definition = protoLoader.loadSync(join(dirname(fileURLToPath(import.meta.url)), 'cri-image-service.proto'), {
-    keepCase: true,
-    defaults: true,
-  });
+  writeFileSync(join(dir, 'cri-image-service.proto'), CRI_IMAGE_SERVICE_PROTO);
+  const definition = protoLoader.loadSync(join(dir, 'cri-image-service.proto'), { keepCase: true, defaults: true });
   const proto = grpc.loadPackageDefinition(definition) as unknown as {
     runtime: {
       v1: {

@@ -15,7 +15,11 @@ export interface Login {
 export interface OciRegistry {
   /** `127.0.0.1:PORT` */
   host: string;
-  /** Restarts the registry accepting exactly these logins (its htpasswd is read at start). */
+  /**
+   * Restarts the registry accepting exactly these logins (its htpasswd is read
+   * at start). One password per user name: ACR's temporary user name is the
+   * same for every token, so give the one login a pull is meant to use.
+   */
   allow(logins: readonly Login[]): Promise<void>;
   /** Pushes a one-layer image holding `/hello.txt` to `repository:tag`; returns its manifest digest. */
   push(repository: string, tag: string, login: Login): string;
