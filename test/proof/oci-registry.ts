@@ -1,7 +1,6 @@
 // A real OCI registry (Debian's docker-registry) on 127.0.0.1 with htpasswd
-// auth, and a one-layer image pushed to it with skopeo.
+// auth, and a one-layer image built with buildah and pushed to it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ export interface OciRegistry {
    * same for every token, so give the one login a pull is meant to use.
    */
   allow(logins: readonly Login[]): Promise<void>;
-  /** Pushes a one-layer image holding `/hello.txt` to `repository:tag`; returns its manifest digest. */
+  /** Builds (buildah) and pushes a one-layer image holding `/hello.txt` to `repository:tag`; returns its manifest digest. */
   push(repository: string, tag: string, login: Login): string;
   close(): Promise<void>;
 }
@@ -37,59 +36,38 @@ function freePort(): Promise<number> {
   });
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
-/** An OCI image layout with one layer, built with tar: what skopeo copies to the registry. */
-function imageLayout(dir: string): string {
-  const content = join(dir, 'content');
-  mkdirSync(content, { recursive: true });
-  writeFileSync(join(content, 'hello.txt'), 'pulled with ACR credentials\n');
-  const layer = execFileSync('tar', ['-cz', '--owner=0', '--group=0', '--mtime=@0', '-C', content, 'hello.txt']);
-  const diffId = sha256(execFileSync('gzip', ['-dc'], { input: layer }));
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      config: {},
-      rootfs: { type: 'layers', diff_ids: [`sha256:${diffId}`] },
-    }),
+/**
+ * Builds a one-file image with buildah (vfs storage and chroot isolation in a
+ * private root, as node-setup's image build does) and pushes it; returns the
+ * manifest digest the registry stored.
+ */
+function buildAndPush(dir: string, reference: string, login: Login): string {
+  const storage = ['--storage-driver', 'vfs', '--root', join(dir, 'storage'), '--runroot', join(dir, 'run')];
+  const env = { ...process.env, BUILDAH_ISOLATION: 'chroot' };
+  const buildah = (...args: string[]) =>
+    execFileSync('buildah', [...storage, ...args], { env, encoding: 'utf8' }).trim();
+  mkdirSync(join(dir, 'content'), { recursive: true });
+  writeFileSync(join(dir, 'content', 'hello.txt'), 'pulled with ACR credentials\n');
+  const container = buildah('from', '--quiet', 'scratch');
+  try {
+    buildah('copy', '--quiet', container, join(dir, 'content', 'hello.txt'), '/hello.txt');
+    buildah('commit', '--quiet', container, 'proof-image');
+  } finally {
+    buildah('rm', container);
+  }
+  const digestFile = join(dir, 'digest');
+  buildah(
+    'push',
+    '--quiet',
+    '--tls-verify=false',
+    '--creds',
+    `${login.username}:${login.password}`,
+    '--digestfile',
+    digestFile,
+    'proof-image',
+    `docker://${reference}`,
   );
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: `sha256:${sha256(config)}`,
-        size: config.length,
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: `sha256:${sha256(layer)}`,
-          size: layer.length,
-        },
-      ],
-    }),
-  );
-  const layout = join(dir, 'layout');
-  mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
-  for (const blob of [layer, config, manifest]) writeFileSync(join(layout, 'blobs', 'sha256', sha256(blob)), blob);
-  writeFileSync(join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(
-    join(layout, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          digest: `sha256:${sha256(manifest)}`,
-          size: manifest.length,
-        },
-      ],
-    }),
-  );
-  return layout;
+  return readFileSync(digestFile, 'utf8').trim();
 }
 
 export async function startOciRegistry(): Promise<OciRegistry> {
@@ -135,22 +113,11 @@ export async function startOciRegistry(): Promise<OciRegistry> {
       }
     },
     push(repository, tag, login) {
-      const layout = imageLayout(join(dir, `image-${repository.replace(/\W/g, '-')}-${tag}`));
-      execFileSync(
-        'skopeo',
-        [
-          'copy',
-          '--quiet',
-          '--dest-tls-verify=false',
-          '--dest-creds',
-          `${login.username}:${login.password}`,
-          `oci:${layout}`,
-          `docker://${host}/${repository}:${tag}`,
-        ],
-        { stdio: 'pipe' },
+      return buildAndPush(
+        join(dir, `image-${repository.replace(/\W/g, '-')}-${tag}`),
+        `${host}/${repository}:${tag}`,
+        login,
       );
-      const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as { manifests: { digest: string }[] };
-      return index.manifests[0]!.digest;
     },
     async close() {
       await stop();
