@@ -261,10 +261,6 @@ describe('secrets stay out of the output', () => {
       principal: 'role/puller',
       trustedPrincipals: ['user/puller'],
     });
-  });
-
-  test('an AccessKey from the Secret and an assumed role: served, and neither the secret nor the token printed', async () => {
-    cloud.allowPersonal('cn-beijing', ['role/puller']);
     seedCluster({ 'watch-namespace': 'team-a', 'acr-registry-info': entry });
     h.api.seed({
       apiVersion: 'v1',
@@ -272,6 +268,10 @@ describe('secrets stay out of the output', () => {
       metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' },
       data: { 'access-key-personal': Buffer.from(SECRET).toString('base64') },
     });
+  });
+
+  test('an AccessKey from the Secret and an assumed role: served, and neither the secret nor the token printed', async () => {
+    cloud.allowPersonal('cn-beijing', ['role/puller']);
     const result = await sync();
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -282,13 +282,6 @@ describe('secrets stay out of the output', () => {
   });
 
   test('a refusal after the AccessKey was used: the failure names the role and the fix, not the secret', async () => {
-    seedCluster({ 'watch-namespace': 'team-a', 'acr-registry-info': entry });
-    h.api.seed({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'acr-configuration-secrets', namespace: 'kube-system' },
-      data: { 'access-key-personal': Buffer.from(SECRET).toString('base64') },
-    });
     const result = await sync();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
