@@ -64,16 +64,16 @@ const refs = (ns: string, name = 'default') =>
     (ref) => ref.name,
   );
 
-async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<number> {
+/** Waits for `check`; the bound only stops a broken run, it is no speed target. */
+async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return Date.now() - started;
 }
 
-test('a new namespace is served within seconds; a broken edit keeps the last valid configuration', async () => {
+test('a new namespace is served without waiting for a resync; a broken edit keeps the last valid configuration', async () => {
   h.api.seed([
     configMap({ 'watch-namespace': 'all', 'acr-registry-info': REGISTRY_INFO }),
     namespace('team-a'),
@@ -85,8 +85,8 @@ test('a new namespace is served within seconds; a broken edit keeps the last val
   expect(refs('team-a')[0]).toBe('mine');
 
   h.api.seed([namespace('team-new'), serviceAccount('team-new')]);
-  const elapsed = await eventually(() => refs('team-new').length === 1);
-  expect(elapsed).toBeLessThan(5000);
+  // Served through the informers, with no resync due (its latency is a figure of `npm run bench`).
+  await eventually(() => refs('team-new').length === 1);
 
   h.api.seed(configMap({ 'watch-namespace': 'all', 'acr-registry-info': '- instanceId: "cri-acme"\n regionId: x\n' }));
   await sync.waitFor(/is invalid: the last valid configuration stays in force/);
