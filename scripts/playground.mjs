@@ -190,7 +190,8 @@ containerd           CRI over a unix socket, pulling from ${registry.host} over 
     }
     console.log('\nDone: every step above ran on loopback; no password was printed.');
   } finally {
-    if (!keep) await stopAll();
+    // Reached at the end, or on a failure (with --keep too): nothing is left running.
+    await stopAll();
   }
 }
 
