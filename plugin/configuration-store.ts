@@ -2,8 +2,11 @@
 // AccessKey secrets. Every update carries the resourceVersion it was based
 // on: a concurrent edit is reported, never overwritten.
 
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { KubeApiError, resourcePath, type KubeClient, type KubeObject } from './kube-client.js';
-import { CONFIGURATION_SECRETS_NAME } from '../provider/configuration/model.js';
+import { writeFileAtomic } from '../provider/cache/atomic-file.js';
+import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration/model.js';
 
 export const CONFIGMAP_NAMESPACE = 'kube-system';
 export const CONFIGMAP_NAME = 'acr-configuration';
@@ -94,4 +97,30 @@ export async function storeSecrets(client: KubeClient, values: Record<string, st
     };
     return client.create(resourcePath(secretsResource, CONFIGMAP_NAMESPACE), secret, { dryRun });
   });
+}
+
+/** Whether an entry's AccessKey secret lives in the Secret (`customAccessKeySecretRef`). */
+export function usesSecretRef(config: AcrConfiguration): boolean {
+  return config.registries.some(
+    (e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref',
+  );
+}
+
+export function readConfigurationSecret(client: KubeClient): Promise<SecretObject | undefined> {
+  return client.get<SecretObject>(resourcePath(secretsResource, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME));
+}
+
+/** The Secret's keys as files in `dir` (0600), as node-setup mirrors them on nodes; keys gone from the Secret removed. */
+export function mirrorSecretKeys(dir: string, secret: SecretObject | undefined): string[] {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const values: string[] = [];
+  const keys = new Set<string>();
+  for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
+    const value = Buffer.from(encoded, 'base64').toString('utf8');
+    values.push(value.trim());
+    keys.add(key);
+    writeFileAtomic(join(dir, key), value, 0o600);
+  }
+  for (const name of readdirSync(dir)) if (!keys.has(name)) rmSync(join(dir, name), { force: true });
+  return values;
 }

@@ -252,6 +252,9 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
   };
   const dryRunQuery = (options?: WriteOptions): Record<string, string> => (options?.dryRun ? { dryRun: 'All' } : {});
 
+  const listObject = <T extends KubeObject>(path: string, query: Record<string, string> = {}) =>
+    call<KubeList<T>>('GET', withQuery(path, query));
+
   return {
     server,
     async get<T extends KubeObject>(path: string) {
@@ -263,10 +266,9 @@ export function createKubeClient(loaded: KubeConfig, timeoutMs: number | undefin
       }
     },
     async list<T extends KubeObject>(path: string, query: Record<string, string> = {}) {
-      return (await call<KubeList<T>>('GET', withQuery(path, query))).items ?? [];
+      return (await listObject<T>(path, query)).items ?? [];
     },
-    listObject: <T extends KubeObject>(path: string, query: Record<string, string> = {}) =>
-      call<KubeList<T>>('GET', withQuery(path, query)),
+    listObject,
     async remove(path: string, resourceVersion: string) {
       const options = { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } };
       try {

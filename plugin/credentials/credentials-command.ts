@@ -11,16 +11,23 @@ import {
   parseConfigurationFile,
   type ParseResult,
 } from '../../provider/configuration/parse-configuration.js';
-import { writeFileAtomic } from '../../provider/cache/atomic-file.js';
 import { endpointsFromEnvironment } from '../../provider/cloud/endpoints.js';
 import { fetchNodeRegion, type MetadataOptions } from '../../provider/cloud/metadata-client.js';
 import { nodeIdentity } from '../../provider/cloud/node-identity.js';
 import { startBudget } from '../../provider/cloud/retry.js';
 import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../../provider/configuration/model.js';
 import { formatProblem } from '../../provider/common/problem.js';
-import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
+import {
+  CONFIGMAP_NAME,
+  CONFIGMAP_NAMESPACE,
+  mirrorSecretKeys,
+  readConfigMap,
+  readConfigurationSecret,
+  usesSecretRef,
+  type SecretObject,
+} from '../configuration-store.js';
 import { walkCredentials, type Walk } from './credentials-walk.js';
-import { connect, resourcePath, KubeApiError } from '../kube-client.js';
+import { connect, KubeApiError } from '../kube-client.js';
 import { outputOption, render, type OutputFormat } from '../output.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
 import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
@@ -83,12 +90,7 @@ interface LoadedConfiguration {
 function materializeSecret(secret: SecretObject | undefined): { dir: string; values: string[]; cleanup: () => void } {
   // Always a fresh private directory: a missing key must not be found in a path someone else could create.
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-acr-secrets-'));
-  const values: string[] = [];
-  for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
-    const value = Buffer.from(encoded, 'base64').toString('utf8');
-    values.push(value.trim());
-    writeFileAtomic(join(dir, key), value);
-  }
+  const values = mirrorSecretKeys(dir, secret);
   return { dir, values, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -116,18 +118,11 @@ async function loadWalkConfiguration(args: CredentialsArgs, runtime: Runtime): P
   const client = connect(connectionFlags(args), runtime.env);
   const configMap = await readConfigMap(client);
   const parsed = parseConfigurationData(configMap?.data ?? {});
-  const usesSecret =
-    parsed.ok &&
-    parsed.config.registries.some(
-      (e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref',
-    );
   let secret: SecretObject | undefined;
   let secretState: LoadedConfiguration['secretState'];
-  if (usesSecret) {
+  if (parsed.ok && usesSecretRef(parsed.config)) {
     try {
-      secret = await client.get<SecretObject>(
-        resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME),
-      );
+      secret = await readConfigurationSecret(client);
       secretState = secret ? 'read' : 'absent';
     } catch (error) {
       if (!(error instanceof KubeApiError && error.status === 403)) throw error;

@@ -16,7 +16,13 @@ import { redactSecrets } from '../../provider/common/redaction.js';
 import type { AcrConfiguration } from '../../provider/configuration/model.js';
 import type { ResolutionIo } from '../../provider/credentials/resolution-io.js';
 import { cachedCloud } from '../../provider/kubelet/cached-cloud.js';
-import { readConfigMap, type ConfigMapObject } from '../configuration-store.js';
+import {
+  mirrorSecretKeys,
+  readConfigMap,
+  readConfigurationSecret,
+  usesSecretRef,
+  type ConfigMapObject,
+} from '../configuration-store.js';
 import {
   allowPlainHttp,
   createKubeClient,
@@ -32,13 +38,7 @@ import { entryTokens } from './entry-tokens.js';
 import { runElection, type Elector } from './leader-election.js';
 import { describeEntry } from './pull-secret.js';
 import { startController } from './sync-controller.js';
-import {
-  configurationInForce,
-  mirrorSecretKeys,
-  readConfigurationSecret,
-  usesSecretRef,
-  type ConfigurationState,
-} from './sync-configuration.js';
+import { configurationInForce, type ConfigurationState } from './sync-configuration.js';
 import { createSyncMetrics, serveProbes, type SyncMetrics } from './sync-metrics.js';
 import { syncIdentity } from './sync-identity.js';
 import { runPass } from './sync-pass.js';

@@ -1,20 +1,10 @@
 // The configuration the Secret sync works from: kube-system/acr-configuration
 // parsed, the last valid one kept in force when an edit breaks it (the
-// problems reported once per change), and the AccessKey Secret's keys as
-// files where the credential chain reads them.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../provider/cache/atomic-file.js';
+// problems reported once per change).
 import { formatProblem } from '../../provider/common/problem.js';
-import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../../provider/configuration/model.js';
+import type { AcrConfiguration } from '../../provider/configuration/model.js';
 import { parseConfigurationData } from '../../provider/configuration/parse-configuration.js';
-import {
-  CONFIGMAP_NAME,
-  CONFIGMAP_NAMESPACE,
-  type ConfigMapObject,
-  type SecretObject,
-} from '../configuration-store.js';
-import { resourcePath, type KubeClient } from '../kube-client.js';
+import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, type ConfigMapObject } from '../configuration-store.js';
 
 export interface ConfigurationState {
   lastValid: AcrConfiguration | undefined;
@@ -51,29 +41,4 @@ export function configurationInForce(
     );
   }
   return state.lastValid ? { ok: true, config: state.lastValid, source, stale: true } : { ok: false, source };
-}
-
-export function usesSecretRef(config: AcrConfiguration): boolean {
-  return config.registries.some(
-    (e) => e.credentials.kind === 'access-key' && e.credentials.secret.kind === 'secret-ref',
-  );
-}
-
-export function readConfigurationSecret(client: KubeClient): Promise<SecretObject | undefined> {
-  return client.get<SecretObject>(resourcePath({ plural: 'secrets' }, CONFIGMAP_NAMESPACE, CONFIGURATION_SECRETS_NAME));
-}
-
-/** The Secret's keys as files in `dir` (0600), as node-setup mirrors them on nodes; keys gone from the Secret removed. */
-export function mirrorSecretKeys(dir: string, secret: SecretObject | undefined): string[] {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const values: string[] = [];
-  const keys = new Set<string>();
-  for (const [key, encoded] of Object.entries(secret?.data ?? {})) {
-    const value = Buffer.from(encoded, 'base64').toString('utf8');
-    values.push(value.trim());
-    keys.add(key);
-    writeFileAtomic(join(dir, key), value, 0o600);
-  }
-  for (const name of readdirSync(dir)) if (!keys.has(name)) rmSync(join(dir, name), { force: true });
-  return values;
 }
