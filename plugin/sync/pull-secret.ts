@@ -61,14 +61,12 @@ export type PullSecretObject = {
   data: { '.dockerconfigjson': string };
 };
 
-/** The Secret for `namespace`; pass `template` (this entry's Secret elsewhere) to reuse its encoded data. */
-export function pullSecret(
-  namespace: string,
-  entry: RegistryEntry,
-  token: EntryToken,
-  template?: PullSecretObject,
-): PullSecretObject {
-  if (template) return { ...template, metadata: { ...template.metadata, namespace } };
+/** The same Secret in another namespace: its encoded data reused, not made again. */
+export function inNamespace(secret: PullSecretObject, namespace: string): PullSecretObject {
+  return { ...secret, metadata: { ...secret.metadata, namespace } };
+}
+
+export function pullSecret(namespace: string, entry: RegistryEntry, token: EntryToken): PullSecretObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -2,7 +2,7 @@
 // each entry's token and what the cluster holds → the writes that make the
 // cluster match, each the smallest change. Nothing here knows HTTP.
 import type { NameSelection, RegistryEntry } from '../../provider/configuration/model.js';
-import { pullSecret, pullSecretName, type EntryToken, type PullSecretObject } from './pull-secret.js';
+import { inNamespace, pullSecret, pullSecretName, type EntryToken, type PullSecretObject } from './pull-secret.js';
 
 export interface ServiceAccountView {
   namespace: string;
@@ -105,10 +105,9 @@ export function planSync(scope: SyncScope, entries: readonly EntryState[], view:
   const accountWrites: SyncWrite[] = [];
   const deletions: SyncWrite[] = [];
   // Two entries naming the same registry share one Secret: the first one's.
-  const unique = entries.filter(
-    (state, i) => entries.findIndex((other) => pullSecretName(other.entry) === pullSecretName(state.entry)) === i,
-  );
-  const entryNames = unique.map((state) => pullSecretName(state.entry));
+  const named = entries.map((state) => ({ ...state, name: pullSecretName(state.entry) }));
+  const unique = named.filter((state, i) => named.findIndex((other) => other.name === state.name) === i);
+  const entryNames = unique.map((state) => state.name);
   // The same data in every namespace: encoded once per pass, not once per namespace.
   const templates = unique.map(({ entry, token }) => (token ? pullSecret('', entry, token) : undefined));
   const existingNamespaces = new Set(view.namespaces);
@@ -120,11 +119,11 @@ export function planSync(scope: SyncScope, entries: readonly EntryState[], view:
     const existing = new Map((secretsIn.get(namespace) ?? []).map((s) => [s.name, s]));
     const present: string[] = [];
     if (served) {
-      for (const [i, { entry, token }] of unique.entries()) {
-        const name = entryNames[i]!;
+      for (const [i, name] of entryNames.entries()) {
+        const template = templates[i];
         const found = existing.get(name);
-        if (token) {
-          const desired = pullSecret(namespace, entry, token, templates[i]);
+        if (template) {
+          const desired = inNamespace(template, namespace);
           if (!found) secretWrites.push({ kind: 'create-secret', secret: desired });
           else if (secretChanged(found, desired))
             secretWrites.push({
@@ -132,7 +131,7 @@ export function planSync(scope: SyncScope, entries: readonly EntryState[], view:
               secret: { ...desired, metadata: { ...desired.metadata, resourceVersion: found.resourceVersion } },
             });
         }
-        if ((token || found) && !present.includes(name)) present.push(name);
+        if (template || found) present.push(name);
       }
     }
     const project = new Set([...entryNames, ...existing.keys()]);
