@@ -60,14 +60,20 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** `PATH`, `HOME` and what `options.env` adds: nothing from the developer's shell. */
+function childEnvironment(options: RunOptions): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  return env;
+}
+
 /**
  * Runs any program and collects its output. The environment is exactly
  * `PATH`, `HOME` and what `options.env` adds: nothing from the developer's
  * shell (credentials, endpoints, KUBECONFIG) leaks into a test.
  */
 export function runProcess(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = childEnvironment(options);
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -100,8 +106,7 @@ export interface RunningProcess {
 
 /** Starts a built executable that keeps running (a controller), with the environment runProcess gives. */
 export function startBinary(name: BinaryName, args: string[], options: RunOptions = {}): RunningProcess {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = childEnvironment(options);
   const child = spawn(binaryPath(name), args, { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
