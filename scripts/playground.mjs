@@ -8,7 +8,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import {
   callCounts,
   describeCounts,
@@ -40,6 +39,10 @@ async function main() {
     const { startContainerd } = await loadModule(work, 'test/proof/containerd.ts');
     const { makeHost } = await loadModule(work, 'test/node-setup/host-fixture.ts');
     const { kubeletImageMatches } = await loadModule(work, 'provider/registry/image-match.ts');
+    const { askProvider, authFor, kubeletSetup, providerFor } = await loadModule(
+      work,
+      'test/proof/kubelet-emulation.ts',
+    );
 
     step('Starting the parts (loopback only)');
     const cloud = await startFakeAlicloud({ region: 'cn-hangzhou' });
@@ -108,24 +111,17 @@ containerd           CRI over a unix socket, pulling from ${registry.host} over 
     const args = host.installArgs().map((arg) => (arg === host.providerBinary ? dist('acr-credential-provider') : arg));
     const installed = await run(dist('acr-node-setup'), ['install', ...args, '--configmap-dir', configmap]);
     console.log(indent(installed.stderr || installed.stdout));
-    const flags = host.read('/etc/default/kubelet');
-    const configPath = /--image-credential-provider-config=([^\s"]+)/.exec(flags)[1];
-    const binDir = /--image-credential-provider-bin-dir=([^\s"]+)/.exec(flags)[1];
-    const providers = parse(host.read(configPath)).providers;
-    console.log(indent(`kubelet flags: ${flags.trim()}\n${configPath}:\n${host.read(configPath)}`));
+    const setup = kubeletSetup(host);
+    console.log(indent(`kubelet flags: ${setup.flags.trim()}\n${setup.configPath}:\n${host.read(setup.configPath)}`));
 
     step('4. The kubelet asks for credentials for an image');
     const image = `${registry.host}/team/app`;
-    const provider = providers.find((p) => p.matchImages.some((pattern) => kubeletImageMatches(pattern, image)));
-    const onHost = (value) => value.replace(/(^|=)\//, `$1${host.root}/`);
+    const provider = providerFor(setup, image);
     const ask = async () => {
       cloud.reset();
-      const result = await run(join(host.root, binDir, provider.name), (provider.args ?? []).map(onHost), {
-        env,
-        stdin: JSON.stringify({ apiVersion: provider.apiVersion, kind: 'CredentialProviderRequest', image }),
-      });
+      const result = await askProvider(host, setup, provider, image, env);
       const response = JSON.parse(result.stdout);
-      const [key, login] = Object.entries(response.auth).find(([k]) => kubeletImageMatches(k, image));
+      const [[key, login]] = authFor(response.auth, image);
       const shown = {
         ...response,
         auth: Object.fromEntries(

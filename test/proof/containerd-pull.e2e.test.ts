@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFakeAlicloud, type FakeAlicloud } from '../fakes/alicloud/index.js';
 import { configMap, startHarness, type PluginHarness } from '../plugin/plugin-harness.js';
-import { parse } from 'yaml';
 import { kubeletImageMatches } from '../../provider/registry/image-match.js';
 import { makeHost, type Host } from '../node-setup/host-fixture.js';
-import { binaryPath, runBinary, runProcess } from '../support/binaries.js';
+import { binaryPath, runBinary } from '../support/binaries.js';
+import { askProvider, authFor, kubeletSetup, providerFor } from './kubelet-emulation.js';
 import { startContainerd, type Containerd } from './containerd.js';
 import { startOciRegistry, type Login, type OciRegistry } from './oci-registry.js';
 
@@ -189,39 +189,18 @@ describe('the kubelet in the middle', () => {
     expect(installed.code).toBe(0);
 
     // What the kubelet reads: its flags, then the CredentialProviderConfig they name.
-    const flags = h.read('/etc/default/kubelet');
-    const configPath = /--image-credential-provider-config=([^\s"]+)/.exec(flags)?.[1];
-    const binDir = /--image-credential-provider-bin-dir=([^\s"]+)/.exec(flags)?.[1];
-    expect(configPath && binDir).toBeTruthy();
-    const providerConfig = parse(h.read(configPath!)) as {
-      providers: {
-        name: string;
-        matchImages: string[];
-        apiVersion: string;
-        args?: string[];
-        env?: { name: string; value: string }[];
-      }[];
-    };
+    const setup = kubeletSetup(h);
     const image = `${registry.host}/team/app`;
-    // The kubelet runs the first provider one of whose matchImages matches the image.
-    const provider = providerConfig.providers.find((p) =>
-      p.matchImages.some((pattern) => kubeletImageMatches(pattern, image)),
-    );
+    const provider = providerFor(setup, image);
     expect(provider?.name).toBe('acr-credential-provider');
     expect(kubeletImageMatches(`*.*.cr.aliyuncs.com`, image)).toBe(false);
 
-    // The host's paths live under the temporary root here.
-    const onHost = (value: string) => value.replace(/(^|=)\//, `$1${h.root}/`);
-    const result = await runProcess(join(h.root, binDir!, provider!.name), (provider!.args ?? []).map(onHost), {
-      env: { ...env, ...Object.fromEntries((provider!.env ?? []).map((e) => [e.name, onHost(e.value)])) },
-      stdin: JSON.stringify({ apiVersion: provider!.apiVersion, kind: 'CredentialProviderRequest', image }),
-    });
+    const result = await askProvider(h, setup, provider!, image, env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const response = JSON.parse(result.stdout) as { apiVersion: string; auth: Record<string, Login> };
     expect(response.apiVersion).toBe(provider!.apiVersion);
-    // The kubelet keeps the auth entries whose key matches the image, by the same rules.
-    const matching = Object.entries(response.auth).filter(([key]) => kubeletImageMatches(key, image));
+    const matching = authFor(response.auth, image);
     expect(matching.map(([key]) => key)).toEqual([registry.host]);
     const [, login] = matching[0]!;
     await registry.allow([login]);
