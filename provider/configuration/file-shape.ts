@@ -13,6 +13,7 @@ export const CONFIGURATION_KEYS = [
   'acr-registry-info',
   'rrsa',
   'webhook-configuration',
+  'pod-identity',
 ] as const;
 export const LEGACY_KEYS = ['acr-api-version', 'notify-email', 'acr-registry'] as const;
 export const CONFIGMAP_FIELDS = ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'];

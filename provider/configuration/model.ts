@@ -60,6 +60,19 @@ export interface WebhookConfiguration {
   timeoutSeconds: number;
 }
 
+/**
+ * `pod-identity`: pods pull with their own ServiceAccount's RAM role (the
+ * kubelet's ServiceAccount-token mode, RRSA) instead of the node's.
+ */
+export interface PodIdentityConfiguration {
+  /** node-setup adds the kubelet's ServiceAccount-token provider entry; `kubectl acr configure` the nodes' RBAC. */
+  enabled: boolean;
+  /** The cluster's RRSA OIDC provider; a ServiceAccount's own annotation overrides it. */
+  oidcProviderArn: string | undefined;
+  /** A pod whose ServiceAccount names no role is refused instead of pulling with the node's identity. */
+  requireRole: boolean;
+}
+
 export interface AcrConfiguration {
   /** `service-account`: `*` = all. Default `default`. */
   serviceAccounts: NameSelection;
@@ -74,6 +87,7 @@ export interface AcrConfiguration {
   /** `rrsa: enable: true`. */
   rrsaEnabled: boolean;
   webhook: WebhookConfiguration;
+  podIdentity: PodIdentityConfiguration;
   /** Legacy keys present (`acr-api-version`, `notify-email`, `acr-registry`): accepted and ignored. */
   ignoredKeys: string[];
   /** The ConfigMap data as read, key → value; kubectl-acr keeps keys it does not manage. */

@@ -6,7 +6,15 @@
 import { isMap, isScalar, type Node, type Pair, type Scalar } from 'yaml';
 import type { Problem } from '../common/problem.js';
 import type { AcrConfiguration } from './model.js';
-import { DEFAULT_WEBHOOK, nameSelection, parseFlagMap, parseWebhook } from './settings.js';
+import {
+  DEFAULT_POD_IDENTITY,
+  DEFAULT_WEBHOOK,
+  nameSelection,
+  parseFlagMap,
+  parsePodIdentity,
+  parseWebhook,
+  POD_IDENTITY_KEY,
+} from './settings.js';
 import type { Position } from './lines.js';
 import { hasError, parseYaml, scalarText, type ParsedYaml } from './yaml.js';
 import {
@@ -230,6 +238,14 @@ function validate(values: DataValue[], earlier: Problem[]): ParseResult {
     webhook = parsed.webhook;
   }
 
+  const podIdentityValue = found.get(POD_IDENTITY_KEY);
+  let podIdentity = DEFAULT_POD_IDENTITY;
+  if (podIdentityValue) {
+    const parsed = parsePodIdentity(podIdentityValue.value);
+    problems.push(...located(podIdentityValue, parsed.problems));
+    podIdentity = parsed.podIdentity;
+  }
+
   const registryValue = found.get('acr-registry-info');
   const registryInfo = parseRegistryInfo(registryValue?.value ?? '', { rrsaEnabled });
   if (registryValue) problems.push(...located(registryValue, registryInfo.problems));
@@ -244,6 +260,7 @@ function validate(values: DataValue[], earlier: Problem[]): ParseResult {
     registriesDefaulted,
     rrsaEnabled,
     webhook,
+    podIdentity,
     ignoredKeys,
     data: Object.fromEntries(values.map((value) => [value.key, value.value])),
   };

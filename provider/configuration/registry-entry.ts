@@ -44,12 +44,15 @@ export function problem(
 const INSTANCE_ID = /^cri-[a-z0-9]+$/;
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 /** An ARN kind: the shape it must have and the form a fix shows. */
-interface ArnKind {
+export interface ArnKind {
   shape: RegExp;
   form: string;
 }
-const ROLE_ARN: ArnKind = { shape: /^acs:ram::\d+:role\/[\w.@-]+$/i, form: 'acs:ram::<account-id>:role/<role-name>' };
-const OIDC_PROVIDER_ARN: ArnKind = {
+export const ROLE_ARN: ArnKind = {
+  shape: /^acs:ram::\d+:role\/[\w.@-]+$/i,
+  form: 'acs:ram::<account-id>:role/<role-name>',
+};
+export const OIDC_PROVIDER_ARN: ArnKind = {
   shape: /^acs:ram::\d+:oidc-provider\/[\w.@-]+$/i,
   form: 'acs:ram::<account-id>:oidc-provider/<provider-name>',
 };

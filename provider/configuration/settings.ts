@@ -1,14 +1,22 @@
 // The small settings of acr-configuration, each a YAML string or a list of
-// names: `rrsa` and `webhook-configuration` (flag maps with positions for
-// their problems), and `service-account` / `watch-namespace` selections.
+// names: `rrsa`, `webhook-configuration` and `pod-identity` (small maps with
+// positions for their problems), and `service-account` / `watch-namespace`
+// selections.
 import { isMap, isNode, isScalar, type Node } from 'yaml';
 import type { Problem } from '../common/problem.js';
 import type { Position } from './lines.js';
-import type { NameSelection, WebhookConfiguration } from './model.js';
+import type { NameSelection, PodIdentityConfiguration, WebhookConfiguration } from './model.js';
+import { OIDC_PROVIDER_ARN } from './registry-entry.js';
 import { closestName } from './suggest.js';
 import { parseYaml, scalarText } from './yaml.js';
 
 export const DEFAULT_WEBHOOK: WebhookConfiguration = { enabled: false, failurePolicy: 'Ignore', timeoutSeconds: 10 };
+export const DEFAULT_POD_IDENTITY: PodIdentityConfiguration = {
+  enabled: false,
+  oidcProviderArn: undefined,
+  requireRole: false,
+};
+export const POD_IDENTITY_KEY = 'pod-identity';
 
 /** A field's value as the user wrote it, for messages: a scalar as text, a nested node as its YAML. */
 function fieldText(value: unknown): string {
@@ -161,4 +169,39 @@ export function parseWebhook(text: string): { webhook: WebhookConfiguration; pro
     }
   }
   return { webhook: { enabled, failurePolicy, timeoutSeconds }, problems };
+}
+
+export function parsePodIdentity(text: string): { podIdentity: PodIdentityConfiguration; problems: Problem[] } {
+  const key = POD_IDENTITY_KEY;
+  const { fields, problems } = parseSmallMap(text, key, ['enable', 'oidc-provider-arn', 'require-role']);
+  const enabled = booleanField(fields.get('enable'), key, 'enable', problems) ?? false;
+  const requireRole = booleanField(fields.get('require-role'), key, 'require-role', problems) ?? false;
+  let oidcProviderArn: string | undefined;
+  const arn = fields.get('oidc-provider-arn');
+  if (arn && arn.value !== null) {
+    const written = fieldText(arn.value).trim();
+    if (OIDC_PROVIDER_ARN.shape.test(written)) oidcProviderArn = written;
+    else
+      problems.push({
+        severity: 'error',
+        code: 'invalid-arn',
+        key,
+        ...arn.at,
+        message: `oidc-provider-arn \`${written}\` is not an ARN of the form \`${OIDC_PROVIDER_ARN.form}\`.`,
+        fix: `Copy the cluster's RRSA OIDC provider ARN from the ACK console (cluster information, RRSA); it looks like \`${OIDC_PROVIDER_ARN.form}\`.`,
+      });
+  }
+  if (enabled && oidcProviderArn === undefined && !arn) {
+    problems.push({
+      severity: 'warning',
+      code: 'no-oidc-provider',
+      key,
+      line: 1,
+      column: 1,
+      message:
+        'pod-identity is enabled without `oidc-provider-arn`: every ServiceAccount must name its OIDC provider with an annotation, and `pod-identity.alibabacloud.com/role-name` cannot be used.',
+      fix: "Add `oidc-provider-arn: acs:ram::<account-id>:oidc-provider/ack-rrsa-<cluster-id>` (the cluster's RRSA OIDC provider).",
+    });
+  }
+  return { podIdentity: { enabled, oidcProviderArn, requireRole }, problems };
 }

@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CloudCredentials } from '../cloud/cloud-credentials.js';
-import { cloudError, type CloudAction, type LocalFailureCode } from '../cloud/cloud-error.js';
+import { CloudError, cloudError, type CloudAction, type LocalFailureCode } from '../cloud/cloud-error.js';
 import type { CloudContext } from '../cloud/openapi-call.js';
 import { assumeRole, assumeRoleWithOidc } from '../cloud/sts-client.js';
 import type { RegistryEntry } from '../configuration/model.js';
+import { describeWorkload, workloadSessionName, workloadStsFix, type WorkloadIdentity } from './workload-identity.js';
 
 export interface CredentialContext {
   cloud: CloudContext;
@@ -28,6 +29,36 @@ export interface CredentialContext {
 export const defaultRoleSessionName = 'acr-credential-provider';
 // RRSA has no duration setting in acr-configuration; one hour matches the ACR token.
 const rrsaDurationSeconds = 3600;
+
+/**
+ * A pod's own credentials: its ServiceAccount token exchanged for its role.
+ * A refusal keeps STS's code and request ID, with the fix an operator of
+ * that workload needs (the trust policy condition on its subject).
+ */
+export async function workloadCredentials(
+  identity: WorkloadIdentity,
+  region: string,
+  ctx: Pick<CredentialContext, 'cloud'>,
+): Promise<CloudCredentials> {
+  try {
+    const credentials = await assumeRoleWithOidc(
+      {
+        oidcProviderArn: identity.oidcProviderArn,
+        roleArn: identity.roleArn,
+        oidcToken: identity.token,
+        roleSessionName: workloadSessionName(identity.claims),
+        durationSeconds: rrsaDurationSeconds,
+      },
+      region,
+      ctx.cloud,
+    );
+    return { ...credentials, identity: describeWorkload(identity) };
+  } catch (error) {
+    if (!(error instanceof CloudError)) throw error;
+    const { failure } = error;
+    throw new CloudError({ ...failure, fix: workloadStsFix(failure.code, failure.message, identity) });
+  }
+}
 
 /** Reads a file holding one secret value; a missing or empty file is a {@link CloudError} naming the path and the fix. */
 async function readSecretFile(

@@ -5,17 +5,21 @@
 import { environmentCredentialVariables } from '../cloud/node-identity.js';
 import { CONFIGURATION_SECRETS_NAME, type RegistryEntry } from '../configuration/model.js';
 import type { TokenTarget } from '../registry/resolution.js';
+import { describeWorkload, workloadKey, type WorkloadIdentity } from './workload-identity.js';
 
 type Env = Record<string, string | undefined>;
 
-export function identityKey(entry: RegistryEntry | undefined, env: Env): string {
+/** `workload` takes the node's place: a pod pulling as its ServiceAccount's role. */
+export function identityKey(entry: RegistryEntry | undefined, env: Env, workload?: WorkloadIdentity): string {
   const source = entry?.credentials ?? { kind: 'node' as const };
   const base =
     source.kind === 'access-key'
       ? `accessKey ${source.accessKeyId}`
       : source.kind === 'rrsa'
         ? `rrsa ${source.roleArn} ${source.oidcProviderArn}`
-        : `node ${env[environmentCredentialVariables.accessKeyId] ?? 'metadata'}`;
+        : workload
+          ? workloadKey(workload)
+          : `node ${env[environmentCredentialVariables.accessKeyId] ?? 'metadata'}`;
   return entry?.assumeRole ? `${base} -> ${entry.assumeRole.roleArn} ${entry.assumeRole.durationSeconds}` : base;
 }
 
@@ -24,10 +28,15 @@ export function identityKey(entry: RegistryEntry | undefined, env: Env): string 
  * (the cluster's view, not one node's) the node's identity is named by both
  * of its forms.
  */
-export function describeCredentialSource(entry: RegistryEntry | undefined, env?: Env): string {
+export function describeCredentialSource(
+  entry: RegistryEntry | undefined,
+  env?: Env,
+  workload?: WorkloadIdentity,
+): string {
   const source = entry?.credentials ?? { kind: 'node' as const };
   switch (source.kind) {
     case 'node': {
+      if (workload) return describeWorkload(workload);
       if (env === undefined) return "node's identity (ALIBABA_CLOUD_ACCESS_KEY_* or the ECS RAM role)";
       const accessKeyId = env[environmentCredentialVariables.accessKeyId];
       return accessKeyId ? `node AccessKey ${accessKeyId}` : "node's RAM role";
@@ -42,8 +51,8 @@ export function describeCredentialSource(entry: RegistryEntry | undefined, env?:
 }
 
 /** The identity ACR sees: the credential source, and the role it assumes. */
-export function describeIdentity(entry: RegistryEntry | undefined, env?: Env): string {
-  const base = describeCredentialSource(entry, env);
+export function describeIdentity(entry: RegistryEntry | undefined, env?: Env, workload?: WorkloadIdentity): string {
+  const base = describeCredentialSource(entry, env, workload);
   return entry?.assumeRole ? `${base} assuming ${entry.assumeRole.roleArn}` : base;
 }
 

@@ -8,6 +8,7 @@ import type { CloudContext } from '../cloud/openapi-call.js';
 import type { Failure } from '../common/failure.js';
 import type { AcrConfiguration, RegistryEntry } from '../configuration/model.js';
 import type { Lookup, Resolution, TokenTarget } from '../registry/resolution.js';
+import type { WorkloadIdentity } from './workload-identity.js';
 
 type Env = Record<string, string | undefined>;
 type CacheKey = readonly string[];
@@ -31,6 +32,12 @@ export interface ResolutionIo {
   now(): number;
   /** The node's identity (ALIBABA_CLOUD_ACCESS_KEY_* or the ECS RAM role). */
   nodeCredentials(): Promise<CloudCredentials>;
+  /**
+   * A pod pulling as its own ServiceAccount's role: it takes the node's
+   * place wherever the node's identity would be used (entries without
+   * credentials of their own, look-ups), and its own cache identity.
+   */
+  workload?: WorkloadIdentity;
   /** The node's region, from the ECS metadata service. */
   metadataRegion(): Promise<string>;
   /**

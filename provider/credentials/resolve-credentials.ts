@@ -15,8 +15,8 @@ import {
   listInstances,
   type AcrToken,
 } from '../cloud/cr-client.js';
-import { EndpointOverrideError } from '../cloud/endpoints.js';
 import { environmentCredentials, environmentCredentialVariables } from '../cloud/node-identity.js';
+import { failureFrom } from './operator-failure.js';
 import type { Failure } from '../common/failure.js';
 import type { RegistryEntry } from '../configuration/model.js';
 import type {
@@ -37,7 +37,12 @@ import {
   type Resolution,
   type TokenTarget,
 } from '../registry/resolution.js';
-import { assumeEntryRole, entryBaseCredentials, type CredentialContext } from './credential-chain.js';
+import {
+  assumeEntryRole,
+  entryBaseCredentials,
+  workloadCredentials,
+  type CredentialContext,
+} from './credential-chain.js';
 import { describeIdentity, describeTarget, identityKey } from './identity.js';
 
 /** How long a look-up's answer (node region, instance domains, instance id) is trusted. */
@@ -93,23 +98,26 @@ function remember(run: Run, credentials: CloudCredentials): CloudCredentials {
 
 function credentialContext(run: Run, region: string): CredentialContext {
   const { io } = run;
+  const { workload } = io;
+  const cloud = io.cloud;
   return {
-    cloud: io.cloud,
+    cloud,
     defaultRegion: run.nodeRegion ?? region,
     secretsDir: io.secretsDir,
     rrsaTokenFile: io.rrsaTokenFile,
-    nodeCredentials: () => io.nodeCredentials(),
+    // A pod pulling as its ServiceAccount's role stands where the node's identity would.
+    nodeCredentials: () => (workload ? workloadCredentials(workload, region, { cloud }) : io.nodeCredentials()),
     ...(io.roleSessionName ? { roleSessionName: io.roleSessionName } : {}),
   };
 }
 
 /** The credentials of `entry` (the node's identity when undefined), obtained once per identity and run. */
 function credentialsFor(run: Run, entry: RegistryEntry | undefined, region: string): Acquired {
-  const key = identityKey(entry, run.io.env);
+  const key = identityKey(entry, run.io.env, run.io.workload);
   let acquired = run.credentials.get(key);
   if (!acquired) {
     const context = credentialContext(run, region);
-    const base = (entry ? entryBaseCredentials(entry, context) : run.io.nodeCredentials()).then((c) =>
+    const base = (entry ? entryBaseCredentials(entry, context) : context.nodeCredentials()).then((c) =>
       remember(run, c),
     );
     const final = base.then(async (c) => (entry ? remember(run, await assumeEntryRole(entry, c, context)) : c));
@@ -124,7 +132,7 @@ function credentialsFor(run: Run, entry: RegistryEntry | undefined, region: stri
 
 /** The identity the credentials turned out to be (e.g. `role/KubernetesWorkerRole`), once obtained. */
 async function settledIdentity(run: Run, entry: RegistryEntry | undefined): Promise<string | undefined> {
-  const pending = run.credentials.get(identityKey(entry, run.io.env))?.final;
+  const pending = run.credentials.get(identityKey(entry, run.io.env, run.io.workload))?.final;
   return pending?.then(
     (credentials) => credentials.identity,
     () => undefined,
@@ -192,28 +200,13 @@ async function lookUp(run: Run, lookup: Lookup): Promise<number> {
   }
 }
 
-/** The failure as an operator reads it, from whatever was thrown. */
-export function failureFrom(error: unknown, context: Pick<Failure, 'host' | 'instance' | 'identity'>): Failure {
-  if (error instanceof CloudError) {
-    const f = error.failure;
-    return { exitCode: 1, ...context, code: f.code, requestId: f.requestId, message: f.message, fix: f.fix };
-  }
-  if (error instanceof EndpointOverrideError) return { exitCode: 2, host: context.host, message: error.message };
-  return {
-    exitCode: 1,
-    ...context,
-    code: 'InternalError',
-    message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-  };
-}
-
 function lookupInstance(lookup: Lookup): string | undefined {
   if (lookup.kind === 'node-region') return undefined;
   return `${lookup.kind === 'instance-domains' ? lookup.instanceId : lookup.instanceName} (${lookup.region})`;
 }
 
 async function failed(run: Run, error: unknown, instance: string | undefined, entry: RegistryEntry | undefined) {
-  const identity = (await settledIdentity(run, entry)) ?? describeIdentity(entry, run.io.env);
+  const identity = (await settledIdentity(run, entry)) ?? describeIdentity(entry, run.io.env, run.io.workload);
   return {
     kind: 'failed' as const,
     failure: failureFrom(error, { host: run.subject.host, instance, identity }),
@@ -244,7 +237,7 @@ async function answer(run: Run, resolution: Settled, validUntil: number): Promis
     case 'not-served':
       return { kind: 'not-served', validUntil, secrets: [...run.secrets] };
     case 'unknown-instance': {
-      const identity = (await settledIdentity(run, undefined)) ?? describeIdentity(undefined, io.env);
+      const identity = (await settledIdentity(run, undefined)) ?? describeIdentity(undefined, io.env, io.workload);
       const failure: Failure = {
         exitCode: 1,
         host: run.subject.host,
@@ -261,7 +254,7 @@ async function answer(run: Run, resolution: Settled, validUntil: number): Promis
       const tokenKey = [
         'token',
         describeTarget(target),
-        identityKey(entry, io.env),
+        identityKey(entry, io.env, io.workload),
         io.env['ACR_PROVIDER_CR_ENDPOINT'] ?? '',
         String(io.vpc),
       ];
@@ -320,6 +313,7 @@ async function drive(subject: Subject, io: ResolutionIo, observer: ResolutionObs
   const fromEnvironment = [environmentCredentialVariables.accessKeySecret, environmentCredentialVariables.securityToken]
     .map((name) => io.env[name])
     .filter((value): value is string => value !== undefined && value !== '');
+  if (io.workload) fromEnvironment.push(io.workload.token);
   const run: Run = {
     subject,
     io,

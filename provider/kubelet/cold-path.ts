@@ -10,9 +10,11 @@ import { isFresh } from '../cache/records.js';
 import { endpointsFromEnvironment } from '../cloud/endpoints.js';
 import { startBudget } from '../cloud/retry.js';
 import type { Failure } from '../common/failure.js';
-import { failureFrom, resolveCredentials } from '../credentials/resolve-credentials.js';
+import { failureFrom } from '../credentials/operator-failure.js';
+import { resolveCredentials } from '../credentials/resolve-credentials.js';
 import type { ResolutionObserver, ResolutionResult } from '../credentials/resolution-io.js';
 import { classifyHost } from '../registry/registry-host.js';
+import { decideWorkload, describeWorkload } from '../credentials/workload-identity.js';
 import { cachedCloud } from './cached-cloud.js';
 import { loadProviderConfiguration } from './last-valid-configuration.js';
 import type { ColdPath, ColdPathInput, ColdPathResult } from './provide-credentials.js';
@@ -103,15 +105,39 @@ export const coldPath: ColdPath = async (input) => {
   } catch (error) {
     return failed(input, store, failureFrom(error, { host: host.host }), []);
   }
+  const { request } = input;
+  const secrets = request.serviceAccountToken === undefined ? [] : [request.serviceAccountToken];
+  const workload = decideWorkload(request, config.podIdentity, input.now());
+  if (workload.kind === 'refused') {
+    const { code, message, fix } = workload;
+    // A role annotation or a setting someone has to correct is configuration (2); a role not named yet is not.
+    const exitCode = code === 'RoleRequired' || code === 'ServiceAccountTokenExpired' ? 1 : 2;
+    return failed(input, store, { exitCode, host: host.host, code, message, fix }, secrets);
+  }
+  if (workload.kind === 'workload') {
+    input.logger.log(
+      'debug',
+      `acr-credential-provider: ${host.host} for ${describeWorkload(workload.identity)} (from ${workload.identity.annotation})`,
+    );
+  } else if (request.serviceAccountToken !== undefined) {
+    input.logger.log(
+      'debug',
+      `acr-credential-provider: ${host.host}: the pod's ServiceAccount names no role; the node's identity answers`,
+    );
+  }
+
   const budget = startBudget();
   const cloud = { endpoints, budget };
   const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
-  const io = cachedCloud({ input, store, config, cloud, metadata });
+  const io = {
+    ...cachedCloud({ input, store, config, cloud, metadata }),
+    ...(workload.kind === 'workload' ? { workload: workload.identity } : {}),
+  };
   try {
     const result = await resolveCredentials(host, io, logging(input));
     return decide(input, store, result, config.expiringThresholdSeconds, notes);
   } catch (error) {
     // A bug must still end in one line naming the registry, not a stack trace.
-    return failed(input, store, failureFrom(error, { host: host.host }), []);
+    return failed(input, store, failureFrom(error, { host: host.host }), secrets);
   }
 };

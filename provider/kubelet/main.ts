@@ -4,7 +4,7 @@
 // path (YAML, cloud clients) is loaded only on a miss.
 import { readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseCli } from './provider-cli.js';
+import { HELP, parseCli } from './provider-cli.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
@@ -97,6 +97,10 @@ async function main(): Promise<number> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.kind === 'version') {
     writeAll(1, `${versionLine('acr-credential-provider')}\n`);
+    return 0;
+  }
+  if (cli.kind === 'help') {
+    writeAll(1, HELP);
     return 0;
   }
   if (cli.kind === 'usage-error') {

@@ -17,6 +17,12 @@ import {
 } from '../cache/records.js';
 import { singleFlight } from '../cache/file-lock.js';
 import { formatFailure } from './provider-error.js';
+import {
+  readServiceAccountToken,
+  tokenRefusal,
+  WORKLOAD_ANNOTATIONS,
+  type ServiceAccountClaims,
+} from '../credentials/service-account-token.js';
 import { logs, type LogLevel, type ProviderOptions } from './provider-cli.js';
 
 export interface Logger {
@@ -91,6 +97,25 @@ export function decisionKeyFor(
   ];
 }
 
+/**
+ * What a ServiceAccount-token request adds to the decision's key: the
+ * ServiceAccount object and the role annotations, so one ServiceAccount's
+ * answer is never another's (the cold path decides from these alone).
+ */
+export function serviceAccountKey(
+  claims: ServiceAccountClaims | undefined,
+  annotations: Readonly<Record<string, string>> | undefined,
+): string[] {
+  if (!claims) return [];
+  return [
+    'service-account',
+    claims.issuer,
+    claims.subject,
+    claims.uid ?? '',
+    ...WORKLOAD_ANNOTATIONS.map((key) => `${key}=${annotations?.[key] ?? ''}`),
+  ];
+}
+
 function respond(apiVersion: ApiVersion, answer: Answer, now: number): string {
   if (answer.kind === 'not-served')
     return formatResponse(apiVersion, { cacheKeyType: 'Registry', cacheDurationSeconds: 0, auth: {} });
@@ -130,10 +155,33 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   const reference = parseImageReference(request.image);
   if (!reference.ok) return badRequest(reference.message);
   const image = reference.ref;
+  const now = deps.now();
+
+  // A token is checked before any answer, cached or not: an expired one, or
+  // one for another audience, must not be answered from a warm cache.
+  let claims: ServiceAccountClaims | undefined;
+  if (request.serviceAccountToken !== undefined) {
+    const reading = readServiceAccountToken(request.serviceAccountToken);
+    const refusal = reading.ok ? tokenRefusal(reading.claims, now) : reading;
+    if (refusal) {
+      const exitCode = refusal.code === 'ServiceAccountTokenExpired' ? 1 : 2;
+      const failure = {
+        exitCode,
+        host: image.host,
+        code: refusal.code,
+        message: refusal.message,
+        fix: refusal.fix,
+      } as const;
+      return { exitCode, stdout: '', stderr: [formatFailure(failure, [request.serviceAccountToken])] };
+    }
+    if (reading.ok) claims = reading.claims;
+  }
 
   const store = openCacheReader(deps.options.cacheDir);
-  const decisionKey = decisionKeyFor(image.host, deps.options, deps.env);
-  const now = deps.now();
+  const decisionKey = [
+    ...decisionKeyFor(image.host, deps.options, deps.env),
+    ...serviceAccountKey(claims, request.serviceAccountAnnotations),
+  ];
   const cached = cachedAnswer(store, decisionKey, now);
   if (cached) {
     for (const note of cached.decision.notes) logger.log('warn', note);

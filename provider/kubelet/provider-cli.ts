@@ -4,6 +4,12 @@ import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
 import { isRegionId } from '../common/region-id.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH, RRSA_TOKEN_PATH } from '../common/paths.js';
+import {
+  ACK_ROLE_NAME_ANNOTATION,
+  OIDC_PROVIDER_ANNOTATION,
+  ROLE_ARN_ANNOTATION,
+  RRSA_AUDIENCE,
+} from '../credentials/service-account-token.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,7 +30,39 @@ export interface ProviderOptions {
 }
 
 export type CliParse =
-  { kind: 'run'; options: ProviderOptions } | { kind: 'version' } | { kind: 'usage-error'; message: string };
+  | { kind: 'run'; options: ProviderOptions }
+  | { kind: 'version' }
+  | { kind: 'help' }
+  | { kind: 'usage-error'; message: string };
+
+export const HELP = `Usage: acr-credential-provider [flags] < CredentialProviderRequest
+
+The kubelet's image credential provider for Alibaba Cloud Container Registry.
+The kubelet runs it once per image, with a CredentialProviderRequest on stdin,
+and reads the CredentialProviderResponse on stdout.
+
+Flags:
+  --config FILE            acr-configuration mirrored on the node (default ${DEFAULT_CONFIG_PATH})
+  --cache-dir DIR          shared cache of tokens and decisions (default ${DEFAULT_CACHE_DIR})
+  --region ID              the node's region, without asking the metadata service
+  --vpc                    call the VPC endpoints of CR and STS
+  --allow-imdsv1           fall back to IMDSv1 when the metadata service refuses IMDSv2
+  --rrsa-token-file FILE   the projected token of rrsaRoleARN entries (default <config dir>/${RRSA_TOKEN_PATH})
+  --log-level LEVEL        error, warn (default), info or debug
+  --version                print the version
+  --help                   print this help
+
+Pod identity (the kubelet's ServiceAccount-token mode, audience ${RRSA_AUDIENCE}):
+a pod pulls with its own ServiceAccount's RAM role when the ServiceAccount is
+annotated with one of
+  ${ROLE_ARN_ANNOTATION}=acs:ram::<account-id>:role/<role-name>
+  ${ACK_ROLE_NAME_ANNOTATION}=<role-name>   (ACK's; the account is the OIDC provider's)
+and, where acr-configuration's pod-identity has no oidc-provider-arn,
+  ${OIDC_PROVIDER_ANNOTATION}=acs:ram::<account-id>:oidc-provider/<name>
+The role's trust policy must allow oidc:sub system:serviceaccount:<namespace>:<name>.
+A ServiceAccount without a role pulls with the node's identity, unless
+pod-identity says require-role: true.
+`;
 
 export function parseCli(argv: string[]): CliParse {
   let values;
@@ -42,11 +80,13 @@ export function parseCli(argv: string[]): CliParse {
         'allow-imdsv1': { type: 'boolean' },
         'rrsa-token-file': { type: 'string' },
         version: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     return { kind: 'usage-error', message: (error as Error).message };
   }
+  if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
   const logLevel = values['log-level'] ?? 'warn';

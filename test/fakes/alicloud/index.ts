@@ -1,6 +1,13 @@
 import { FaultTable, type Fault } from './faults.js';
 import { listen, type RecordedRequest } from './server.js';
-import { createState, type Clock, type Instance, type IssuedToken, type MetadataSettings } from './state.js';
+import {
+  createState,
+  type Clock,
+  type Instance,
+  type IssuedToken,
+  type MetadataSettings,
+  type OidcProvider,
+} from './state.js';
 
 /**
  * One loopback HTTP server playing every Alibaba Cloud endpoint the project calls: ECS metadata, STS, CR 2018-12-01,
@@ -36,10 +43,22 @@ export interface FakeAlicloud {
   addAccessKey(k: { accessKeyId: string; accessKeySecret: string; principal: string }): void;
   /** The instance's metadata service; mutate the fields to change what it answers. */
   metadata: MetadataSettings;
-  /** An AssumeRole target. maxSessionDuration defaults to RAM's own default, 3600 seconds. */
-  addRole(r: { arn: string; principal: string; trustedPrincipals: string[]; maxSessionDuration?: number }): void;
-  /** AssumeRoleWithOIDC accepts exactly this token for this provider; the role must list the provider ARN in trustedPrincipals. */
-  addOidcProvider(p: { arn: string; token: string }): void;
+  /**
+   * An AssumeRole target. maxSessionDuration defaults to RAM's own default, 3600 seconds; oidcSubjects is the trust
+   * policy's `oidc:sub` condition for AssumeRoleWithOIDC (undefined: any subject of a trusted provider).
+   */
+  addRole(r: {
+    arn: string;
+    principal: string;
+    trustedPrincipals: string[];
+    maxSessionDuration?: number;
+    oidcSubjects?: string[];
+  }): void;
+  /**
+   * AssumeRoleWithOIDC accepts exactly `token`, or (a cluster issuer) RS256 tokens signed by `publicKey` with `issuer`,
+   * one of `clientIds` as audience and an expiry still ahead; the role must list the provider ARN in trustedPrincipals.
+   */
+  addOidcProvider(p: OidcProvider): void;
   /** Domains with '-vpc.' in them are the instance's VPC endpoint; the others its internet endpoint. */
   addInstance(i: Instance): void;
   /** Who may call GET /tokens (Personal Edition) in a region. */
@@ -76,6 +95,7 @@ export async function startFakeAlicloud(options: FakeAlicloudOptions = {}): Prom
       state.roles.set(r.arn, {
         ...r,
         trustedPrincipals: [...r.trustedPrincipals],
+        ...(r.oidcSubjects ? { oidcSubjects: [...r.oidcSubjects] } : {}),
         maxSessionDuration: r.maxSessionDuration ?? 3600,
       });
     },

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 
 /** What the fake knows about the outside world: identities, roles, instances, and what it has handed out. */
 
@@ -24,12 +24,17 @@ export interface Role {
   trustedPrincipals: string[];
   /** RAM's MaxSessionDuration; RAM's own default is 3600 seconds. */
   maxSessionDuration: number;
+  /** The trust policy's `StringEquals oidc:sub` condition; undefined = no condition on the subject. */
+  oidcSubjects?: string[];
 }
 
-export interface OidcProvider {
-  arn: string;
-  token: string;
-}
+/**
+ * An OIDC provider in RAM: either one fixed token (the RRSA file tests), or
+ * a cluster's issuer whose RS256 tokens are verified like STS does:
+ * signature, issuer, audience (the provider's client IDs) and expiry.
+ */
+export type OidcProvider =
+  { arn: string; token: string } | { arn: string; issuer: string; publicKey: KeyObject; clientIds: string[] };
 
 export type DomainType = 'SYSTEM' | 'USER';
 

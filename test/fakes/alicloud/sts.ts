@@ -1,6 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, verify } from 'node:crypto';
 import { apiError, isApiError, success, type ApiError, type Reply } from './reply.js';
-import { issueStsKey, isoSeconds, type AccessKey, type Role, type State } from './state.js';
+import { issueStsKey, isoSeconds, type AccessKey, type OidcProvider, type Role, type State } from './state.js';
 
 /** STS 2015-04-01: AssumeRole (signed) and AssumeRoleWithOIDC (anonymous). */
 
@@ -91,23 +91,62 @@ export function assumeRole(state: State, caller: AccessKey, params: Record<strin
   return credentialsReply(state, prepared.role, prepared.sessionName, prepared.duration);
 }
 
+/** The claims of a token STS accepts from `provider`, or its refusal with STS's own codes and messages. */
+function verifyOidcToken(state: State, provider: OidcProvider, token: string): Record<string, unknown> | ApiError {
+  if (token === '') return apiError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The OIDCToken can not empty.');
+  const invalidSignature = () =>
+    apiError(401, 'AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.');
+  if ('token' in provider) return token === provider.token ? {} : invalidSignature();
+  const parts = token.split('.');
+  if (parts.length !== 3)
+    return apiError(
+      401,
+      'AuthenticationFail.OIDCToken.Invalid',
+      "The number of Jwt field should be divided into 3 parts with '.' .",
+    );
+  const [header, payload, signature] = parts as [string, string, string];
+  let claims: Record<string, unknown>;
+  try {
+    const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string }).alg;
+    if (alg !== 'RS256')
+      return apiError(
+        401,
+        'AuthenticationFail.OIDCToken.Invalid',
+        `The algorithm ${String(alg)} that be specified in Jwt header is unknown.`,
+      );
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+  } catch {
+    return apiError(
+      401,
+      'AuthenticationFail.OIDCToken.Invalid',
+      'Cannot decode base64 encoded response(format invalided).',
+    );
+  }
+  const signed = Buffer.from(`${header}.${payload}`);
+  if (!verify('sha256', signed, provider.publicKey, Buffer.from(signature, 'base64url'))) return invalidSignature();
+  if (claims.iss !== provider.issuer)
+    return apiError(401, 'AuthenticationFail.OIDCToken.IssuerNotMatch', 'Issuer not match.');
+  const audiences = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  if (!audiences.some((a) => provider.clientIds.includes(a as string)))
+    return apiError(401, 'AuthenticationFail.OIDCToken.AudienceNotMatch', 'Invalid audience.');
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= state.now())
+    return apiError(401, 'AuthenticationFail.OIDCToken.Expired', 'This JsonWebToken is expired.');
+  return claims;
+}
+
 export function assumeRoleWithOidc(state: State, params: Record<string, string>): Reply | ApiError {
   const providerArn = params.OIDCProviderArn ?? '';
   const provider = state.oidcProviders.get(providerArn);
   if (!provider) return apiError(401, 'AuthenticationFail.NoPermission', 'No such OIDC Provider registered.');
-  const token = params.OIDCToken ?? '';
-  if (token === '') return apiError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The OIDCToken can not empty.');
-  if (token !== provider.token)
-    return apiError(
-      401,
-      'AuthenticationFail.OIDCToken.InvalidSignature',
-      'OIDC token validate failed: invalid signature.',
-    );
+  const claims = verifyOidcToken(state, provider, params.OIDCToken ?? '');
+  if (isApiError(claims)) return claims;
   const prepared = prepare(state, params);
   if (isApiError(prepared)) return prepared;
-  if (!prepared.role.trustedPrincipals.includes(providerArn))
+  const { role } = prepared;
+  const subjectTrusted = role.oidcSubjects === undefined || role.oidcSubjects.includes(String(claims.sub));
+  if (!role.trustedPrincipals.includes(providerArn) || !subjectTrusted)
     return apiError(401, 'AuthenticationFail.NoPermission', 'There is no permission');
-  return credentialsReply(state, prepared.role, prepared.sessionName, prepared.duration, {
-    OIDCTokenInfo: { Issuer: providerArn, ClientIds: 'sts.aliyuncs.com' },
+  return credentialsReply(state, role, prepared.sessionName, prepared.duration, {
+    OIDCTokenInfo: { Issuer: 'token' in provider ? providerArn : provider.issuer, ClientIds: 'sts.aliyuncs.com' },
   });
 }

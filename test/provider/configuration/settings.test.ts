@@ -32,6 +32,7 @@ const defaults: Omit<AcrConfiguration, 'data'> = {
   registriesDefaulted: true,
   rrsaEnabled: false,
   webhook: { enabled: false, failurePolicy: 'Ignore', timeoutSeconds: 10 },
+  podIdentity: { enabled: false, oidcProviderArn: undefined, requireRole: false },
   ignoredKeys: [],
 };
 
