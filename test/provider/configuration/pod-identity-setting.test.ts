@@ -78,8 +78,6 @@ describe('pod-identity refused', () => {
     const text = `data:\n  pod-identity: |\n    enable: true\n    oidc-provider-arn: nope\n`;
     const result = parseConfigurationFile(text);
     expect(result.ok).toBe(false);
-    expect(result.problems).toContainEqual(
-      expect.objectContaining({ code: 'invalid-arn', line: 4, column: 24 }),
-    );
+    expect(result.problems).toContainEqual(expect.objectContaining({ code: 'invalid-arn', line: 4, column: 24 }));
   });
 });
