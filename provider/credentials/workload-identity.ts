@@ -170,8 +170,11 @@ export function trustStatement(identity: Pick<WorkloadIdentity, 'claims' | 'oidc
     Action: 'sts:AssumeRole',
     Principal: { Federated: [identity.oidcProviderArn] },
     Condition: {
-      StringEquals: { 'oidc:aud': RRSA_AUDIENCE, 'oidc:sub': identity.claims.subject },
-      ...(identity.claims.issuer ? { 'oidc:iss': identity.claims.issuer } : {}),
+      StringEquals: {
+        'oidc:aud': RRSA_AUDIENCE,
+        'oidc:sub': identity.claims.subject,
+        ...(identity.claims.issuer ? { 'oidc:iss': identity.claims.issuer } : {}),
+      },
     },
   });
 }
