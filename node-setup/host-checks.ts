@@ -2,6 +2,7 @@
 // (the SEA executables are linked against glibc 2.28 symbols) and its
 // kubelet's version (directory configs need 1.34, the v1 API 1.26).
 import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { onHost } from './host-paths.js';
 
 export interface Version {
@@ -14,6 +15,52 @@ export const MIN_GLIBC: Version = { major: 2, minor: 28 };
 export const MIN_KUBELET: Version = { major: 1, minor: 26 };
 /** --image-credential-provider-config may name a directory from 1.34 on. */
 export const KUBELET_CONFIG_DIRECTORY: Version = { major: 1, minor: 34 };
+
+/** ServiceAccount-token mode for credential providers: alpha (off) in 1.33, beta (on) from 1.34. */
+export const TOKEN_MODE_GATE = 'KubeletServiceAccountTokenForCredentialProviders';
+export const TOKEN_MODE_ALPHA: Version = { major: 1, minor: 33 };
+export const TOKEN_MODE_BETA: Version = { major: 1, minor: 34 };
+
+/**
+ * The kubelet's feature gates: its KubeletConfiguration's `featureGates`,
+ * then `--feature-gates` over them (flags win, as in the kubelet).
+ */
+export function kubeletFeatureGates(flag: string | undefined, configText: string | undefined): Map<string, boolean> {
+  const gates = new Map<string, boolean>();
+  if (configText !== undefined) {
+    const fromFile: unknown = parseDocument(configText).toJS();
+    const map = (fromFile as { featureGates?: unknown } | null)?.featureGates;
+    if (typeof map === 'object' && map !== null) {
+      for (const [name, value] of Object.entries(map)) if (typeof value === 'boolean') gates.set(name, value);
+    }
+  }
+  for (const item of (flag ?? '').split(',')) {
+    const [name, value] = item.split('=').map((part) => part.trim());
+    if (name && (value === 'true' || value === 'false')) gates.set(name, value === 'true');
+  }
+  return gates;
+}
+
+/** Whether this kubelet takes a provider entry with tokenAttributes; it refuses the whole config otherwise. */
+export function tokenModeSupport(
+  version: Version,
+  gates: ReadonlyMap<string, boolean>,
+): { ok: true } | { ok: false; reason: string } {
+  const gate = gates.get(TOKEN_MODE_GATE);
+  if (!atLeast(version, TOKEN_MODE_ALPHA))
+    return {
+      ok: false,
+      reason: `the kubelet is ${formatVersion(version)}; ServiceAccount-token mode needs ${formatVersion(TOKEN_MODE_ALPHA)} or newer`,
+    };
+  if (!atLeast(version, TOKEN_MODE_BETA) && gate !== true)
+    return {
+      ok: false,
+      reason: `the kubelet is ${formatVersion(version)}, where ${TOKEN_MODE_GATE} is alpha and off; turn it on (--feature-gates=${TOKEN_MODE_GATE}=true) or upgrade to ${formatVersion(TOKEN_MODE_BETA)}`,
+    };
+  if (gate === false)
+    return { ok: false, reason: `the kubelet runs with ${TOKEN_MODE_GATE}=false` };
+  return { ok: true };
+}
 
 export function atLeast(version: Version, minimum: Version): boolean {
   return version.major > minimum.major || (version.major === minimum.major && version.minor >= minimum.minor);

@@ -11,9 +11,11 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmdirSync,
   rmSync,
   statSync,
+  symlinkSync,
   unlinkSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -179,6 +181,24 @@ export class HostTransaction {
     this.ensureDirectory(dirname(path), 0o755);
     writeExact(target, bytes, mode);
     this.journalEntry(path)!.written = sha256(bytes);
+    this.saveJournal();
+    return true;
+  }
+
+  /** Makes `path` a symbolic link to `target` (another name for an executable); true when it changed. */
+  linkFile(path: string, target: string, role: FileRole): boolean {
+    const host = this.host(path);
+    try {
+      if (readlinkSync(host) === target) return false;
+    } catch {
+      // absent, or not a link: made below
+    }
+    this.changed.push({ path, role });
+    if (this.options.dryRun) return true;
+    this.remember(path, role, snapshot(host));
+    rmSync(host, { force: true });
+    symlinkSync(target, host);
+    this.journalEntry(path)!.written = sha256(target);
     this.saveJournal();
     return true;
   }

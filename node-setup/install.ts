@@ -8,11 +8,12 @@ import { parseConfigurationFile } from '../provider/configuration/parse-configur
 import { matchImagesFor } from '../provider/registry/image-match.js';
 import { formatProblem, type Problem } from '../provider/common/problem.js';
 import {
-  acrProviderEntry,
-  findProvider,
-  mergeProvider,
+  mergeProviders,
+  OUR_PROVIDER_NAMES,
+  ourProviders,
+  providerEntries,
   providerNames,
-  removeProvider,
+  removeProviders,
   renderOwnConfig,
 } from './credential-provider-config.js';
 import { appendWords, removeWords, variableValue, words } from './environment-file.js';
@@ -23,8 +24,10 @@ import {
   glibcRefusal,
   hostGlibc,
   KUBELET_CONFIG_DIRECTORY,
+  kubeletFeatureGates,
   MIN_KUBELET,
   parseKubeletVersion,
+  tokenModeSupport,
   type Version,
 } from './host-checks.js';
 import { HostTransaction, readJournal } from './host-journal.js';
@@ -33,12 +36,15 @@ import {
   OWN_PROVIDER_CONFIG_DIR,
   OWN_PROVIDER_CONFIG_FILE,
   onHost,
+  POD_IDENTITY_PROVIDER_NAME,
   PROVIDER_CONFIG_FILE_IN_DIR,
   PROVIDER_NAME,
 } from './host-paths.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
 import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
+import type { AcrConfiguration } from '../provider/configuration/model.js';
+import { DEFAULT_POD_IDENTITY } from '../provider/configuration/settings.js';
 import { failedWith, succeeded, type Result } from '../provider/common/result.js';
 
 export interface KubeletControl {
@@ -126,10 +132,14 @@ function configTarget(hostRoot: string, layout: KubeletLayout, version: Version,
     const clash = files
       .list(existing)
       .filter((name) => name !== PROVIDER_CONFIG_FILE_IN_DIR && /\.(ya?ml|json)$/.test(name))
-      .find((name) => providerNames(files.read(`${existing}/${name}`) ?? '').includes(PROVIDER_NAME));
+      .find((name) =>
+        providerNames(files.read(`${existing}/${name}`) ?? '').some((n) =>
+          (OUR_PROVIDER_NAMES as readonly string[]).includes(n),
+        ),
+      );
     if (clash) {
       return failedWith(
-        `${existing}/${clash} already declares a provider named ${PROVIDER_NAME}; the kubelet refuses duplicate names. Remove that entry, then run install again.`,
+        `${existing}/${clash} already declares a provider named ${OUR_PROVIDER_NAMES.join(' or ')}; the kubelet refuses duplicate names. Remove that entry, then run install again.`,
       );
     }
     return succeeded({ kind: 'own-file', path: `${existing}/${PROVIDER_CONFIG_FILE_IN_DIR}`, flags: [] });
@@ -202,7 +212,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
 
   const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
   let warnings: Problem[] = [];
-  let domains: string[];
+  let configuration: AcrConfiguration | undefined;
   let mirrored: boolean | undefined;
   if (options.mirror) {
     const mirror = mirrorConfiguration(tx, options.mirror);
@@ -212,29 +222,43 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
       log(
         'The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.',
       );
-      domains = hostDomains(hostRoot);
+      configuration = hostConfiguration(hostRoot);
     } else {
       warnings = mirror.warnings;
-      domains = customDomains(mirror.config);
+      configuration = mirror.config;
     }
   } else {
-    domains = hostDomains(hostRoot);
+    configuration = hostConfiguration(hostRoot);
   }
 
-  const entry = acrProviderEntry(matchImagesFor(domains));
+  const files = hostFiles(hostRoot);
+  const gates = kubeletFeatureGates(
+    layout.featureGates,
+    layout.kubeletConfigFile === undefined ? undefined : files.read(layout.kubeletConfigFile),
+  );
+  const plan = providerEntries(
+    matchImagesFor(configuration ? customDomains(configuration) : []),
+    configuration?.podIdentity ?? DEFAULT_POD_IDENTITY,
+    tokenModeSupport(version, gates),
+  );
+  if (plan.podIdentityUnavailable) {
+    log(
+      `pod-identity is enabled in acr-configuration, but ${plan.podIdentityUnavailable}: pods on this node pull with the node's identity.`,
+    );
+  }
   const current = tx.current(target.path)?.toString('utf8');
   let config: { text: string; mode: number; role: 'provider-config' | 'provider-config-merged' } | undefined;
   if (target.kind === 'own-file') {
-    config = { text: renderOwnConfig(entry), mode: 0o644, role: 'provider-config' };
-  } else if (!isDeepStrictEqual(findProvider(current ?? ''), entry)) {
-    const merged = mergeProvider(current ?? '', entry);
+    config = { text: renderOwnConfig(plan.entries), mode: 0o644, role: 'provider-config' };
+  } else if (!isDeepStrictEqual(ourProviders(current ?? ''), plan.entries)) {
+    const merged = mergeProviders(current ?? '', plan.entries);
     if (!merged.ok) {
       tx.rollback();
       return fail(
         `The kubelet's credential provider config ${target.path} (${CONFIG_FLAG}) cannot be merged into: ${merged.message}. Nothing was changed.`,
       );
     }
-    const theirs = removeProvider(current ?? '');
+    const theirs = removeProviders(current ?? '');
     if (theirs.ok) tx.rebaseOriginal(target.path, theirs.text);
     config = {
       text: merged.text,
@@ -249,6 +273,8 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   if (!binaryUpToDate(options.providerBinary, onHost(hostRoot, binaryPath))) {
     tx.writeFile(binaryPath, readFileSync(options.providerBinary), 0o755, 'binary');
   }
+  // Always there, so turning pod identity on or off changes only the kubelet's config.
+  tx.linkFile(`${binDir}/${POD_IDENTITY_PROVIDER_NAME}`, PROVIDER_NAME, 'binary');
   tx.ensureDirectory(DEFAULT_CACHE_DIR, 0o700);
   let kubeletInputsChanged = config !== undefined && tx.writeFile(target.path, config.text, config.mode, config.role);
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
@@ -326,10 +352,10 @@ function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]):
   return tx.writeFile(file, desired, mode, 'kubelet-flags');
 }
 
-/** Custom domains of the configuration already mirrored on the host (none when there is none). */
-function hostDomains(hostRoot: string): string[] {
+/** The configuration already mirrored on the host (undefined when there is none or it is invalid). */
+function hostConfiguration(hostRoot: string): AcrConfiguration | undefined {
   const text = hostFiles(hostRoot).read(DEFAULT_CONFIG_PATH);
-  if (text === undefined) return [];
+  if (text === undefined) return undefined;
   const parsed = parseConfigurationFile(text);
-  return parsed.ok ? customDomains(parsed.config) : [];
+  return parsed.ok ? parsed.config : undefined;
 }

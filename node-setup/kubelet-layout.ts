@@ -64,6 +64,9 @@ export interface KubeletLayout {
   unitFiles: string[];
   /** Credential provider flags the kubelet already gets from somewhere other than our own words. */
   existing: { config: string | undefined; binDir: string | undefined };
+  /** `--feature-gates` as the kubelet gets it (`A=true,B=false`), and its `--config` KubeletConfiguration file. */
+  featureGates: string | undefined;
+  kubeletConfigFile: string | undefined;
 }
 
 export type LayoutDetection = { ok: true; layout: KubeletLayout } | { ok: false; message: string };
@@ -186,6 +189,8 @@ export function detectLayout(files: HostFiles, ownWords: readonly string[] = [])
       environmentFile,
       unitFiles: units,
       existing: { config: flagValue(commandLine, CONFIG_FLAG), binDir: flagValue(commandLine, BIN_DIR_FLAG) },
+      featureGates: flagValue(commandLine, '--feature-gates'),
+      kubeletConfigFile: flagValue(commandLine, '--config'),
     },
   };
 }

@@ -3,7 +3,7 @@
 // created, and restarts the kubelet when its flags or config changed. A file
 // someone edited after us keeps their edit: only our part is taken out.
 import { readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { removeProvider } from './credential-provider-config.js';
+import { removeProviders } from './credential-provider-config.js';
 import { removeWords } from './environment-file.js';
 import { readJournal, removeState, restoreOriginal, sha256, writeExact, type JournalFile } from './host-journal.js';
 import { onHost, PROVIDER_NAME } from './host-paths.js';
@@ -46,13 +46,13 @@ function undo(hostRoot: string, entry: JournalFile, flagWords: string[], flagVar
     writeExact(path, removeWords(current.toString('utf8'), flagVariable, flagWords), mode);
     return `${entry.path} was edited after install: only our flags were removed from it.`;
   }
-  const removed = removeProvider(current.toString('utf8'));
+  const removed = removeProviders(current.toString('utf8'));
   if (!removed.ok) {
     restoreOriginal(hostRoot, entry);
     return `${entry.path} was edited after install and is no longer a valid config (${removed.message}): restored the original.`;
   }
   writeExact(path, removed.text, mode);
-  return `${entry.path} was edited after install: only the ${PROVIDER_NAME} entry was removed from it.`;
+  return `${entry.path} was edited after install: only the ${PROVIDER_NAME} entries were removed from it.`;
 }
 
 export async function uninstall(options: UninstallOptions): Promise<UninstallResult> {

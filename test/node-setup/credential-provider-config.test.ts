@@ -3,13 +3,18 @@ import { parse } from 'yaml';
 import {
   acrProviderEntry,
   findProvider,
-  mergeProvider,
+  mergeProviders,
+  podIdentityProviderEntry,
+  providerEntries,
   providerNames,
-  removeProvider,
+  removeProviders,
   renderOwnConfig,
 } from '../../node-setup/credential-provider-config.js';
+import { tokenModeSupport } from '../../node-setup/host-checks.js';
+import { kubeletConfigErrors } from './kubelet-config-rules.js';
 import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../provider/registry/image-match.js';
 
+const isJsonText = (text: string) => text.trimStart().startsWith('{');
 const entry = acrProviderEntry(matchImagesFor(['registry.example.com', 'harbor.example.org:8443']));
 
 const ECR_YAML = `apiVersion: kubelet.config.k8s.io/v1
@@ -39,28 +44,60 @@ const ECR_JSON = JSON.stringify(
   2,
 );
 
-describe('mergeProvider / removeProvider', () => {
+describe('mergeProviders / removeProviders', () => {
   it.each([
     ['YAML', ECR_YAML],
     ['JSON', ECR_JSON],
   ])('%s: adds ours after theirs, replaces ours on a second merge, removal gives back theirs', (_, text) => {
-    const merged = mergeProvider(text, entry);
+    const merged = mergeProviders(text, [entry]);
     if (!merged.ok) throw new Error(merged.message);
     const providers = parse(merged.text).providers;
     expect(providers).toEqual([parse(text).providers[0], entry]);
-    const again = mergeProvider(merged.text, { ...entry, defaultCacheDuration: '1h' });
+    const again = mergeProviders(merged.text, [{ ...entry, defaultCacheDuration: '1h' }]);
     if (!again.ok) throw new Error(again.message);
     expect(parse(again.text).providers.map((p: { defaultCacheDuration: string }) => p.defaultCacheDuration)).toEqual([
       '12h',
       '1h',
     ]);
-    const removed = removeProvider(merged.text);
+    const removed = removeProviders(merged.text);
     if (!removed.ok) throw new Error(removed.message);
     expect(parse(removed.text)).toEqual(parse(text));
   });
 
+  it.each([
+    ['YAML', ECR_YAML],
+    ['JSON', ECR_JSON],
+  ])('%s: pod identity goes in front of our entry, where ours was, and comes out again alone', (_, text) => {
+    const pod = podIdentityProviderEntry(entry.matchImages);
+    const withOurs = mergeProviders(text, [entry]);
+    if (!withOurs.ok) throw new Error(withOurs.message);
+    // Someone appends another provider after ours: it keeps its place after ours.
+    const later = mergeProviders(withOurs.text, [entry]);
+    if (!later.ok) throw new Error(later.message);
+    const third = { name: 'gcr-provider', matchImages: ['gcr.io'], defaultCacheDuration: '1h', apiVersion: 'x' };
+    const config = parse(later.text) as { providers: unknown[] };
+    const withThird = isJsonText(text)
+      ? JSON.stringify({ ...config, providers: [...config.providers, third] })
+      : `${later.text}  - ${JSON.stringify(third)}\n`;
+    const both = mergeProviders(withThird, [pod, entry]);
+    if (!both.ok) throw new Error(both.message);
+    expect(parse(both.text).providers.map((p: { name: string }) => p.name)).toEqual([
+      'ecr-credential-provider',
+      'acr-credential-provider-pod-identity',
+      'acr-credential-provider',
+      'gcr-provider',
+    ]);
+    const off = mergeProviders(both.text, [entry]);
+    if (!off.ok) throw new Error(off.message);
+    expect(parse(off.text).providers.map((p: { name: string }) => p.name)).toEqual([
+      'ecr-credential-provider',
+      'acr-credential-provider',
+      'gcr-provider',
+    ]);
+  });
+
   it('keeps comments of a YAML file', () => {
-    const merged = mergeProvider(ECR_YAML, entry);
+    const merged = mergeProviders(ECR_YAML, [entry]);
     expect(merged.ok && merged.text.includes('# ECR first')).toBe(true);
   });
 
@@ -74,7 +111,7 @@ describe('mergeProvider / removeProvider', () => {
       /not a list/,
     ],
   ])('refuses %s', (_, text, message) => {
-    const result = mergeProvider(text, entry);
+    const result = mergeProviders(text, [entry]);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(message);
   });
@@ -82,12 +119,12 @@ describe('mergeProvider / removeProvider', () => {
   it('providerNames and findProvider read either format', () => {
     expect(providerNames(ECR_JSON)).toEqual(['ecr-credential-provider']);
     expect(providerNames('garbage: [')).toEqual([]);
-    expect(findProvider(renderOwnConfig(entry))).toEqual(entry);
+    expect(findProvider(renderOwnConfig([entry]))).toEqual(entry);
   });
 });
 
 describe('the written matchImages, matched with the kubelet rules', () => {
-  const patterns = parse(renderOwnConfig(entry)).providers[0].matchImages as string[];
+  const patterns = parse(renderOwnConfig([entry])).providers[0].matchImages as string[];
   const covered = (image: string) => patterns.some((p) => kubeletImageMatches(p, image));
 
   it('holds every ACR pattern', () => {
@@ -122,5 +159,66 @@ describe('the written matchImages, matched with the kubelet rules', () => {
     const hit = (image: string) => withPath.some((p) => kubeletImageMatches(p, image));
     expect(hit('registry.example.com/team/app')).toBe(true);
     expect(hit('registry.example.com/other/app')).toBe(false);
+  });
+});
+
+describe('pod identity in the kubelet config', () => {
+  const versions = ['1.32', '1.33', '1.34', '1.35'];
+  const gateSettings = [undefined, true, false];
+  // What the kubelet does with its gate (alpha 1.33, beta and on 1.34+), decided here independently of node-setup.
+  const gateOn = (minor: number, gate: boolean | undefined) =>
+    minor >= 34 ? gate !== false : minor === 33 && gate === true;
+
+  it.each(
+    versions.flatMap((v) =>
+      gateSettings.flatMap((gate) => [false, true].map((requireRole) => [v, gate, requireRole] as const)),
+    ),
+  )('kubelet %s, gate %s, require-role %s: the kubelet accepts what is written', (v, gate, requireRole) => {
+    const minor = Number(v.split('.')[1]);
+    const gates = new Map(gate === undefined ? [] : [['KubeletServiceAccountTokenForCredentialProviders', gate]]);
+    const plan = providerEntries(
+      entry.matchImages,
+      { enabled: true, requireRole },
+      tokenModeSupport({ major: 1, minor }, gates),
+    );
+    const config = parse(renderOwnConfig(plan.entries)) as { providers: { name: string }[] };
+    expect(kubeletConfigErrors(config, gateOn(minor, gate))).toEqual([]);
+    const names = config.providers.map((p) => p.name);
+    if (gateOn(minor, gate)) {
+      expect(names).toEqual(
+        requireRole
+          ? ['acr-credential-provider-pod-identity']
+          : ['acr-credential-provider-pod-identity', 'acr-credential-provider'],
+      );
+      expect(plan.podIdentityUnavailable).toBeUndefined();
+    } else {
+      expect(names).toEqual(['acr-credential-provider']);
+      expect(plan.podIdentityUnavailable).toMatch(/ServiceAccount-token mode|alpha and off|=false/);
+    }
+  });
+
+  it('the kubelet would refuse the token entry with its gate off: never written then', () => {
+    const config = parse(renderOwnConfig([podIdentityProviderEntry(entry.matchImages)]));
+    expect(kubeletConfigErrors(config, false)).toEqual([
+      'providers.tokenAttributes: tokenAttributes is not supported when KubeletServiceAccountTokenForCredentialProviders feature gate is disabled',
+    ]);
+  });
+
+  it('the token entry asks for RRSA’s audience, per-ServiceAccount caching and only the role annotations', () => {
+    expect(podIdentityProviderEntry(['*.aliyuncs.com']).tokenAttributes).toEqual({
+      serviceAccountTokenAudience: 'sts.aliyuncs.com',
+      cacheType: 'ServiceAccount',
+      requireServiceAccount: false,
+      optionalServiceAccountAnnotationKeys: [
+        'acr-credential-provider.io/role-arn',
+        'acr-credential-provider.io/oidc-provider-arn',
+        'pod-identity.alibabacloud.com/role-name',
+      ],
+    });
+  });
+
+  it('pod identity off writes the node entry alone, whatever the kubelet', () => {
+    const plan = providerEntries(entry.matchImages, { enabled: false, requireRole: true }, { ok: true });
+    expect(plan).toEqual({ entries: [entry] });
   });
 });
