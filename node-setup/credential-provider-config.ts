@@ -124,7 +124,12 @@ export function mergeProviders(text: string, entries: ProviderEntry[]): ConfigEd
   };
   return editProviders(
     text,
-    (providers) => place(providers, (p) => p.name, (entry) => ({ ...entry }) as JsonProvider),
+    (providers) =>
+      place(
+        providers,
+        (p) => p.name,
+        (entry) => ({ ...entry }) as JsonProvider,
+      ),
     (seq, doc) => {
       seq.items = place(seq.items, providerName, (entry) => doc.createNode(entry));
     },

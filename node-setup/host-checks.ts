@@ -57,8 +57,7 @@ export function tokenModeSupport(
       ok: false,
       reason: `the kubelet is ${formatVersion(version)}, where ${TOKEN_MODE_GATE} is alpha and off; turn it on (--feature-gates=${TOKEN_MODE_GATE}=true) or upgrade to ${formatVersion(TOKEN_MODE_BETA)}`,
     };
-  if (gate === false)
-    return { ok: false, reason: `the kubelet runs with ${TOKEN_MODE_GATE}=false` };
+  if (gate === false) return { ok: false, reason: `the kubelet runs with ${TOKEN_MODE_GATE}=false` };
   return { ok: true };
 }
 
