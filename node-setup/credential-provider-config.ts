@@ -128,7 +128,7 @@ export function mergeProviders(text: string, entries: ProviderEntry[]): ConfigEd
       place(
         providers,
         (p) => p.name,
-        (entry) => ({ ...entry }) as JsonProvider,
+        (entry) => ({ ...entry }),
       ),
     (seq, doc) => {
       seq.items = place(seq.items, providerName, (entry) => doc.createNode(entry));

@@ -4,9 +4,8 @@
 // does not come back healthy.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
 import { matchImagesFor } from '../provider/registry/image-match.js';
-import { formatProblem, type Problem } from '../provider/common/problem.js';
+import type { Problem } from '../provider/common/problem.js';
 import {
   mergeProviders,
   OUR_PROVIDER_NAMES,
@@ -40,10 +39,9 @@ import {
   PROVIDER_CONFIG_FILE_IN_DIR,
   PROVIDER_NAME,
 } from './host-paths.js';
-import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
+import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
-import { customDomains, mirrorConfiguration, type MirrorSources } from './mirror.js';
-import type { AcrConfiguration } from '../provider/configuration/model.js';
+import { configurationInForce, customDomains, type MirrorSources } from './mirror.js';
 import { DEFAULT_POD_IDENTITY } from '../provider/configuration/settings.js';
 import { failedWith, succeeded, type Result } from '../provider/common/result.js';
 
@@ -211,26 +209,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const target = targetFound.value;
 
   const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
-  let warnings: Problem[] = [];
-  let configuration: AcrConfiguration | undefined;
-  let mirrored: boolean | undefined;
-  if (options.mirror) {
-    const mirror = mirrorConfiguration(tx, options.mirror);
-    mirrored = mirror.ok;
-    if (!mirror.ok) {
-      for (const p of mirror.problems) log(formatProblem(p, 'acr-configuration'));
-      log(
-        'The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.',
-      );
-      configuration = hostConfiguration(hostRoot);
-    } else {
-      warnings = mirror.warnings;
-      configuration = mirror.config;
-    }
-  } else {
-    configuration = hostConfiguration(hostRoot);
-  }
-
+  const { configuration, mirrored, warnings } = configurationInForce(tx, options.mirror, log);
   const files = hostFiles(hostRoot);
   const gates = kubeletFeatureGates(
     layout.featureGates,
@@ -350,12 +329,4 @@ function wireFlags(tx: HostTransaction, layout: KubeletLayout, flags: string[]):
   const desired = flags.length === 0 ? baseline! : appendWords(baseline, layout.variable, flags);
   tx.journal.flags = flags.length === 0 ? undefined : { file, variable: layout.variable, words: flags };
   return tx.writeFile(file, desired, mode, 'kubelet-flags');
-}
-
-/** The configuration already mirrored on the host (undefined when there is none or it is invalid). */
-function hostConfiguration(hostRoot: string): AcrConfiguration | undefined {
-  const text = hostFiles(hostRoot).read(DEFAULT_CONFIG_PATH);
-  if (text === undefined) return undefined;
-  const parsed = parseConfigurationFile(text);
-  return parsed.ok ? parsed.config : undefined;
 }

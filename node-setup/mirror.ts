@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parseConfigurationData } from '../provider/configuration/parse-configuration.js';
+import { parseConfigurationData, parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
 import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration/model.js';
-import type { Problem } from '../provider/common/problem.js';
+import { formatProblem, type Problem } from '../provider/common/problem.js';
 import { classifyHost } from '../provider/registry/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
 import { ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
@@ -130,4 +130,31 @@ function readToken(path: string | undefined): Buffer | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The configuration already mirrored on the host (undefined when there is none or it is invalid). */
+function hostConfiguration(tx: HostTransaction): AcrConfiguration | undefined {
+  const text = tx.current(DEFAULT_CONFIG_PATH)?.toString('utf8');
+  if (text === undefined) return undefined;
+  const parsed = parseConfigurationFile(text);
+  return parsed.ok ? parsed.config : undefined;
+}
+
+/**
+ * The configuration install works from: the mounted one once mirrored, else
+ * (no sources, or an invalid ConfigMap, reported) the last valid one on the host.
+ */
+export function configurationInForce(
+  tx: HostTransaction,
+  sources: MirrorSources | undefined,
+  log: (line: string) => void,
+): { configuration: AcrConfiguration | undefined; mirrored: boolean | undefined; warnings: Problem[] } {
+  if (!sources) return { configuration: hostConfiguration(tx), mirrored: undefined, warnings: [] };
+  const mirror = mirrorConfiguration(tx, sources);
+  if (mirror.ok) return { configuration: mirror.config, mirrored: true, warnings: mirror.warnings };
+  for (const p of mirror.problems) log(formatProblem(p, 'acr-configuration'));
+  log(
+    'The configuration was not mirrored; the provider keeps the last valid one. Installing with the custom domains of that one.',
+  );
+  return { configuration: hostConfiguration(tx), mirrored: false, warnings: [] };
 }
