@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { glibcRefusal, glibcVersionIn, parseKubeletVersion } from '../../node-setup/host-checks.js';
+import {
+  glibcRefusal,
+  glibcVersionIn,
+  parseKubeletVersion,
+  kubeletFeatureGates,
+  tokenModeSupport,
+} from '../../node-setup/host-checks.js';
 import { libcBytes } from './host-fixture.js';
 
 describe('glibcVersionIn', () => {
@@ -39,5 +45,32 @@ describe('parseKubeletVersion', () => {
     ['kubelet', undefined],
   ])('%s', (text, expected) => {
     expect(parseKubeletVersion(text)).toEqual(expected);
+  });
+});
+
+describe('the ServiceAccount-token feature gate', () => {
+  const FILE = (value: string) =>
+    `kind: KubeletConfiguration\nfeatureGates:\n  KubeletServiceAccountTokenForCredentialProviders: ${value}\n`;
+  it.each([
+    ['nothing set', undefined, undefined, undefined],
+    ['the flag', 'KubeletServiceAccountTokenForCredentialProviders=true', undefined, true],
+    ['the file', undefined, FILE('false'), false],
+    ['the flag over the file', 'A=true, KubeletServiceAccountTokenForCredentialProviders=false', FILE('true'), false],
+    ['a value that is no boolean', 'KubeletServiceAccountTokenForCredentialProviders=yes', FILE('"true"'), undefined],
+  ])('%s', (_what, flag, file, expected) => {
+    expect(kubeletFeatureGates(flag, file).get('KubeletServiceAccountTokenForCredentialProviders')).toBe(expected);
+  });
+
+  it.each([
+    [32, undefined, false],
+    [32, true, false],
+    [33, undefined, false],
+    [33, true, true],
+    [34, undefined, true],
+    [34, false, false],
+    [36, undefined, true],
+  ])('kubelet 1.%i with the gate %s takes tokenAttributes: %s', (minor, gate, expected) => {
+    const gates = new Map(gate === undefined ? [] : [['KubeletServiceAccountTokenForCredentialProviders', gate]]);
+    expect(tokenModeSupport({ major: 1, minor }, gates).ok).toBe(expected);
   });
 });
