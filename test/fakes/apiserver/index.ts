@@ -8,6 +8,7 @@ import { resourceByName, resourceForObject, resourceTypes, type ResourceType } f
 import { requestVerbs } from './routes.js';
 import { createHandler, type DenyRule, type RequestRecord, type RequestRule, type ServerState } from './server.js';
 import { Store, type KubeObject } from './store.js';
+import { createServiceAccountIssuer, type ServiceAccountIssuer } from './service-account-tokens.js';
 
 export type { DenyRule, RequestRecord, RequestRule } from './server.js';
 export type { KubeconfigOptions } from './kubeconfig.js';
@@ -43,6 +44,8 @@ export interface FakeApiserver {
    */
   beforeNext(rule: RequestRule, action: () => void): void;
   requests: RequestRecord[];
+  /** Signs the ServiceAccount tokens TokenRequest answers: register it with the fake cloud as an OIDC provider. */
+  serviceAccountIssuer: ServiceAccountIssuer;
   close(): Promise<void>;
 }
 
@@ -79,6 +82,7 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
     watches: new Set(),
     serverAddress: () => address,
     now,
+    issuer: createServiceAccountIssuer(),
   };
   const server = createServer(createHandler(state));
   await new Promise<void>((resolve, reject) => {
@@ -92,6 +96,7 @@ export async function startFakeApiserver(options: FakeApiserverOptions = {}): Pr
   return {
     url,
     requests: state.requests,
+    serviceAccountIssuer: state.issuer,
     writeKubeconfig(path, opts) {
       writeFileAtomic(path, kubeconfigYaml(url, opts));
     },

@@ -45,6 +45,28 @@ describe('fake apiserver driven by the real kubectl', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
   });
 
+  it('create token answers a TokenRequest signed by the issuer, for the audience and ServiceAccount asked', async () => {
+    api.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder', namespace: 'team-a' } },
+    ]);
+    const result = await kubectl('create', 'token', 'builder', '--audience', 'sts.aliyuncs.com', '--duration', '15m');
+    expect(result.code).toBe(0);
+    const claims = JSON.parse(Buffer.from(result.stdout.trim().split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({
+      aud: ['sts.aliyuncs.com'],
+      iss: api.serviceAccountIssuer.issuer,
+      sub: 'system:serviceaccount:team-a:builder',
+      'kubernetes.io': {
+        serviceaccount: { name: 'builder', uid: api.get('serviceaccounts', 'team-a', 'builder').metadata.uid },
+      },
+    });
+    expect(claims.exp - claims.iat).toBe(900);
+    const missing = await kubectl('create', 'token', 'nobody');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('serviceaccounts "nobody" not found');
+  });
+
   it('discovery lists every served resource with its short names', async () => {
     const result = await kubectl('api-resources', '--no-headers');
     expect(result.code).toBe(0);
@@ -139,7 +161,7 @@ describe('fake apiserver driven by the real kubectl', () => {
     const unsupported = await kubectl('create', 'deployment', 'web', '--image=nginx');
     expect(unsupported.code).toBe(1);
     expect(unsupported.stderr).toContain(
-      'decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount, SelfSubjectAccessReview, not Deployment',
+      'decodes protobuf only for ConfigMap, Secret, Namespace, ServiceAccount, TokenRequest, SelfSubjectAccessReview, not Deployment',
     );
   });
 

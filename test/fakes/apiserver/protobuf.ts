@@ -68,6 +68,23 @@ const schemas: Record<string, Schema> = {
     3: { name: 'imagePullSecrets', kind: 'message', repeated: true, message: { 1: { name: 'name', kind: 'string' } } },
     4: { name: 'automountServiceAccountToken', kind: 'bool' },
   },
+  TokenRequest: {
+    1: metadata,
+    2: {
+      name: 'spec',
+      kind: 'message',
+      message: {
+        1: { name: 'audiences', kind: 'string', repeated: true },
+        3: { name: 'boundObjectRef', kind: 'message', message: objectReference },
+        4: { name: 'expirationSeconds', kind: 'int' },
+      },
+    },
+    3: {
+      name: 'status',
+      kind: 'message',
+      message: { 1: { name: 'token', kind: 'string' }, 2: { name: 'expirationTimestamp', kind: 'time' } },
+    },
+  },
   SelfSubjectAccessReview: {
     1: metadata,
     2: {

@@ -18,7 +18,8 @@ export interface ResourceRoute {
   verb: Verb;
   namespace: string | undefined;
   name: string | undefined;
-  subresource: 'status' | undefined;
+  /** `token`: a ServiceAccount's TokenRequest (POST, the verb `create`). */
+  subresource: 'status' | 'token' | undefined;
 }
 
 export type Route = { kind: 'resource'; route: ResourceRoute } | { kind: 'unknown' } | { kind: 'method-not-allowed' };
@@ -51,8 +52,15 @@ export function routeRequest(method: string, pathname: string, query: URLSearchP
   }
   const [plural, name, subresource, ...extra] = rest;
   const type = plural === undefined ? undefined : findResource(group, version, plural);
-  if (!type || extra.length > 0 || (subresource !== undefined && subresource !== 'status')) return { kind: 'unknown' };
+  const tokenRequest = subresource === 'token' && plural === 'serviceaccounts' && group === '';
+  if (!type || extra.length > 0 || (subresource !== undefined && subresource !== 'status' && !tokenRequest))
+    return { kind: 'unknown' };
   if (namespace !== undefined && !type.namespaced) return { kind: 'unknown' };
+  if (tokenRequest) {
+    return method === 'POST'
+      ? { kind: 'resource', route: { type, verb: 'create', namespace, name, subresource: 'token' } }
+      : { kind: 'method-not-allowed' };
+  }
 
   const verb = verbFor(method, name !== undefined, isWatch(query));
   if (!verb || !verbsOf(type).includes(verb) || (verb === 'create' && type.namespaced && namespace === undefined))

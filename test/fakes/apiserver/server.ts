@@ -8,6 +8,7 @@ import { decodeProtobufObject } from './protobuf.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import { routeRequest, type ResourceRoute, type Verb } from './routes.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { ServiceAccountIssuer } from './service-account-tokens.js';
 import { badRequest, forbidden, notFound, statusBody, successStatus, unauthorized, type ApiError } from './status.js';
 import type { KubeObject, Store, StoreResult, WriteOptions } from './store.js';
 import { asTable, wantsTable } from './table.js';
@@ -50,6 +51,8 @@ export interface ServerState {
   watches: Set<() => void>;
   serverAddress: () => string;
   now: () => Date;
+  /** Signs the tokens TokenRequest answers. */
+  issuer: ServiceAccountIssuer;
 }
 
 type Reply = { status: number; body: object } | { status: 'watch' };
@@ -134,11 +137,11 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 function parseBody(
   bytes: Buffer,
   contentType: string,
-  type: ResourceType,
+  route: ResourceRoute,
 ): { ok: true; value: unknown } | { ok: false; error: ApiError } {
   if (/protobuf/.test(contentType)) {
     if (bytes.length === 0) return { ok: true, value: undefined };
-    const decoded = decodeProtobufObject(bytes, type.kind);
+    const decoded = decodeProtobufObject(bytes, route.subresource === 'token' ? 'TokenRequest' : route.type.kind);
     return decoded.ok
       ? decoded
       : { ok: false, error: { code: 415, reason: 'UnsupportedMediaType', message: decoded.message } };
@@ -215,7 +218,7 @@ export function createHandler(state: ServerState): (request: IncomingMessage, re
         );
       }
       const contentType = request.headers['content-type'] ?? 'application/json';
-      const body = parseBody(bytes, contentType, resourceRoute.type);
+      const body = parseBody(bytes, contentType, resourceRoute);
       if (!body.ok) return fail(body.error);
       if (resourceRoute.type.review) return review(state.denies, body.value, user);
       const reply = serveResource(
@@ -273,7 +276,7 @@ function writeOptions(
     };
   return {
     ok: true,
-    value: { ...(route.subresource ? { subresource: route.subresource } : {}), dryRun: dryRun.length > 0 },
+    value: { ...(route.subresource === 'status' ? { subresource: 'status' } : {}), dryRun: dryRun.length > 0 },
   };
 }
 
@@ -341,6 +344,42 @@ function deletePrecondition(body: unknown): { resourceVersion?: string } {
   return typeof preconditions?.resourceVersion === 'string' ? { resourceVersion: preconditions.resourceVersion } : {};
 }
 
+/** POST serviceaccounts/<name>/token: a token for the ServiceAccount, with the audiences and lifetime asked for. */
+function tokenRequest(state: ServerState, route: ResourceRoute, body: unknown): Reply {
+  const account = state.store.get(route.type, route.namespace, route.name!);
+  if (!account) return fail(notFound(route.type, route.name!));
+  const spec = ((body ?? {}) as { spec?: { audiences?: unknown; expirationSeconds?: unknown } }).spec ?? {};
+  const audiences =
+    Array.isArray(spec.audiences) && spec.audiences.length > 0
+      ? (spec.audiences as string[])
+      : ['https://kubernetes.default.svc'];
+  const expirationSeconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
+  if (expirationSeconds < 600)
+    return fail(badRequest('spec.expirationSeconds: Invalid value: may not specify a duration less than 10 minutes'));
+  const now = state.now().getTime();
+  const token = state.issuer.mint({
+    namespace: route.namespace!,
+    name: route.name!,
+    uid: account.metadata.uid,
+    audience: audiences,
+    expiresInSeconds: expirationSeconds,
+    now,
+  });
+  return {
+    status: 201,
+    body: {
+      kind: 'TokenRequest',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { name: route.name, namespace: route.namespace, creationTimestamp: null },
+      spec: { audiences, expirationSeconds, boundObjectRef: null },
+      status: {
+        token,
+        expirationTimestamp: new Date(now + expirationSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      },
+    },
+  };
+}
+
 function serveResource(
   state: ServerState,
   route: ResourceRoute,
@@ -356,6 +395,7 @@ function serveResource(
   const parsedOptions = writeOptions(route, query);
   if (!parsedOptions.ok) return fail(parsedOptions.error);
   const options = parsedOptions.value;
+  if (route.subresource === 'token') return tokenRequest(state, route, body);
   switch (verb) {
     case 'get': {
       const object = store.get(type, namespace, name!);
