@@ -5,7 +5,7 @@ import { splitUserPrefix, userForToken } from './kubeconfig.js';
 import { openapiDocument } from './openapi.js';
 import { patchContentTypes } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
-import { apiVersionOf, type ResourceType } from './resources.js';
+import { apiVersionOf } from './resources.js';
 import { routeRequest, type ResourceRoute, type Verb } from './routes.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { ServiceAccountIssuer } from './service-account-tokens.js';
