@@ -2,9 +2,11 @@
 // acr-configuration written with the resourceVersion it was based on.
 
 import { formatProblem, type Problem } from '../../provider/common/problem.js';
-import { connect } from '../kube-client.js';
+import { connect, type KubeClient, type KubeObject } from '../kube-client.js';
 import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
 import { planConfigure, planFromFile, type ConfigureRequest } from './configure-plan.js';
+import { podIdentityRbac } from './pod-identity-rbac.js';
+import { applyObject, kindPath } from '../kube-apply.js';
 import type { RegistryEdit, RegistrySelector } from './registry-edits.js';
 import {
   CONFIGMAP_NAME,
@@ -88,6 +90,11 @@ export async function requestFromArgs(args: ConfigureArgs, runtime: Runtime): Pr
       timeoutSeconds: args['webhook-timeout-seconds'],
     },
     moveInlineSecrets: args['move-inline-secrets'],
+    podIdentity: {
+      enabled: args['pod-identity'],
+      oidcProviderArn: args['oidc-provider-arn'],
+      requireRole: args['require-role'],
+    },
   };
 }
 
@@ -99,6 +106,33 @@ function sameData(a: Record<string, string> | undefined, b: Record<string, strin
   const left = a ?? {};
   const keys = new Set([...Object.keys(left), ...Object.keys(b)]);
   return [...keys].every((key) => left[key] === b[key]);
+}
+
+/**
+ * Pod identity's RBAC follows the configuration: granted while pod identity
+ * is on, taken away by `--no-pod-identity` (only objects labelled ours).
+ */
+async function podIdentityAccess(
+  client: KubeClient,
+  enabled: boolean,
+  flag: boolean | undefined,
+  dryRun: string,
+): Promise<string[]> {
+  const lines: string[] = [];
+  for (const object of podIdentityRbac()) {
+    const what = `${object.kind!.toLowerCase()}.rbac.authorization.k8s.io/${object.metadata.name}`;
+    if (enabled) {
+      const applied = await applyObject(client, object, dryRun === 'server');
+      lines.push(`${what} ${applied.action}`);
+    } else if (flag === false) {
+      const path = kindPath(object, object.metadata.name);
+      const existing = await client.get<KubeObject>(path);
+      if (existing?.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'kubectl-acr') continue;
+      if (dryRun !== 'server') await client.remove(path, existing.metadata.resourceVersion!);
+      lines.push(`${what} deleted`);
+    }
+  }
+  return lines;
 }
 
 export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): Promise<ExitCode> {
@@ -154,10 +188,12 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
   const changed = !sameData(current?.data, plan.data);
   const hasSecrets = Object.keys(plan.secrets).length > 0;
   let result = configMapWithData(current, plan.data);
+  const rbac: string[] = [];
   try {
     if (dryRun !== 'client') {
       if (hasSecrets) await storeSecrets(client, plan.secrets, dryRun === 'server');
       if (changed) result = await writeConfigMap(client, current, plan.data, dryRun === 'server');
+      rbac.push(...(await podIdentityAccess(client, plan.config.podIdentity.enabled, args['pod-identity'], dryRun)));
     }
   } catch (error) {
     if (error instanceof ConflictError) {
@@ -173,6 +209,7 @@ export async function runConfigure(args: ConfigureArgs, plainRuntime: Runtime): 
     if (hasSecrets) runtime.stdout(`secret/${CONFIGURATION_SECRETS_NAME} configured${suffix}\n`);
     const verb = !changed ? 'unchanged' : current ? 'configured' : 'created';
     runtime.stdout(`configmap/${CONFIGMAP_NAME} ${verb}${suffix}\n`);
+    for (const line of rbac) runtime.stdout(`${line}${suffix}\n`);
   }
   return EXIT.ok;
 }

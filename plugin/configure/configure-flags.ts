@@ -27,6 +27,9 @@ export interface ConfigureArgs extends GlobalArgs {
   'webhook-failure-policy'?: string;
   'webhook-timeout-seconds'?: string;
   'move-inline-secrets'?: boolean;
+  'pod-identity'?: boolean;
+  'oidc-provider-arn'?: string;
+  'require-role'?: boolean;
   'from-file'?: string;
   'dry-run'?: string;
   output?: string;
@@ -56,6 +59,9 @@ export const editFlags = [
   'webhook-failure-policy',
   'webhook-timeout-seconds',
   'move-inline-secrets',
+  'pod-identity',
+  'oidc-provider-arn',
+  'require-role',
 ] as const;
 
 export function configureBuilder(yargs: Argv): Argv {
@@ -144,6 +150,22 @@ export function configureBuilder(yargs: Argv): Argv {
       group: 'Cluster:',
       describe: 'Move plain-text customAccessKeySecret values into a Secret',
     })
+    .option('pod-identity', {
+      type: 'boolean',
+      group: 'Pod identity:',
+      describe:
+        "Pods pull with their own ServiceAccount's RAM role (kubelet ServiceAccount-token mode, RRSA); also grants nodes the sts.aliyuncs.com token audience",
+    })
+    .option('oidc-provider-arn', {
+      type: 'string',
+      group: 'Pod identity:',
+      describe: "The cluster's RRSA OIDC provider, acs:ram::<account-id>:oidc-provider/ack-rrsa-<cluster-id>",
+    })
+    .option('require-role', {
+      type: 'boolean',
+      group: 'Pod identity:',
+      describe: "Refuse pods whose ServiceAccount names no role, instead of pulling with the node's identity",
+    })
     .option('from-file', {
       type: 'string',
       nargs: 1,
@@ -183,5 +205,9 @@ export function configureBuilder(yargs: Argv): Argv {
       '$0 configure --from-file acr.yaml --dry-run=client -o yaml',
       'Validate an edited file and show the result',
     )
-    .example('$0 configure --move-inline-secrets', 'Move plain-text AccessKey secrets out of the ConfigMap');
+    .example('$0 configure --move-inline-secrets', 'Move plain-text AccessKey secrets out of the ConfigMap')
+    .example(
+      '$0 configure --pod-identity --oidc-provider-arn acs:ram::123456789012:oidc-provider/ack-rrsa-c0ffee',
+      "Let pods pull with their ServiceAccount's role (annotate it acr-credential-provider.io/role-arn=<role ARN>)",
+    );
 }

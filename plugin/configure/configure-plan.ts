@@ -9,9 +9,10 @@ import { renderRegistryInfo } from '../../provider/configuration/registry-info.j
 import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../../provider/configuration/model.js';
 import type { Problem } from '../../provider/common/problem.js';
 import { describe, editEntry, hasInlineSecret, matches, moveInlineSecrets, newEntry, usage } from './registry-edits.js';
-import { editWebhook, renderFlagMap, renderWebhook } from './setting-edits.js';
+import { editWebhook, renderFlagMap, renderPodIdentity, renderWebhook } from './setting-edits.js';
 import { type RegistryEdit } from './registry-edits.js';
-import { type WebhookEdits } from './setting-edits.js';
+import { type PodIdentityEdits, type WebhookEdits } from './setting-edits.js';
+import { POD_IDENTITY_KEY } from '../../provider/configuration/settings.js';
 
 export interface ConfigureRequest {
   registry?: RegistryEdit;
@@ -20,6 +21,7 @@ export interface ConfigureRequest {
   expiringThreshold?: string;
   rrsa?: boolean;
   webhook?: WebhookEdits;
+  podIdentity?: PodIdentityEdits;
   /** Move every plain-text customAccessKeySecret into the Secret. */
   moveInlineSecrets?: boolean;
 }
@@ -27,6 +29,8 @@ export interface ConfigureRequest {
 export interface ConfigureChange {
   /** The complete ConfigMap data to write. */
   data: Record<string, string>;
+  /** What that data means, as the provider reads it. */
+  config: AcrConfiguration;
   /** Secret key → secret value to store in CONFIGURATION_SECRETS_NAME before the ConfigMap is written. */
   secrets: Record<string, string>;
   /** Warnings the new data still has (none of them new, for flag edits). */
@@ -137,11 +141,14 @@ export function planConfigure(current: Record<string, string>, request: Configur
   if (request.webhook && Object.values(request.webhook).some((value) => value !== undefined)) {
     data['webhook-configuration'] = renderWebhook(editWebhook(config.webhook, request.webhook, problems));
   }
+  if (request.podIdentity && Object.values(request.podIdentity).some((value) => value !== undefined)) {
+    data[POD_IDENTITY_KEY] = renderPodIdentity(config.podIdentity, request.podIdentity);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   const verdict = validateGenerated(data, parsedCurrent.problems);
   if ('problems' in verdict) return { ok: false, problems: verdict.problems };
-  return { ok: true, data, secrets, warnings: verdict.warnings, notes };
+  return { ok: true, data, config: verdict.config, secrets, warnings: verdict.warnings, notes };
 }
 
 /**
@@ -170,5 +177,5 @@ export function planFromFile(text: string): ConfigureResult {
   if (!check.ok) return { ok: false, problems: check.problems };
   const moved = Object.keys(secrets).length > 0;
   const warnings = parsed.problems.filter((p) => !(moved && p.code === 'plaintext-secret'));
-  return { ok: true, data, secrets, warnings, notes };
+  return { ok: true, data, config: check.config, secrets, warnings, notes };
 }

@@ -1,7 +1,7 @@
 // Edits of the small settings (`rrsa`, `webhook-configuration`), rendered
 // back as the YAML strings the ConfigMap holds.
 import type { Problem } from '../../provider/common/problem.js';
-import type { WebhookConfiguration } from '../../provider/configuration/model.js';
+import type { PodIdentityConfiguration, WebhookConfiguration } from '../../provider/configuration/model.js';
 import { usage } from './registry-edits.js';
 
 export interface WebhookEdits {
@@ -14,6 +14,22 @@ export function renderFlagMap(fields: Record<string, string | number | boolean>)
   return Object.entries(fields)
     .map(([name, value]) => `${name}: ${value}\n`)
     .join('');
+}
+
+export interface PodIdentityEdits {
+  enabled?: boolean;
+  oidcProviderArn?: string;
+  requireRole?: boolean;
+}
+
+/** `pod-identity` with the edits applied; the parser judges the ARN when the result is validated. */
+export function renderPodIdentity(current: PodIdentityConfiguration, edits: PodIdentityEdits): string {
+  const oidcProviderArn = edits.oidcProviderArn?.trim() ?? current.oidcProviderArn;
+  return renderFlagMap({
+    enable: edits.enabled ?? current.enabled,
+    ...(oidcProviderArn ? { 'oidc-provider-arn': oidcProviderArn } : {}),
+    'require-role': edits.requireRole ?? current.requireRole,
+  });
 }
 
 export function renderWebhook(webhook: WebhookConfiguration): string {

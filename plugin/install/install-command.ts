@@ -4,7 +4,8 @@
 
 import type { Argv } from 'yargs';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
-import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
+import { connect, type KubeObject } from '../kube-client.js';
+import { applyObject, type Applied } from '../kube-apply.js';
 import { render as renderOutput } from '../output.js';
 import { SYNC_DEPLOYMENT } from '../status/status-model.js';
 import { renderSyncManifests } from '../sync/sync-manifests.js';
@@ -21,7 +22,6 @@ export interface InstallArgs extends GlobalArgs {
 
 const DRY_RUN = ['none', 'client', 'server'] as const;
 const OUTPUTS = ['yaml', 'json'] as const;
-const MAX_CONFLICT_RETRIES = 3;
 
 export function installBuilder(yargs: Argv): Argv {
   return yargs
@@ -58,36 +58,6 @@ export function installBuilder(yargs: Argv): Argv {
       '$0 install --sync --image IMG',
       'Run the Secret sync in the cluster instead (virtual nodes, locked-down pools)',
     );
-}
-
-function kindPath(object: KubeObject, name?: string): string {
-  const [group, version] = object.apiVersion!.includes('/') ? object.apiVersion!.split('/') : ['', object.apiVersion!];
-  const plural = `${object.kind!.toLowerCase()}s`;
-  return resourcePath({ group: group || undefined, version, plural }, object.metadata.namespace, name);
-}
-
-export interface Applied {
-  object: KubeObject;
-  action: 'created' | 'configured' | 'unchanged';
-}
-
-/** Create, or replace with the resourceVersion read; a 409 (someone wrote in between) reads again. */
-export async function applyObject(client: KubeClient, object: KubeObject, dryRun: boolean): Promise<Applied> {
-  for (let attempt = 0; ; attempt++) {
-    const existing = await client.get<KubeObject>(kindPath(object, object.metadata.name));
-    try {
-      if (!existing) return { object: await client.create(kindPath(object), object, { dryRun }), action: 'created' };
-      const body = { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata.resourceVersion } };
-      const stored = await client.update(kindPath(object, object.metadata.name), body, { dryRun });
-      return {
-        object: stored,
-        action: stored.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured',
-      };
-    } catch (error) {
-      if (error instanceof KubeApiError && error.status === 409 && attempt < MAX_CONFLICT_RETRIES) continue;
-      throw error;
-    }
-  }
 }
 
 export async function runInstall(

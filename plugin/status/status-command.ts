@@ -13,6 +13,7 @@ import { type ExitCode } from '../../provider/common/exit-codes.js';
 import { NODE_SETUP_NAME } from '../../node-setup/manifests.js';
 import { buildStatusReport, exitCodeFor } from './status-report.js';
 import { NODE_SETUP_LABEL, type ClusterSnapshot, type NodeSetupState, type StatusReport } from './status-model.js';
+import { POD_IDENTITY_RBAC_NAME } from '../configure/pod-identity-rbac.js';
 
 export interface StatusArgs extends GlobalArgs {
   output: OutputFormat;
@@ -107,6 +108,18 @@ async function readSnapshot(client: KubeClient, now: Date, notes: string[]): Pro
     deployments: listOrNote(client, resourcePath(apps('deployments')), 'Deployments', notes),
     daemonSets: listOrNote(client, resourcePath(apps('daemonsets')), 'DaemonSets', notes),
     pods: listOrNote(client, resourcePath({ plural: 'pods' }), 'Pods', notes),
+    podIdentityBinding: client
+      .get<KubeObject>(
+        resourcePath(
+          { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings' },
+          undefined,
+          POD_IDENTITY_RBAC_NAME,
+        ),
+      )
+      .catch((error: unknown): 'forbidden' => {
+        if (error instanceof KubeApiError && error.status === 403) return 'forbidden';
+        throw error;
+      }),
   });
   return { ...snapshot, now };
 }
@@ -175,6 +188,23 @@ export function renderStatusTable(report: StatusReport): string {
         )
       : 'no namespaces in scope',
   );
+  const pi = report.podIdentity;
+  if (pi && (pi.enabled || pi.serviceAccounts.length > 0)) {
+    const access = { granted: 'granted', missing: 'NOT granted', unknown: 'cannot tell' }[pi.nodeAccess];
+    const title = `Pod identity (${pi.enabled ? 'on' : 'off'}${pi.requireRole ? ', require-role' : ''}; nodes' sts.aliyuncs.com token audience: ${access})`;
+    const rows = pi.serviceAccounts.map((s) => [
+      s.serviceAccount,
+      s.role ?? '-',
+      s.refused ? `refused: ${s.refused}` : s.annotation!,
+    ]);
+    const table =
+      rows.length > 0 ? renderTable(['serviceaccount', 'role', 'from'], rows) : 'no ServiceAccount names a role';
+    out += section(
+      title,
+      `${table}
+${pi.withoutRole} ServiceAccount(s) name no role: ${pi.requireRole ? 'refused' : "the node's identity"}`,
+    );
+  }
   if (report.notes.length > 0) out += section('Notes', report.notes.join('\n'));
   out += section(
     `Problems (${report.problems.length})`,

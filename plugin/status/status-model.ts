@@ -9,6 +9,7 @@
 import type { Problem } from '../../provider/common/problem.js';
 import type { KubeObject } from '../kube-client.js';
 import { type ConfigMapObject, type SecretObject } from '../configuration-store.js';
+import type { PodIdentityState } from './pod-identity-state.js';
 
 export const NODE_SETUP_LABEL = 'app.kubernetes.io/name=acr-node-setup';
 export const HELPER_DEPLOYMENT = 'aliyun-acr-credential-helper';
@@ -33,6 +34,8 @@ export interface ClusterSnapshot {
   deployments: KubeObject[];
   daemonSets: KubeObject[];
   pods: KubeObject[];
+  /** The ClusterRoleBinding of pod identity ('forbidden' when it cannot be read). */
+  podIdentityBinding: KubeObject | undefined | 'forbidden';
   now: Date;
 }
 
@@ -91,6 +94,8 @@ export interface StatusReport {
   nodeSetup: NodeSetupState;
   nodes: NodeProviderState[];
   secretSync: SecretSyncState;
+  /** Absent when the configuration is invalid. */
+  podIdentity?: PodIdentityState;
   health: Health;
 }
 

@@ -19,6 +19,7 @@ import { isConditionTrue, name, spec } from './object-fields.js';
 import { summarize, withPluginFix } from './configuration-summary.js';
 import { deploymentState, syncStates } from './secret-sync-state.js';
 import { workloadProblems } from './workload-problems.js';
+import { podIdentityState } from './pod-identity-state.js';
 
 /** Warnings that need no action: kept as notes so a configuration copied from the docs can be healthy. */
 const INFORMATIONAL_CODES = new Set(['ignored-key']);
@@ -151,9 +152,14 @@ export function buildStatusReport(snapshot: ClusterSnapshot): StatusReport {
   const parserProblems = parsed.problems.map(withPluginFix);
   for (const problem of parserProblems.filter((p) => INFORMATIONAL_CODES.has(p.code)))
     notes.push(`${problem.message} ${problem.fix}`);
+  const podIdentity = config
+    ? podIdentityState(config, snapshot.serviceAccounts, snapshot.podIdentityBinding)
+    : undefined;
+  notes.push(...(podIdentity?.notes ?? []));
   const problems = [
     ...parserProblems.filter((p) => !INFORMATIONAL_CODES.has(p.code)),
     ...(config ? clusterProblems(config, snapshot, nodes, sync) : []),
+    ...(podIdentity?.problems ?? []),
   ];
   const health: Health = !parsed.ok ? 'invalid' : problems.length > 0 ? 'problems' : 'healthy';
   return {
@@ -163,6 +169,7 @@ export function buildStatusReport(snapshot: ClusterSnapshot): StatusReport {
     nodeSetup: snapshot.nodeSetup,
     nodes,
     secretSync: sync,
+    ...(podIdentity ? { podIdentity: podIdentity.state } : {}),
     health,
   };
 }

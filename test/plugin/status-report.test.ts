@@ -32,6 +32,7 @@ function snapshot(parts: Partial<ClusterSnapshot> & { data?: Record<string, stri
     deployments: [],
     daemonSets: [],
     pods: [],
+    podIdentityBinding: undefined,
     now,
     ...rest,
   };
@@ -422,5 +423,82 @@ describe('status report content', () => {
     expect(report.health).toBe('invalid');
     expect(report.configuration.valid).toBe(false);
     expect(report.nodes.map((n) => n.provider)).toEqual(['ready', 'ready']);
+  });
+});
+
+describe('pod identity in status', () => {
+  const OIDC = 'acs:ram::1234567890:oidc-provider/ack-rrsa-c0ffee';
+  const annotated = (ns: string, n: string, annotations: Record<string, string>) => ({
+    ...serviceAccount(ns, n),
+    metadata: { ...serviceAccount(ns, n).metadata, annotations },
+  });
+  const accounts = [
+    annotated('team-a', 'builder', { 'acr-credential-provider.io/role-arn': 'acs:ram::1234567890:role/team-a' }),
+    annotated('team-b', 'app', { 'pod-identity.alibabacloud.com/role-name': 'team-b' }),
+    annotated('team-c', 'bad', { 'acr-credential-provider.io/role-arn': 'team-c' }),
+    serviceAccount('default', 'default'),
+  ];
+  const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'x' } };
+
+  test('lists who pulls with their own role, refuses a bad annotation, and counts the rest', () => {
+    const report = buildStatusReport(
+      snapshot({
+        data: { ...healthyData, 'pod-identity': `enable: true\noidc-provider-arn: ${OIDC}` },
+        serviceAccounts: accounts,
+        podIdentityBinding: binding,
+      }),
+    );
+    expect(report.podIdentity).toEqual({
+      enabled: true,
+      requireRole: false,
+      oidcProviderArn: OIDC,
+      nodeAccess: 'granted',
+      serviceAccounts: [
+        {
+          serviceAccount: 'team-a/builder',
+          role: 'acs:ram::1234567890:role/team-a',
+          annotation: 'acr-credential-provider.io/role-arn',
+        },
+        {
+          serviceAccount: 'team-b/app',
+          role: 'acs:ram::1234567890:role/team-b',
+          annotation: 'pod-identity.alibabacloud.com/role-name',
+        },
+        {
+          serviceAccount: 'team-c/bad',
+          refused: expect.stringContaining('is `team-c`, not an ARN') as unknown as string,
+        },
+      ],
+      withoutRole: 1,
+    });
+    expect(report.problems.map((p) => p.code)).toEqual(['pod-identity-role-invalid']);
+  });
+
+  test.each([
+    ['on without the nodes’ RBAC', `enable: true\noidc-provider-arn: ${OIDC}`, undefined, ['pod-identity-node-access']],
+    ['off while ServiceAccounts name roles', 'enable: false', binding, ['pod-identity-off']],
+    ['on, RBAC unreadable: not a problem', `enable: true\noidc-provider-arn: ${OIDC}`, 'forbidden' as const, []],
+  ])('%s', (_what, setting, podIdentityBinding, codes) => {
+    const report = buildStatusReport(
+      snapshot({
+        data: { ...healthyData, 'pod-identity': setting },
+        serviceAccounts: accounts.slice(0, 2),
+        podIdentityBinding,
+      }),
+    );
+    expect(report.problems.map((p) => p.code)).toEqual(codes);
+  });
+
+  test('require-role says how many ServiceAccounts will be refused', () => {
+    const report = buildStatusReport(
+      snapshot({
+        data: { ...healthyData, 'pod-identity': `enable: true\noidc-provider-arn: ${OIDC}\nrequire-role: true` },
+        serviceAccounts: accounts.slice(0, 2).concat([serviceAccount('default', 'default')]),
+        podIdentityBinding: binding,
+      }),
+    );
+    expect(report.notes).toContain(
+      "1 ServiceAccount(s) name no role: with require-role, pulls of their pods are refused (static pods still pull with the node's identity).",
+    );
   });
 });
