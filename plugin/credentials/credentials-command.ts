@@ -34,6 +34,7 @@ import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 import { ACK_RRSA_TOKEN_FILE, RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
 import { registryLogin } from './registry-login.js';
+import { serviceAccountPull } from './service-account-pull.js';
 
 export interface CredentialsArgs extends GlobalArgs {
   image: string;
@@ -44,6 +45,7 @@ export interface CredentialsArgs extends GlobalArgs {
   'rrsa-token-file'?: string;
   vpc?: boolean;
   'allow-imdsv1'?: boolean;
+  'service-account'?: string;
   output: OutputFormat;
 }
 
@@ -60,7 +62,16 @@ export function credentialsBuilder(yargs: Argv): Argv {
     .option('rrsa-token-file', { type: 'string', describe: 'The OIDC token file for RRSA entries' })
     .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
     .option('allow-imdsv1', { type: 'boolean', describe: 'Accept a metadata service without session tokens' })
+    .option('service-account', {
+      type: 'string',
+      describe:
+        'Pull as this pod ServiceAccount (namespace/name) in pod-identity mode: its role annotations and a token the API server issues for sts.aliyuncs.com',
+    })
     .option('output', outputOption)
+    .example(
+      '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --service-account team-a/builder',
+      "Walk the chain with that ServiceAccount's own RAM role",
+    )
     .example(
       '$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0',
       'Walk the chain with the node identity of this machine',
@@ -221,6 +232,17 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
       allowImdsV1: args['allow-imdsv1'] ?? false,
       budget: cloud.budget,
     };
+    const config = loaded.parsed.config;
+    const now = runtime.now().getTime();
+    const asServiceAccount =
+      args['service-account'] === undefined
+        ? undefined
+        : await serviceAccountPull(
+            connect(connectionFlags(args), runtime.env),
+            args['service-account'],
+            config.podIdentity,
+            now,
+          );
     const rrsaTokenFile =
       args['rrsa-token-file'] ??
       (args.config
@@ -228,7 +250,8 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
         : (env.ALIBABA_CLOUD_OIDC_TOKEN_FILE ?? ACK_RRSA_TOKEN_FILE));
     const walk = await walkCredentials(args.image, {
       io: {
-        config: loaded.parsed.config,
+        config,
+        ...(asServiceAccount?.workload ? { workload: asServiceAccount.workload } : {}),
         env,
         cloud,
         region: args.region,
@@ -245,6 +268,7 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
         token: (_key, fetch) => fetch(),
       },
       configSource: loaded.source,
+      ...(asServiceAccount ? { serviceAccount: asServiceAccount.step } : {}),
       ...(loaded.secretState
         ? {
             explainMissingSecret: (entry: RegistryEntry, key: string) =>
@@ -261,7 +285,11 @@ export async function runCredentials(args: CredentialsArgs, runtime: Runtime): P
     };
     // The walk's secrets include the token's password: asked for, it is printed.
     const shown = showPassword ? walk.token?.password : undefined;
-    const secrets = [...walk.secrets.filter((secret) => secret !== shown), ...loaded.inlineSecrets];
+    const secrets = [
+      ...walk.secrets.filter((secret) => secret !== shown),
+      ...loaded.inlineSecrets,
+      ...(asServiceAccount?.token ? [asServiceAccount.token] : []),
+    ];
     runtime.stdout(
       redactSecrets(
         render(args.output, printable, () => renderWalkTable(walk, showPassword)),

@@ -6,6 +6,7 @@ import { CloudError } from '../../provider/cloud/cloud-error.js';
 import type { AcrToken } from '../../provider/cloud/cr-client.js';
 import type { RegistryEntry } from '../../provider/configuration/model.js';
 import { describeCredentialSource } from '../../provider/credentials/identity.js';
+import type { WorkloadIdentity } from '../../provider/credentials/workload-identity.js';
 import { resolveCredentials } from '../../provider/credentials/resolve-credentials.js';
 import type {
   FailedIn,
@@ -50,6 +51,8 @@ export interface WalkDeps {
    * came from (the cluster's Secret rather than the temporary files).
    */
   explainMissingSecret?: (entry: RegistryEntry, key: string) => { detail: string; fix: string };
+  /** `--service-account`: whose identity the pull is, decided before the walk; a failed step ends it. */
+  serviceAccount?: Step;
   /** GET /v2/ of the registry with the token (`--check`); undefined skips the check. */
   checkRegistry?: (host: string, token: AcrToken) => Promise<{ status: number }>;
 }
@@ -109,7 +112,7 @@ function failedStep(step: string, error: unknown): Step {
 }
 
 /** The name of the step a failure happened in, in the words `kubectl acr credentials` prints. */
-function failedStepName(step: FailedIn, target: TokenTarget | undefined): string {
+function failedStepName(step: FailedIn, target: TokenTarget | undefined, workload?: WorkloadIdentity): string {
   const { lookup } = step;
   switch (step.phase) {
     case 'node-region':
@@ -119,7 +122,7 @@ function failedStepName(step: FailedIn, target: TokenTarget | undefined): string
     case 'instance-by-name':
       return `instance named ${lookup?.kind === 'instance-by-name' ? lookup.instanceName : ''}`;
     case 'credentials':
-      return `credential source: ${describeCredentialSource(step.entry)}`;
+      return `credential source: ${describeCredentialSource(step.entry, undefined, workload)}`;
     case 'assume-role':
       return `STS AssumeRole ${step.entry?.assumeRole?.roleArn ?? ''}`.trim();
     case 'token':
@@ -163,7 +166,8 @@ function recorder(deps: WalkDeps, steps: Step[]) {
         return;
       case 'credentials': {
         const detail = `signed in as ${event.credentials.identity}, ${expiresText(event.credentials.expiresAt)}`;
-        steps.push({ step: `credential source: ${describeCredentialSource(event.entry)}`, outcome: 'ok', detail });
+        const source = describeCredentialSource(event.entry, undefined, deps.io.workload);
+        steps.push({ step: `credential source: ${source}`, outcome: 'ok', detail });
         if (!event.entry?.assumeRole) {
           steps.push({ step: 'STS AssumeRole', outcome: 'skipped', detail: 'the entry sets no assumeRoleARN' });
         }
@@ -180,7 +184,7 @@ function recorder(deps: WalkDeps, steps: Step[]) {
         return;
       }
       case 'failed':
-        steps.push(explainFailure(deps, event, failedStepName(event, target)));
+        steps.push(explainFailure(deps, event, failedStepName(event, target, deps.io.workload)));
         return;
     }
   };
@@ -251,6 +255,10 @@ export async function walkCredentials(image: string, deps: WalkDeps): Promise<Wa
     outcome: 'ok',
     detail: `${deps.configSource}: ${count} registry entr${count === 1 ? 'y' : 'ies'}${defaulted}`,
   });
+  if (deps.serviceAccount) {
+    steps.push(deps.serviceAccount);
+    if (deps.serviceAccount.outcome === 'failed') return { image, steps, result: 'failed', secrets: [] };
+  }
   const host = classifyHost(ref.host);
   steps.push({ step: 'host classification', outcome: 'ok', detail: describeHost(host) });
 
