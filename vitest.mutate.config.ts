@@ -14,6 +14,7 @@ export default defineConfig({
       'test/provider/cache/cache-store.test.ts',
       'test/provider/cache/records.test.ts',
       'test/provider/credentials/identity.test.ts',
+      'test/provider/credentials/workload-identity.test.ts',
       'test/plugin/configure-plan.test.ts',
     ],
     pool: 'forks',

@@ -22,13 +22,14 @@ export const TOKEN_MODE_ALPHA: Version = { major: 1, minor: 33 };
 export const TOKEN_MODE_BETA: Version = { major: 1, minor: 34 };
 
 /**
- * The kubelet's feature gates: its KubeletConfiguration's `featureGates`,
- * then `--feature-gates` over them (flags win, as in the kubelet).
+ * The kubelet's feature gates as it resolves them: its KubeletConfiguration
+ * file, then each `--config-dir` drop-in in order, then `--feature-gates`
+ * (flags win, as in the kubelet).
  */
-export function kubeletFeatureGates(flag: string | undefined, configText: string | undefined): Map<string, boolean> {
+export function kubeletFeatureGates(flag: string | undefined, configTexts: readonly string[]): Map<string, boolean> {
   const gates = new Map<string, boolean>();
-  if (configText !== undefined) {
-    const fromFile: unknown = parseDocument(configText).toJS();
+  for (const text of configTexts) {
+    const fromFile: unknown = parseDocument(text).toJS();
     const map = (fromFile as { featureGates?: unknown } | null)?.featureGates;
     if (typeof map === 'object' && map !== null) {
       for (const [name, value] of Object.entries(map)) if (typeof value === 'boolean') gates.set(name, value);

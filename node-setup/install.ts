@@ -211,9 +211,21 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
   const { configuration, mirrored, warnings } = configurationInForce(tx, options.mirror, log);
   const files = hostFiles(hostRoot);
+  const { kubeletConfigFile: file, kubeletConfigDir: dir } = layout;
+  // The kubelet reads its drop-ins (*.conf) in lexical order after its config file.
+  const dropIns =
+    dir === undefined
+      ? []
+      : files
+          .list(dir)
+          .filter((n) => n.endsWith('.conf'))
+          .sort();
   const gates = kubeletFeatureGates(
     layout.featureGates,
-    layout.kubeletConfigFile === undefined ? undefined : files.read(layout.kubeletConfigFile),
+    [file, ...dropIns.map((name) => `${dir}/${name}`)].flatMap((path) => {
+      const text = path === undefined ? undefined : files.read(path);
+      return text === undefined ? [] : [text];
+    }),
   );
   const plan = providerEntries(
     matchImagesFor(configuration ? customDomains(configuration) : []),

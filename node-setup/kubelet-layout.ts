@@ -64,9 +64,10 @@ export interface KubeletLayout {
   unitFiles: string[];
   /** Credential provider flags the kubelet already gets from somewhere other than our own words. */
   existing: { config: string | undefined; binDir: string | undefined };
-  /** `--feature-gates` as the kubelet gets it (`A=true,B=false`), and its `--config` KubeletConfiguration file. */
+  /** `--feature-gates` as the kubelet gets it (`A=true,B=false`), its `--config` KubeletConfiguration file and `--config-dir` of drop-ins. */
   featureGates: string | undefined;
   kubeletConfigFile: string | undefined;
+  kubeletConfigDir: string | undefined;
 }
 
 export type LayoutDetection = { ok: true; layout: KubeletLayout } | { ok: false; message: string };
@@ -191,6 +192,7 @@ export function detectLayout(files: HostFiles, ownWords: readonly string[] = [])
       existing: { config: flagValue(commandLine, CONFIG_FLAG), binDir: flagValue(commandLine, BIN_DIR_FLAG) },
       featureGates: flagValue(commandLine, '--feature-gates'),
       kubeletConfigFile: flagValue(commandLine, '--config'),
+      kubeletConfigDir: flagValue(commandLine, '--config-dir'),
     },
   };
 }

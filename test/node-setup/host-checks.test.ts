@@ -52,13 +52,14 @@ describe('the ServiceAccount-token feature gate', () => {
   const FILE = (value: string) =>
     `kind: KubeletConfiguration\nfeatureGates:\n  KubeletServiceAccountTokenForCredentialProviders: ${value}\n`;
   it.each([
-    ['nothing set', undefined, undefined, undefined],
-    ['the flag', 'KubeletServiceAccountTokenForCredentialProviders=true', undefined, true],
-    ['the file', undefined, FILE('false'), false],
-    ['the flag over the file', 'A=true, KubeletServiceAccountTokenForCredentialProviders=false', FILE('true'), false],
-    ['a value that is no boolean', 'KubeletServiceAccountTokenForCredentialProviders=yes', FILE('"true"'), undefined],
-  ])('%s', (_what, flag, file, expected) => {
-    expect(kubeletFeatureGates(flag, file).get('KubeletServiceAccountTokenForCredentialProviders')).toBe(expected);
+    ['nothing set', undefined, [], undefined],
+    ['the flag', 'KubeletServiceAccountTokenForCredentialProviders=true', [], true],
+    ['the file', undefined, [FILE('false')], false],
+    ['a drop-in over the file', undefined, [FILE('false'), FILE('true')], true],
+    ['the flag over the file', 'A=true, KubeletServiceAccountTokenForCredentialProviders=false', [FILE('true')], false],
+    ['a value that is no boolean', 'KubeletServiceAccountTokenForCredentialProviders=yes', [FILE('"true"')], undefined],
+  ])('%s', (_what, flag, files, expected) => {
+    expect(kubeletFeatureGates(flag, files).get('KubeletServiceAccountTokenForCredentialProviders')).toBe(expected);
   });
 
   it.each([

@@ -87,6 +87,19 @@ describe('the ServiceAccount-token entry', () => {
     expect(names(h.read(OWN_CONFIG))).toEqual(['acr-credential-provider-pod-identity', 'acr-credential-provider']);
   });
 
+  it('kubelet 1.35 with the gate turned off in a --config-dir drop-in: never written', async () => {
+    const h = host({
+      '/etc/default/kubelet':
+        'KUBELET_EXTRA_ARGS="--config=/var/lib/kubelet/config.yaml --config-dir=/etc/kubernetes/kubelet.conf.d"\n',
+      '/var/lib/kubelet/config.yaml': 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n',
+      '/etc/kubernetes/kubelet.conf.d/50-gates.conf':
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  KubeletServiceAccountTokenForCredentialProviders: false\n',
+    });
+    const result = await install(h, '1.35.0', `enable: true\noidc-provider-arn: ${OIDC}`);
+    expect(result.stderr).toContain('KubeletServiceAccountTokenForCredentialProviders=false');
+    expect(names(h.read(OWN_DIR_CONFIG))).toEqual(['acr-credential-provider']);
+  });
+
   it('require-role leaves the node entry out; turning pod identity off puts it back alone; uninstall restores every byte', async () => {
     const h = host();
     const before = h.snapshot();

@@ -8,6 +8,7 @@ import {
 } from '../../../provider/credentials/service-account-token.js';
 import {
   decideWorkload,
+  describeWorkload,
   trustStatement,
   workloadKey,
   workloadRole,
@@ -239,5 +240,140 @@ describe('keys and words', () => {
     ['InvalidParameter.DurationSeconds', '', 'raise the maximum session duration'],
   ])('the fix for %s %s', (code, message, words) => {
     expect(workloadStsFix(code, message, identity())).toContain(words);
+  });
+});
+
+describe('every refusal, word for word', () => {
+  const SA = 'team-a/builder';
+  const reading = (token: string) => readServiceAccountToken(token);
+
+  it('a token that is not a ServiceAccount JWT says what it is and how to fix the kubelet entry', () => {
+    expect(reading(jwt(claimsOf(), 2))).toEqual({
+      ok: false,
+      code: 'ServiceAccountTokenInvalid',
+      message:
+        'the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (2 parts instead of 3)',
+      fix: 'check that the kubelet runs this provider entry with tokenAttributes (it sends the token it requested from the API server); see `acr-credential-provider --help`',
+    });
+    const nullPayload = `e30.${Buffer.from('null').toString('base64url')}.c2ln`;
+    expect(reading(nullPayload)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('its payload is not JSON'),
+    });
+    const notJson = `e30.${Buffer.from('{"sub":').toString('base64url')}.c2ln`;
+    expect(reading(notJson)).toMatchObject({ ok: false, message: expect.stringContaining('its payload is not JSON') });
+  });
+
+  it('reads a token without issuer or audience, and keeps only text audiences', () => {
+    expect(reading(jwt(claimsOf({ iss: undefined, aud: undefined })))).toMatchObject({
+      ok: true,
+      claims: { issuer: '', audiences: [] },
+    });
+    expect(reading(jwt(claimsOf({ aud: [7, 'sts.aliyuncs.com'] })))).toMatchObject({
+      claims: { audiences: ['sts.aliyuncs.com'] },
+    });
+  });
+
+  const claims: ServiceAccountClaims = {
+    issuer: 'https://issuer.test',
+    subject: 'system:serviceaccount:team-a:builder',
+    namespace: 'team-a',
+    name: 'builder',
+    uid: undefined,
+    audiences: ['api', 'vault'],
+    expiresAt: NOW,
+  };
+  it('expired and wrong-audience tokens', () => {
+    expect(tokenRefusal(claims, NOW)).toEqual({
+      code: 'ServiceAccountTokenExpired',
+      message: 'the token of ServiceAccount team-a/builder expired at 2026-12-01T00:00:00.000Z',
+      fix: "check the node's clock (NTP): the kubelet requests a fresh token for every pull",
+    });
+    expect(tokenRefusal({ ...claims, expiresAt: NOW + 1 }, NOW)).toEqual({
+      code: 'ServiceAccountTokenAudience',
+      message: 'the token of ServiceAccount team-a/builder is for api, vault, not sts.aliyuncs.com',
+      fix: "set tokenAttributes.serviceAccountTokenAudience to sts.aliyuncs.com in the kubelet's CredentialProviderConfig (acr-node-setup writes it so)",
+    });
+    expect(tokenRefusal({ ...claims, audiences: [], expiresAt: NOW + 1 }, NOW)?.message).toBe(
+      'the token of ServiceAccount team-a/builder is for no audience, not sts.aliyuncs.com',
+    );
+  });
+
+  it.each([
+    [
+      { 'acr-credential-provider.io/role-arn': 'r', 'acr-credential-provider.io/oidc-provider-arn': 'p' },
+      OIDC,
+      {
+        code: 'InvalidRoleAnnotation',
+        message:
+          'annotation acr-credential-provider.io/oidc-provider-arn of ServiceAccount team-a/builder is `p`, not an ARN of the form acs:ram::<account-id>:oidc-provider/<provider-name>',
+        fix: "annotate the ServiceAccount with the cluster's RRSA OIDC provider ARN: kubectl annotate serviceaccount -n team-a builder --overwrite acr-credential-provider.io/oidc-provider-arn=acs:ram::<account-id>:oidc-provider/<provider-name>",
+      },
+    ],
+    [
+      { 'acr-credential-provider.io/role-arn': 'acs:ram::1:role/x' },
+      undefined,
+      {
+        code: 'NoOidcProvider',
+        message:
+          "ServiceAccount team-a/builder names a role, but no OIDC provider is known: neither its annotation acr-credential-provider.io/oidc-provider-arn nor pod-identity's oidc-provider-arn in acr-configuration",
+        fix: "run `kubectl acr configure --pod-identity --oidc-provider-arn acs:ram::<account-id>:oidc-provider/<provider-name>` (the cluster's RRSA OIDC provider)",
+      },
+    ],
+    [
+      { 'acr-credential-provider.io/role-arn': 'team-a' },
+      OIDC,
+      {
+        code: 'InvalidRoleAnnotation',
+        message:
+          'annotation acr-credential-provider.io/role-arn of ServiceAccount team-a/builder is `team-a`, not an ARN of the form acs:ram::<account-id>:role/<role-name>',
+        fix: "write the role's full ARN from the RAM console: kubectl annotate serviceaccount -n team-a builder --overwrite acr-credential-provider.io/role-arn=acs:ram::<account-id>:role/<role-name>",
+      },
+    ],
+    [
+      { 'pod-identity.alibabacloud.com/role-name': 'a b' },
+      OIDC,
+      {
+        code: 'InvalidRoleAnnotation',
+        message:
+          'annotation pod-identity.alibabacloud.com/role-name of ServiceAccount team-a/builder is `a b`, not a RAM role name',
+        fix: "write the role's name (letters, digits, '.', '@', '-', '_'), or its full ARN in acr-credential-provider.io/role-arn",
+      },
+    ],
+  ])('annotations %j', (annotations, oidcProviderArn, expected) => {
+    expect(workloadRole(annotations, { oidcProviderArn }, SA)).toEqual({ kind: 'invalid', ...expected });
+  });
+
+  it('a role required but not named', () => {
+    expect(
+      decideWorkload({ serviceAccountToken: jwt(claimsOf()) }, { oidcProviderArn: OIDC, requireRole: true }, NOW),
+    ).toEqual({
+      kind: 'refused',
+      code: 'RoleRequired',
+      message:
+        "ServiceAccount team-a/builder names no RAM role, and acr-configuration's pod-identity requires one (require-role: true)",
+      fix: 'annotate it: kubectl annotate serviceaccount -n team-a builder acr-credential-provider.io/role-arn=acs:ram::<account-id>:role/<role-name> (a role whose trust policy allows system:serviceaccount:team-a:builder)',
+    });
+    expect(decideWorkload({ serviceAccountToken: 'x' }, { oidcProviderArn: OIDC, requireRole: false }, NOW)).toEqual({
+      kind: 'refused',
+      code: 'ServiceAccountTokenInvalid',
+      message:
+        'the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (1 parts instead of 3)',
+      fix: expect.stringContaining('tokenAttributes') as unknown as string,
+    });
+  });
+
+  it('the words for a workload, its key without a uid, and a session name from odd characters', () => {
+    const noUid = identity({ claims: { ...identity().claims, uid: undefined, issuer: '' } });
+    expect(workloadKey(noUid)).toBe(`workload  system:serviceaccount:team-a:builder  acs:ram::999:role/puller ${OIDC}`);
+    expect(describeWorkload(identity())).toBe('ServiceAccount team-a/builder (RRSA role acs:ram::999:role/puller)');
+    expect(workloadSessionName({ namespace: 'a b', name: 'c:d' })).toBe('a-b.c-d');
+    expect(workloadStsFix('AuthenticationFail.OIDCToken.IssuerNotMatch', '', noUid)).toContain(
+      'token issuer (unknown)',
+    );
+    expect(JSON.parse(trustStatement(noUid)).Condition.StringEquals).toEqual({
+      'oidc:aud': 'sts.aliyuncs.com',
+      'oidc:sub': 'system:serviceaccount:team-a:builder',
+    });
   });
 });
