@@ -359,7 +359,7 @@ describe('every refusal, word for word', () => {
       code: 'ServiceAccountTokenInvalid',
       message:
         'the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (1 parts instead of 3)',
-      fix: expect.stringContaining('tokenAttributes') as unknown as string,
+      fix: expect.stringContaining('tokenAttributes'),
     });
   });
 
