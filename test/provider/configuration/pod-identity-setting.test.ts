@@ -23,9 +23,20 @@ describe('pod-identity accepted', () => {
       { enabled: false, oidcProviderArn: OIDC, requireRole: false },
     ],
     ['empty', { 'pod-identity': '' }, { enabled: false, oidcProviderArn: undefined, requireRole: false }],
-  ])('%s', (_what, data: Record<string, string>, expected) => {
+    [
+      'an ARN with spaces inside its quotes, and an empty one off',
+      { 'pod-identity': `enable: true\noidc-provider-arn: " ${OIDC} "` },
+      { enabled: true, oidcProviderArn: OIDC, requireRole: false },
+    ],
+    [
+      'off with an empty provider field',
+      { 'pod-identity': 'enable: false\noidc-provider-arn:' },
+      { enabled: false, oidcProviderArn: undefined, requireRole: false },
+    ],
+  ])('%s, without a warning', (_what, data: Record<string, string>, expected) => {
     const result = parseConfigurationData(data);
     expect(result.ok).toBe(true);
+    expect(result.problems).toEqual([]);
     if (result.ok) expect(result.config.podIdentity).toEqual(expected);
   });
 
@@ -72,6 +83,22 @@ describe('pod-identity refused', () => {
     expect(result.problems).toContainEqual(
       expect.objectContaining({ severity: 'error', code, key: 'pod-identity', line, column, message }),
     );
+  });
+
+  it('an invalid provider ARN names where to copy it from, and is not also reported as missing', () => {
+    const result = parseConfigurationData({ 'pod-identity': 'enable: true\noidc-provider-arn: nope' });
+    expect(result.problems).toEqual([
+      {
+        severity: 'error',
+        code: 'invalid-arn',
+        key: 'pod-identity',
+        line: 2,
+        column: 20,
+        message:
+          'oidc-provider-arn `nope` is not an ARN of the form `acs:ram::<account-id>:oidc-provider/<provider-name>`.',
+        fix: "Copy the cluster's RRSA OIDC provider ARN from the ACK console (cluster information, RRSA); it looks like `acs:ram::<account-id>:oidc-provider/<provider-name>`.",
+      },
+    ]);
   });
 
   it('a refusal in a file is placed on the file line', () => {

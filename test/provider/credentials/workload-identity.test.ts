@@ -174,6 +174,12 @@ describe('decideWorkload', () => {
     ['a token without a role', { serviceAccountToken: token }, false, 'node'],
     ['a token without a role, roles required', { serviceAccountToken: token }, true, 'refused'],
     ['a token and a role', { serviceAccountToken: token, serviceAccountAnnotations: role }, true, 'workload'],
+    [
+      'a token and a role that is no ARN',
+      { serviceAccountToken: token, serviceAccountAnnotations: { 'acr-credential-provider.io/role-arn': 'x' } },
+      false,
+      'refused',
+    ],
     ['a broken token', { serviceAccountToken: 'x', serviceAccountAnnotations: role }, false, 'refused'],
     [
       'an expired token',
