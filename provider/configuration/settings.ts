@@ -191,7 +191,7 @@ export function parsePodIdentity(text: string): { podIdentity: PodIdentityConfig
         fix: `Copy the cluster's RRSA OIDC provider ARN from the ACK console (cluster information, RRSA); it looks like \`${OIDC_PROVIDER_ARN.form}\`.`,
       });
   }
-  if (enabled && oidcProviderArn === undefined && !arn) {
+  if (enabled && !arn) {
     problems.push({
       severity: 'warning',
       code: 'no-oidc-provider',
