@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { onHost } from './host-paths.js';
+import type { HostFiles, KubeletLayout } from './kubelet-layout.js';
 
 export interface Version {
   major: number;
@@ -40,6 +41,26 @@ export function kubeletFeatureGates(flag: string | undefined, configTexts: reado
     if (name && (value === 'true' || value === 'false')) gates.set(name, value === 'true');
   }
   return gates;
+}
+
+/** The gates of the kubelet a layout runs: its config file, then its drop-ins (*.conf, in lexical order), then its flag. */
+export function layoutFeatureGates(
+  files: HostFiles,
+  layout: Pick<KubeletLayout, 'featureGates' | 'kubeletConfigFile' | 'kubeletConfigDir'>,
+): Map<string, boolean> {
+  const dir = layout.kubeletConfigDir;
+  const dropIns =
+    dir === undefined
+      ? []
+      : files
+          .list(dir)
+          .filter((name) => name.endsWith('.conf'))
+          .sort();
+  const texts = [layout.kubeletConfigFile, ...dropIns.map((name) => `${dir}/${name}`)].flatMap((path) => {
+    const text = path === undefined ? undefined : files.read(path);
+    return text === undefined ? [] : [text];
+  });
+  return kubeletFeatureGates(layout.featureGates, texts);
 }
 
 /** Whether this kubelet takes a provider entry with tokenAttributes; it refuses the whole config otherwise. */

@@ -23,7 +23,7 @@ import {
   glibcRefusal,
   hostGlibc,
   KUBELET_CONFIG_DIRECTORY,
-  kubeletFeatureGates,
+  layoutFeatureGates,
   MIN_KUBELET,
   parseKubeletVersion,
   tokenModeSupport,
@@ -39,9 +39,10 @@ import {
   PROVIDER_CONFIG_FILE_IN_DIR,
   PROVIDER_NAME,
 } from './host-paths.js';
-import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
+import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
-import { configurationInForce, customDomains, type MirrorSources } from './mirror.js';
+import { configurationInForce, type MirrorSources } from './mirror.js';
+import { domainsInForce, type Discover } from './domain-discovery.js';
 import { DEFAULT_POD_IDENTITY } from '../provider/configuration/settings.js';
 import { failedWith, succeeded, type Result } from '../provider/common/result.js';
 
@@ -64,6 +65,9 @@ export interface InstallOptions {
   kubelet: KubeletControl;
   /** Only find out what would change. */
   dryRun?: boolean;
+  /** Looks up the custom domains of instances without `domains` (the provider's `match-images`); undefined = listed domains only. */
+  discover?: Discover;
+  now?: () => number;
   log: (line: string) => void;
 }
 
@@ -76,6 +80,8 @@ export type InstallResult =
       restartPending: boolean;
       mirrored: boolean | undefined;
       warnings: Problem[];
+      /** Why the custom domains could not be looked up (the last known ones were used). */
+      discoveryFailure?: string;
     }
   | { ok: false; exitCode: 1 | 2; message: string };
 
@@ -211,24 +217,15 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   const tx = new HostTransaction(hostRoot, { dryRun: options.dryRun ?? false });
   const { configuration, mirrored, warnings } = configurationInForce(tx, options.mirror, log);
   const files = hostFiles(hostRoot);
-  const { kubeletConfigFile: file, kubeletConfigDir: dir } = layout;
-  // The kubelet reads its drop-ins (*.conf) in lexical order after its config file.
-  const dropIns =
-    dir === undefined
-      ? []
-      : files
-          .list(dir)
-          .filter((n) => n.endsWith('.conf'))
-          .sort();
-  const gates = kubeletFeatureGates(
-    layout.featureGates,
-    [file, ...dropIns.map((name) => `${dir}/${name}`)].flatMap((path) => {
-      const text = path === undefined ? undefined : files.read(path);
-      return text === undefined ? [] : [text];
-    }),
-  );
+  const gates = layoutFeatureGates(files, layout);
+  const domains = await domainsInForce(hostRoot, configuration, tx.current(DEFAULT_CONFIG_PATH)?.toString('utf8'), {
+    discover: options.discover,
+    now: (options.now ?? Date.now)(),
+    dryRun: options.dryRun ?? false,
+    log,
+  });
   const plan = providerEntries(
-    matchImagesFor(configuration ? customDomains(configuration) : []),
+    matchImagesFor(domains.customDomains),
     configuration?.podIdentity ?? DEFAULT_POD_IDENTITY,
     tokenModeSupport(version, gates),
   );
@@ -271,20 +268,21 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   kubeletInputsChanged = wireFlags(tx, layout, target.flags) || kubeletInputsChanged;
 
   const changed = tx.changed.map((c) => c.path);
-  if (options.dryRun)
-    return {
-      ok: true,
-      changed,
-      restarted: false,
-      restartPending: kubeletInputsChanged || (journal?.restartPending ?? false),
-      mirrored,
-      warnings,
-    };
+  const done = (restarted: boolean, restartPending: boolean): InstallResult => ({
+    ok: true,
+    changed,
+    restarted,
+    restartPending,
+    mirrored,
+    warnings,
+    ...(domains.failure ? { discoveryFailure: domains.failure } : {}),
+  });
+  if (options.dryRun) return done(false, kubeletInputsChanged || (journal?.restartPending ?? false));
 
   const restartPending = kubeletInputsChanged || tx.journal.restartPending;
   if (!restartPending) {
     if (changed.length > 0) tx.saveJournal();
-    return { ok: true, changed, restarted: false, restartPending: false, mirrored, warnings };
+    return done(false, false);
   }
   if (!options.restart) {
     tx.journal.restartPending = true;
@@ -292,7 +290,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
     log(
       `The kubelet must be restarted to use the credential provider (--no-restart given): run \`systemctl restart kubelet\` on the node.`,
     );
-    return { ok: true, changed, restarted: false, restartPending: true, mirrored, warnings };
+    return done(false, true);
   }
 
   log(`Restarting the kubelet: ${options.kubelet.restartCommand}`);
@@ -309,7 +307,7 @@ export async function install(options: InstallOptions): Promise<InstallResult> {
   }
   tx.journal.restartPending = false;
   tx.saveJournal();
-  return { ok: true, changed, restarted: true, restartPending: false, mirrored, warnings };
+  return done(true, false);
 }
 
 export async function restartAndWait(kubelet: KubeletControl): Promise<{ ok: true } | { ok: false; message: string }> {

@@ -14,6 +14,7 @@ import {
 } from './host-commands.js';
 import { HostTransaction } from './host-journal.js';
 import { parseKubeletVersion } from './host-checks.js';
+import { discoverWith } from './domain-discovery.js';
 import { install, type KubeletControl } from './install.js';
 import { mirrorConfiguration, type MirrorSources } from './mirror.js';
 import { uninstall } from './uninstall.js';
@@ -158,6 +159,7 @@ function installInput(args: InstallArgs) {
   return {
     hostRoot: args['host-root'],
     providerBinary: args['provider-binary'],
+    discover: discoverWith(args['provider-binary'], process.env),
     kubeletVersion,
     versionCommand: args['kubelet-version-command'],
     mirror: sources(args),

@@ -42,8 +42,13 @@ export async function watch(options: WatchOptions): Promise<void> {
       if (result.changed.length > 0)
         lines.push(`Updated: ${result.changed.join(', ')}${result.restarted ? ' (kubelet restarted)' : ''}.`);
     }
+    // A failed look-up of custom domains leaves the kubelet with the last known ones: working, but not current.
     const ready =
-      result.ok && result.mirrored !== false && !result.restartPending && (attempt || result.changed.length === 0);
+      result.ok &&
+      result.mirrored !== false &&
+      !result.restartPending &&
+      result.discoveryFailure === undefined &&
+      (attempt || result.changed.length === 0);
     markReady(options.readyFile, ready);
     const log = lines.join('\n');
     // Repeating the same problem every few seconds would drown the log.

@@ -6,7 +6,6 @@
 // edition. What differs between the callers is passed in: caches
 // (`ResolutionIo`) and what they want to hear about each step
 // (`ResolutionObserver`).
-import { secretsOf, type CloudCredentials } from '../cloud/cloud-credentials.js';
 import { CloudError } from '../cloud/cloud-error.js';
 import {
   getAuthorizationToken,
@@ -19,125 +18,20 @@ import { environmentCredentials, environmentCredentialVariables } from '../cloud
 import { failureFrom } from './operator-failure.js';
 import type { Failure } from '../common/failure.js';
 import type { RegistryEntry } from '../configuration/model.js';
-import type {
-  FailedIn,
-  NodeRegionSource,
-  ResolutionIo,
-  ResolutionObserver,
-  ResolutionResult,
-  Settled,
-} from './resolution-io.js';
+import type { NodeRegionSource, ResolutionIo, ResolutionObserver, ResolutionResult, Settled } from './resolution-io.js';
 import type { AcrHost } from '../registry/registry-host.js';
-import {
-  instanceKey,
-  resolveEntry,
-  resolveRegistry,
-  type Facts,
-  type Lookup,
-  type Resolution,
-  type TokenTarget,
-} from '../registry/resolution.js';
-import {
-  assumeEntryRole,
-  entryBaseCredentials,
-  workloadCredentials,
-  type CredentialContext,
-} from './credential-chain.js';
+import { instanceKey, resolveEntry, resolveRegistry, type Lookup, type TokenTarget } from '../registry/resolution.js';
 import { describeIdentity, describeTarget, identityKey } from './identity.js';
+import { credentialsFor, inPhase, settledIdentity, type Run, type Subject } from './resolution-run.js';
 
 /** How long a look-up's answer (node region, instance domains, instance id) is trusted. */
 export const LOOKUP_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** Resolution asks for at most a few look-ups; this only stops a bug from looping. */
 export const MAX_LOOKUPS = 32;
 
-/** What a run resolves: an image's registry host, or one configured entry. */
-interface Subject {
-  /** Names the subject in failures: the host, or the entry. */
-  host: string;
-  /** The region the subject's own name gives, if any. */
-  hostRegion: string | undefined;
-  decide(facts: Facts): Resolution;
-}
-
-/** The run's state: what the look-ups found, credentials per identity, secrets met. */
-interface Run {
-  subject: Subject;
-  io: ResolutionIo;
-  observer: ResolutionObserver;
-  nodeRegion: string | undefined;
-  instanceDomains: Map<string, readonly string[]>;
-  instanceIds: Map<string, string | null>;
-  credentials: Map<string, Acquired>;
-  secrets: Set<string>;
-}
-
-/** One identity's credentials: before and after its `assumeRoleARN`. */
-interface Acquired {
-  base: Promise<CloudCredentials>;
-  final: Promise<CloudCredentials>;
-}
-
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTextList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
-
-/** Awaits `work` as `phase`: its failure is reported as a failed step, then thrown on. */
-async function inPhase<T>(run: Run, where: FailedIn, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    run.observer.step({ kind: 'failed', error, ...where });
-    throw error;
-  }
-}
-
-function remember(run: Run, credentials: CloudCredentials): CloudCredentials {
-  for (const secret of secretsOf(credentials)) run.secrets.add(secret);
-  return credentials;
-}
-
-function credentialContext(run: Run, region: string): CredentialContext {
-  const { io } = run;
-  const { workload } = io;
-  const cloud = io.cloud;
-  return {
-    cloud,
-    defaultRegion: run.nodeRegion ?? region,
-    secretsDir: io.secretsDir,
-    rrsaTokenFile: io.rrsaTokenFile,
-    // A pod pulling as its ServiceAccount's role stands where the node's identity would.
-    nodeCredentials: () => (workload ? workloadCredentials(workload, region, { cloud }) : io.nodeCredentials()),
-    ...(io.roleSessionName ? { roleSessionName: io.roleSessionName } : {}),
-  };
-}
-
-/** The credentials of `entry` (the node's identity when undefined), obtained once per identity and run. */
-function credentialsFor(run: Run, entry: RegistryEntry | undefined, region: string): Acquired {
-  const key = identityKey(entry, run.io.env, run.io.workload);
-  let acquired = run.credentials.get(key);
-  if (!acquired) {
-    const context = credentialContext(run, region);
-    const base = (entry ? entryBaseCredentials(entry, context) : context.nodeCredentials()).then((c) =>
-      remember(run, c),
-    );
-    const final = base.then(async (c) => (entry ? remember(run, await assumeEntryRole(entry, c, context)) : c));
-    // Each is awaited by the step that needs it; one no step awaited must not crash the process.
-    base.catch(() => undefined);
-    final.catch(() => undefined);
-    acquired = { base, final };
-    run.credentials.set(key, acquired);
-  }
-  return acquired;
-}
-
-/** The identity the credentials turned out to be (e.g. `role/KubernetesWorkerRole`), once obtained. */
-async function settledIdentity(run: Run, entry: RegistryEntry | undefined): Promise<string | undefined> {
-  const pending = run.credentials.get(identityKey(entry, run.io.env, run.io.workload))?.final;
-  return pending?.then(
-    (credentials) => credentials.identity,
-    () => undefined,
-  );
-}
 
 /** --region, else off cloud the image host's region, else the metadata service (falling back to the image host). */
 async function nodeRegion(run: Run): Promise<{ region: string; source: NodeRegionSource; metadataCode?: string }> {
@@ -305,7 +199,37 @@ export function resolveEntryCredentials(
   return drive(subject, io, observer);
 }
 
+/**
+ * Every host an entry's token answers, without fetching the token: the
+ * look-ups alone (instance domains with the entry's own credentials, cached
+ * like the provider's). What acr-node-setup writes into matchImages.
+ */
+export async function resolveEntryHosts(
+  entry: RegistryEntry,
+  io: ResolutionIo,
+): Promise<{ kind: 'hosts'; hosts: string[] } | Extract<ResolutionResult, { kind: 'failed' }>> {
+  const subject: Subject = {
+    host: `acr-registry-info entry ${entry.index + 1}`,
+    hostRegion: entry.regionId,
+    decide: (facts) => resolveEntry(entry, facts),
+  };
+  const settled = await settle(subject, io, { step: () => undefined });
+  if ('kind' in settled) return settled;
+  const { resolution } = settled;
+  return { kind: 'hosts', hosts: resolution.kind === 'registry' ? resolution.authHosts : [] };
+}
+
 async function drive(subject: Subject, io: ResolutionIo, observer: ResolutionObserver): Promise<ResolutionResult> {
+  const settled = await settle(subject, io, observer);
+  return 'kind' in settled ? settled : answer(settled.run, settled.resolution, settled.validUntil);
+}
+
+/** Runs the look-ups the resolution asks for until it settles (or one fails). */
+async function settle(
+  subject: Subject,
+  io: ResolutionIo,
+  observer: ResolutionObserver,
+): Promise<{ run: Run; resolution: Settled; validUntil: number } | Extract<ResolutionResult, { kind: 'failed' }>> {
   const inline = io.config.registries.flatMap((e) =>
     e.credentials.kind === 'access-key' && e.credentials.inlineSecret ? [e.credentials.inlineSecret] : [],
   );
@@ -329,7 +253,7 @@ async function drive(subject: Subject, io: ResolutionIo, observer: ResolutionObs
     const resolution = subject.decide(run);
     if (resolution.kind !== 'lookup') {
       observer.step({ kind: 'decided', resolution });
-      return answer(run, resolution, validUntil);
+      return { run, resolution, validUntil };
     }
     const { lookup } = resolution;
     const entry = lookup.kind === 'instance-domains' ? lookup.entry : undefined;

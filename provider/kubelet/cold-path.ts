@@ -141,3 +141,6 @@ export const coldPath: ColdPath = async (input) => {
     return failed(input, store, failureFrom(error, { host: host.host }), secrets);
   }
 };
+
+// The cold bundle's other entry point: matchImages patterns for acr-node-setup.
+export { matchImages } from './match-images.js';

@@ -4,7 +4,8 @@
 // path (YAML, cloud clients) is loaded only on a miss.
 import { readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HELP, parseCli } from './provider-cli.js';
+import { HELP, logs, parseCli } from './provider-cli.js';
+import type { MatchImages } from './match-images.js';
 import { provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
@@ -18,7 +19,7 @@ const COLD_PATH_ASSET = 'cold-path.cjs';
  * module. The import specifier is a variable so esbuild leaves it out of the
  * main bundle.
  */
-async function loadColdPath(): Promise<ColdPath> {
+async function loadColdModule(): Promise<{ coldPath: ColdPath; matchImages: MatchImages }> {
   // openapi-core calls url.parse(); the deprecation warning would be a second
   // stderr line in front of the one an operator needs.
   process.noDeprecation = true;
@@ -33,7 +34,7 @@ async function loadColdPath(): Promise<ColdPath> {
       .compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename }) as (
       ...args: unknown[]
     ) => void;
-    const module = { exports: {} as { coldPath?: ColdPath } };
+    const module = { exports: {} as { coldPath?: ColdPath; matchImages?: MatchImages } };
     load(
       module.exports,
       process.getBuiltinModule('node:module').createRequire(process.execPath),
@@ -41,12 +42,15 @@ async function loadColdPath(): Promise<ColdPath> {
       filename,
       dirname(process.execPath),
     );
-    if (!module.exports.coldPath) throw new Error(`the ${COLD_PATH_ASSET} asset exports no coldPath`);
-    return module.exports.coldPath;
+    const { coldPath, matchImages } = module.exports;
+    if (!coldPath || !matchImages) throw new Error(`the ${COLD_PATH_ASSET} asset lacks coldPath or matchImages`);
+    return { coldPath, matchImages };
   }
   const specifier = './cold-path.js';
-  return ((await import(specifier)) as { coldPath: ColdPath }).coldPath;
+  return (await import(specifier)) as { coldPath: ColdPath; matchImages: MatchImages };
 }
+
+const loadColdPath = async (): Promise<ColdPath> => (await loadColdModule()).coldPath;
 
 /**
  * Writes straight to the file descriptor: creating process.stdout's stream
@@ -106,6 +110,18 @@ async function main(): Promise<number> {
   if (cli.kind === 'usage-error') {
     writeAll(2, `${formatFailure({ exitCode: 2, message: `usage: ${cli.message}` })}\n`);
     return 2;
+  }
+  if (cli.kind === 'match-images') {
+    const { options } = cli;
+    const stderr: string[] = [];
+    const logger = {
+      log: (level: Parameters<typeof logs>[1], line: string) => logs(options.logLevel, level) && stderr.push(line),
+    };
+    const outcome = await (await loadColdModule()).matchImages({ options, env: process.env, now: Date.now, logger });
+    writeAll(1, outcome.stdout);
+    const lines = [...stderr, ...outcome.stderr];
+    if (lines.length > 0) writeAll(2, lines.map((line) => `${line}\n`).join(''));
+    return outcome.exitCode;
   }
   let stdin: string;
   try {

@@ -31,11 +31,13 @@ export interface ProviderOptions {
 
 export type CliParse =
   | { kind: 'run'; options: ProviderOptions }
+  | { kind: 'match-images'; options: ProviderOptions }
   | { kind: 'version' }
   | { kind: 'help' }
   | { kind: 'usage-error'; message: string };
 
 export const HELP = `Usage: acr-credential-provider [flags] < CredentialProviderRequest
+       acr-credential-provider match-images [flags]
 
 The kubelet's image credential provider for Alibaba Cloud Container Registry.
 The kubelet runs it once per image, with a CredentialProviderRequest on stdin,
@@ -52,6 +54,10 @@ Flags:
   --version                print the version
   --help                   print this help
 
+match-images prints, as JSON, the kubelet matchImages patterns for the
+configuration: ACR's own and every custom domain, listed in \`domains\` or
+found on the configured Enterprise instances (ListInstanceEndpoint, cached).
+
 Pod identity (the kubelet's ServiceAccount-token mode, audience ${RRSA_AUDIENCE}):
 a pod pulls with its own ServiceAccount's RAM role when the ServiceAccount is
 annotated with one of
@@ -66,11 +72,12 @@ pod-identity says require-role: true.
 
 export function parseCli(argv: string[]): CliParse {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         config: { type: 'string' },
         'cache-dir': { type: 'string' },
@@ -86,6 +93,12 @@ export function parseCli(argv: string[]): CliParse {
   } catch (error) {
     return { kind: 'usage-error', message: (error as Error).message };
   }
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'match-images'))
+    return {
+      kind: 'usage-error',
+      message: `unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}; the only command is match-images`,
+    };
+  const command = positionals.length === 1 ? 'match-images' : 'run';
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
@@ -109,7 +122,7 @@ export function parseCli(argv: string[]): CliParse {
   const configPath = values.config ?? DEFAULT_CONFIG_PATH;
   const configDir = dirname(configPath);
   return {
-    kind: 'run',
+    kind: command,
     options: {
       configPath,
       configDir,

@@ -156,7 +156,11 @@ export function makeHost(options: HostOptions): Host {
   };
   const restart = script('restart-kubelet', `echo restart >> '${join(work, 'restarts')}'`);
   const health = script('kubelet-health', `test ! -e '${join(work, 'unhealthy')}'`);
-  const providerBinary = script('acr-credential-provider', 'echo "fake provider"');
+  // Answers match-images as the provider does for a configuration whose instances have no custom domains.
+  const providerBinary = script(
+    'acr-credential-provider',
+    `if [ "$1" = match-images ]; then echo '{"matchImages":[],"customDomains":[],"failures":[]}'; else echo "fake provider"; fi`,
+  );
 
   return {
     root,

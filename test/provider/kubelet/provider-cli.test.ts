@@ -48,6 +48,12 @@ describe('parseCli', () => {
     });
   });
 
+  it('match-images, anywhere among the flags, takes the same flags', () => {
+    const parsed = parseCli(['--config', '/x/c.yaml', 'match-images', '--region', 'cn-beijing']);
+    expect(parsed).toMatchObject({ kind: 'match-images', options: { configPath: '/x/c.yaml', region: 'cn-beijing' } });
+    expect(parseCli(['match-images', '--help'])).toEqual({ kind: 'help' });
+  });
+
   it('--version wins', () => {
     expect(parseCli(['--config', '/x', '--version'])).toEqual({ kind: 'version' });
   });
@@ -57,7 +63,8 @@ describe('parseCli', () => {
     [['--region', 'Hangzhou'], /--region "Hangzhou"/],
     [['--config', ''], /--config needs a path/],
     [['--bogus'], /bogus/],
-    [['positional'], /positional/],
+    [['positional'], /unexpected "positional"; the only command is match-images/],
+    [['match-images', 'twice'], /unexpected "match-images" "twice"/],
   ])('%j is a usage error', (argv, message) => {
     const parsed = parseCli(argv);
     expect(parsed.kind).toBe('usage-error');

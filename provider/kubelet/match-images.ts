@@ -1,0 +1,73 @@
+// `acr-credential-provider match-images`: the kubelet matchImages patterns
+// for this node's configuration, including every custom domain of the
+// configured Enterprise instances that `domains` does not list (looked up
+// with ListInstanceEndpoint as the entry's identity, in the provider's own
+// cache). acr-node-setup writes them into the kubelet's config, so a custom
+// domain reaches the provider without anyone listing it.
+import { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';
+import { openCacheStore } from '../cache/cache-store.js';
+import { endpointsFromEnvironment } from '../cloud/endpoints.js';
+import { startBudget } from '../cloud/retry.js';
+import type { Failure } from '../common/failure.js';
+import { failureFrom } from '../credentials/operator-failure.js';
+import { resolveEntryHosts } from '../credentials/resolve-credentials.js';
+import { matchImagesFor } from '../registry/image-match.js';
+import { classifyHost } from '../registry/registry-host.js';
+import { cachedCloud, type CachedCloudInput } from './cached-cloud.js';
+import { loadProviderConfiguration } from './last-valid-configuration.js';
+import { formatFailure } from './provider-error.js';
+import type { ProviderOptions } from './provider-cli.js';
+import type { Outcome } from './provide-credentials.js';
+
+export interface MatchImagesReport {
+  /** The patterns for the kubelet: ACR's own, then every custom domain. */
+  matchImages: string[];
+  /** Custom domains: listed in `domains`, or found on the instances. */
+  customDomains: string[];
+  /** Entries whose domains could not be looked up (their listed domains still count). */
+  failures: Failure[];
+}
+
+export type MatchImages = (input: CachedCloudInput & { options: ProviderOptions }) => Promise<Outcome>;
+
+const isCustom = (host: string) => classifyHost(host).kind === 'other';
+
+export const matchImages: MatchImages = async (input) => {
+  const store = openCacheStore(input.options.cacheDir, { writeFileAtomic, ensureDirectory });
+  store.prepare();
+  const configuration = loadProviderConfiguration(input.options.configPath, store, input.logger);
+  if (!configuration.ok)
+    return { exitCode: configuration.failure.exitCode, stdout: '', stderr: [formatFailure(configuration.failure)] };
+  const { config } = configuration.value;
+  const endpoints = endpointsFromEnvironment(input.env, { vpc: input.options.vpc });
+  const budget = startBudget();
+  const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
+  const io = cachedCloud({ input, store, config, cloud: { endpoints, budget }, metadata });
+
+  const domains: string[] = [];
+  const failures: Failure[] = [];
+  const secrets: string[] = [];
+  for (const entry of config.registries) {
+    if (entry.domains !== undefined || entry.edition === 'personal') {
+      domains.push(...(entry.domains ?? []).filter(isCustom));
+      continue;
+    }
+    try {
+      const found = await resolveEntryHosts(entry, io);
+      if (found.kind === 'hosts') domains.push(...found.hosts.filter(isCustom));
+      else {
+        failures.push(found.failure);
+        secrets.push(...found.secrets);
+      }
+    } catch (error) {
+      failures.push(failureFrom(error, { instance: `${entry.instanceId}` }));
+    }
+  }
+  const customDomains = [...new Set(domains.map((d) => d.toLowerCase()))].sort();
+  const report: MatchImagesReport = { matchImages: matchImagesFor(customDomains), customDomains, failures };
+  return {
+    exitCode: failures.length > 0 ? 1 : 0,
+    stdout: `${JSON.stringify(report)}\n`,
+    stderr: failures.map((failure) => formatFailure(failure, secrets)),
+  };
+};
