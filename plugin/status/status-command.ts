@@ -165,8 +165,13 @@ export function renderStatusTable(report: StatusReport): string {
     `Nodes (credential provider: DaemonSet kube-system/acr-node-setup ${ds.installed ? `${ds.ready}/${ds.desired} ready${ds.image ? `, image ${ds.image}` : ''}` : 'not installed'})`,
     report.nodes.length > 0
       ? renderTable(
-          ['node', 'provider', 'pod'],
-          report.nodes.map((n) => [n.node, n.provider, n.pod ?? '-']),
+          ['node', 'provider', 'version', 'pod'],
+          report.nodes.map((n) => [
+            n.node,
+            n.provider,
+            `${n.version ?? '-'}${n.lagging ? ' (lagging)' : ''}`,
+            n.pod ?? '-',
+          ]),
         )
       : 'no nodes listed',
   );

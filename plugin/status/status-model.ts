@@ -64,6 +64,10 @@ export interface NodeProviderState {
   node: string;
   provider: 'ready' | 'not-ready' | 'missing';
   pod?: string;
+  /** The node-setup image (tag) the node's pod runs: the provider version it installs. */
+  version?: string;
+  /** The pod runs another image than the DaemonSet's: the node lags behind the rollout. */
+  lagging?: boolean;
 }
 
 export type WorkloadState = 'running' | 'not-ready' | 'absent';

@@ -29,10 +29,14 @@ function nodeStates(snapshot: ClusterSnapshot): NodeProviderState[] {
     const pods = snapshot.nodeSetupPods.filter((pod) => spec(pod).nodeName === name(node));
     const ready = pods.find((pod) => isConditionTrue(pod, 'Ready'));
     const pod = ready ?? pods[0];
+    const image = pod ? spec(pod).containers?.[0]?.image : undefined;
+    const current = snapshot.nodeSetup.image;
     return {
       node: name(node),
       provider: ready ? 'ready' : pods.length > 0 ? 'not-ready' : 'missing',
       ...(pod ? { pod: name(pod) } : {}),
+      ...(image ? { version: image.slice(image.lastIndexOf(':') + 1) } : {}),
+      ...(image && current && image !== current ? { lagging: true } : {}),
     };
   });
 }
@@ -95,6 +99,16 @@ function clusterProblems(
       code: 'node-without-provider',
       message: `Pods scheduled on ${without.join(', ')} get no ACR credentials: the provider is not ready there and no Secret sync is running.`,
       fix: 'Check the acr-node-setup pods on those nodes (`kubectl -n kube-system get pods -l app.kubernetes.io/name=acr-node-setup -o wide`).',
+    });
+  }
+
+  const lagging = nodes.filter((n) => n.lagging);
+  if (lagging.length > 0) {
+    problems.push({
+      severity: 'warning',
+      code: 'node-provider-lagging',
+      message: `${lagging.map((n) => `${n.node} (${n.version ?? '?'})`).join(', ')} still run${lagging.length === 1 ? 's' : ''} an older acr-node-setup than the DaemonSet's ${snapshot.nodeSetup.image ?? ''}.`,
+      fix: "The rollout replaces one node at a time and waits for each to be ready again: `kubectl -n kube-system rollout status daemonset/acr-node-setup`; a node whose kubelet did not survive the new version keeps its pod not ready and holds the rollout — read that pod's log.",
     });
   }
 

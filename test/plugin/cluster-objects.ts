@@ -7,7 +7,11 @@ export const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind
 
 export const node = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
 
-export const providerPod = (nodeName: string, ready: boolean): KubeObject => ({
+export const providerPod = (
+  nodeName: string,
+  ready: boolean,
+  image = 'registry.example.com/acr-node-setup:1',
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: {
@@ -16,7 +20,7 @@ export const providerPod = (nodeName: string, ready: boolean): KubeObject => ({
     labels: { 'app.kubernetes.io/name': 'acr-node-setup' },
     ownerReferences: [{ kind: 'DaemonSet', name: 'acr-node-setup' }],
   },
-  spec: { nodeName, containers: [{ name: 'node-setup', image: 'registry.example.com/acr-node-setup:1' }] },
+  spec: { nodeName, containers: [{ name: 'node-setup', image }] },
   status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
 });
 

@@ -361,10 +361,37 @@ describe('status report content', () => {
       }),
     );
     expect(report.nodes).toEqual([
-      { node: 'a', provider: 'ready', pod: 'acr-node-setup-a' },
-      { node: 'b', provider: 'not-ready', pod: 'acr-node-setup-b' },
+      { node: 'a', provider: 'ready', pod: 'acr-node-setup-a', version: '1' },
+      { node: 'b', provider: 'not-ready', pod: 'acr-node-setup-b', version: '1' },
       { node: 'c', provider: 'missing' },
     ]);
+  });
+
+  test('nodes whose pod runs another image than the DaemonSet lag behind the rollout', () => {
+    const report = buildStatusReport(
+      snapshot({
+        data: healthyData,
+        nodes: [node('a'), node('b')],
+        nodeSetupPods: [
+          providerPod('a', true, 'registry.example.com/acr-node-setup:2'),
+          providerPod('b', false, 'registry.example.com/acr-node-setup:1'),
+        ],
+        nodeSetup: {
+          installed: true,
+          image: 'registry.example.com/acr-node-setup:2',
+          desired: 2,
+          ready: 1,
+          updated: 1,
+        },
+      }),
+    );
+    expect(report.nodes).toEqual([
+      { node: 'a', provider: 'ready', pod: 'acr-node-setup-a', version: '2' },
+      { node: 'b', provider: 'not-ready', pod: 'acr-node-setup-b', version: '1', lagging: true },
+    ]);
+    expect(report.problems.find((p) => p.code === 'node-provider-lagging')?.message).toBe(
+      "b (1) still runs an older acr-node-setup than the DaemonSet's registry.example.com/acr-node-setup:2.",
+    );
   });
 
   test('Secret sync per namespace: Secret, token expiry from a JWT password, ServiceAccounts patched', () => {

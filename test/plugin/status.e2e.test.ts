@@ -30,8 +30,8 @@ test('a healthy cluster: exit 0, the configuration as understood, the nodes', as
     }),
     node('node-1'),
     node('node-2'),
-    providerPod('node-1', true),
-    providerPod('node-2', true),
+    providerPod('node-1', true, 'registry.example.com/acr-node-setup:0.1.0'),
+    providerPod('node-2', true, 'registry.example.com/acr-node-setup:0.1.0'),
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
@@ -52,7 +52,7 @@ test('a healthy cluster: exit 0, the configuration as understood, the nodes', as
   expect(result.stdout).toMatch(
     /enterprise\s+cri-abc123\s+cn-hangzhou\s+reg\.example\.com\s+node's identity \(ALIBABA_CLOUD_ACCESS_KEY_\* or the ECS RAM role\)/,
   );
-  expect(result.stdout).toMatch(/node-1\s+ready\s+acr-node-setup-node-1/);
+  expect(result.stdout).toMatch(/node-1\s+ready\s+0\.1\.0\s+acr-node-setup-node-1/);
   expect(result.stdout).toContain(
     'DaemonSet kube-system/acr-node-setup 2/2 ready, image registry.example.com/acr-node-setup:0.1.0',
   );
