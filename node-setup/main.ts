@@ -17,7 +17,7 @@ import { parseKubeletVersion } from './host-checks.js';
 import { discoverWith } from './domain-discovery.js';
 import { install, type KubeletControl } from './install.js';
 import { mirrorConfiguration, type MirrorSources } from './mirror.js';
-import { uninstall } from './uninstall.js';
+import { stayRestored, uninstall, writeTerminationMessage } from './uninstall.js';
 import { isReady, watch } from './watch.js';
 import { EXIT, UsageError } from '../provider/common/exit-codes.js';
 import { NODE_SETUP_READY_FILE } from '../provider/common/paths.js';
@@ -188,7 +188,13 @@ async function runInstall(args: InstallArgs): Promise<number> {
   return result.mirrored === false ? EXIT.usage : EXIT.ok;
 }
 
-async function runUninstall(args: KubeletArgs): Promise<number> {
+interface UninstallArgs extends KubeletArgs {
+  stay: boolean;
+  'ready-file': string;
+  'termination-log': string;
+}
+
+async function runUninstall(args: UninstallArgs): Promise<number> {
   const result = await uninstall({
     hostRoot: args['host-root'],
     restart: args.restart,
@@ -197,12 +203,15 @@ async function runUninstall(args: KubeletArgs): Promise<number> {
   });
   if (!result.ok) {
     log(`error: ${result.message}`);
+    // In the DaemonSet: the reason becomes the container's termination message, which kubectl acr uninstall shows.
+    if (args.stay) writeTerminationMessage(args['termination-log'], result.message);
     return EXIT.failure;
   }
   if (result.restored.length > 0)
     say(
       `Restored: ${result.restored.join(', ')}${result.restarted ? '; the kubelet was restarted and is healthy.' : ''}`,
     );
+  if (args.stay) await stayRestored(args['ready-file'], say);
   return EXIT.ok;
 }
 
@@ -258,10 +267,26 @@ async function main(argv: string[]): Promise<number> {
         (y) => installOptions(y),
         run(runInstall),
       )
-      .command<KubeletArgs>(
+      .command<UninstallArgs>(
         'uninstall',
         'Put every file back as it was before install',
-        (y) => kubeletOptions(y),
+        (y) =>
+          kubeletOptions(y)
+            .option('stay', {
+              type: 'boolean',
+              default: false,
+              describe: 'Once restored, keep running and keep the readiness marker (the DaemonSet in uninstall mode)',
+            })
+            .option('ready-file', {
+              type: 'string',
+              default: NODE_SETUP_READY_FILE,
+              describe: 'Readiness marker of --stay',
+            })
+            .option('termination-log', {
+              type: 'string',
+              default: '/dev/termination-log',
+              describe: 'Where --stay writes why a restore failed',
+            }) as unknown as Argv<UninstallArgs>,
         run(runUninstall),
       )
       .command<MirrorArgs>(

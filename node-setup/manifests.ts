@@ -15,9 +15,35 @@ const LABELS = { 'app.kubernetes.io/name': NODE_SETUP_NAME, 'app.kubernetes.io/p
 export interface ManifestOptions {
   image: string;
   namespace?: string;
+  /**
+   * `uninstall`: every pod restores its node (the journal install keeps),
+   * then reports ready and stays; `kubectl acr uninstall` waits for all of
+   * them before it deletes anything.
+   */
+  mode?: 'install' | 'uninstall';
 }
 
-export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: ManifestOptions): object[] {
+/** The container's command in each mode. */
+function command(mode: 'install' | 'uninstall'): string[] {
+  if (mode === 'uninstall')
+    return ['/acr-node-setup', 'uninstall', '--stay', '--host-root=/host', `--ready-file=${NODE_SETUP_READY_FILE}`];
+  return [
+    '/acr-node-setup',
+    'mirror',
+    '--watch',
+    '--host-root=/host',
+    '--configmap-dir=/etc/acr-configuration',
+    '--secrets-dir=/etc/acr-configuration-secrets',
+    '--rrsa-token-file=/var/run/secrets/tokens/rrsa',
+    `--ready-file=${NODE_SETUP_READY_FILE}`,
+  ];
+}
+
+export function renderNodeSetupManifests({
+  image,
+  namespace = 'kube-system',
+  mode = 'install',
+}: ManifestOptions): object[] {
   const serviceAccount = {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
@@ -61,16 +87,7 @@ export function renderNodeSetupManifests({ image, namespace = 'kube-system' }: M
             {
               name: 'node-setup',
               image,
-              command: [
-                '/acr-node-setup',
-                'mirror',
-                '--watch',
-                '--host-root=/host',
-                '--configmap-dir=/etc/acr-configuration',
-                '--secrets-dir=/etc/acr-configuration-secrets',
-                '--rrsa-token-file=/var/run/secrets/tokens/rrsa',
-                `--ready-file=${NODE_SETUP_READY_FILE}`,
-              ],
+              command: command(mode),
               securityContext: { privileged: true },
               resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
               readinessProbe: {

@@ -2,7 +2,8 @@
 // original bytes, mode and owner (or removes it), removes the directories we
 // created, and restarts the kubelet when its flags or config changed. A file
 // someone edited after us keeps their edit: only our part is taken out.
-import { readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../provider/cache/atomic-file.js';
 import { removeProviders } from './credential-provider-config.js';
 import { removeWords } from './environment-file.js';
 import { readJournal, removeState, restoreOriginal, sha256, writeExact, type JournalFile } from './host-journal.js';
@@ -99,4 +100,21 @@ export async function uninstall(options: UninstallOptions): Promise<UninstallRes
       message: `Every file was restored, but the kubelet did not come back healthy: ${health.message}. Check the kubelet now.`,
     };
   return { ok: true, restored, restarted: true };
+}
+
+export function writeTerminationMessage(path: string, message: string): void {
+  try {
+    writeFileSync(path, message.slice(0, 4000));
+  } catch {
+    // Not in a container: the log line is the report.
+  }
+}
+
+/** `uninstall --stay`: the node is restored; say so to the readiness probe until the DaemonSet is deleted. */
+export async function stayRestored(readyFile: string, say: (line: string) => void): Promise<never> {
+  for (let round = 0; ; round++) {
+    writeFileAtomic(readyFile, `restored ${new Date().toISOString()}\n`, 0o644);
+    if (round === 0) say('The node is restored; waiting to be deleted.');
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+  }
 }

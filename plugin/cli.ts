@@ -8,6 +8,7 @@ import { configureBuilder, type ConfigureArgs } from './configure/configure-flag
 import { runStatus, statusBuilder, type StatusArgs } from './status/status-command.js';
 import { credentialsBuilder, runCredentials, type CredentialsArgs } from './credentials/credentials-command.js';
 import { installBuilder, runInstall, type InstallArgs } from './install/install-command.js';
+import { runUninstall, uninstallBuilder, type UninstallArgs } from './uninstall/uninstall-command.js';
 import { runSync, syncBuilder, type SyncArgs } from './sync/sync-command.js';
 import { completionScript, completionShells, type CompletionShell } from './completion-script.js';
 import { reportFailure, type Runtime } from './runtime.js';
@@ -73,6 +74,12 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       (y) => installBuilder(y) as Argv<InstallArgs>,
       handle(runtime, setExit, runInstall),
     )
+    .command<UninstallArgs>(
+      'uninstall',
+      'Restore every node (the DaemonSet in uninstall mode), then delete what install created',
+      (y) => uninstallBuilder(y) as Argv<UninstallArgs>,
+      handle(runtime, setExit, runUninstall),
+    )
     .command<SyncArgs>(
       'sync',
       'Keep ACR pull Secrets on the ServiceAccounts in scope fresh (for nodes that cannot run the provider)',
@@ -103,7 +110,7 @@ export function buildCli(argv: string[], runtime: Runtime, setExit: (code: ExitC
       '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app:1.0 --check',
       'Explain how a pull of this image gets credentials',
     )
-    .demandCommand(1, 'Name a command: configure, status, credentials or install.')
+    .demandCommand(1, 'Name a command: configure, status, credentials, install, uninstall or sync.')
     .recommendCommands()
     .strict()
     .help()

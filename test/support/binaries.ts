@@ -102,6 +102,8 @@ export interface RunningProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends `signal` and resolves with the exit code (null when killed by the signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 /** Starts a built executable that keeps running (a controller), with the environment runProcess gives. */
@@ -118,6 +120,7 @@ export function startBinary(name: BinaryName, args: string[], options: RunOption
   return {
     stdout: () => out,
     stderr: () => err,
+    exited: () => exited,
     waitFor(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
