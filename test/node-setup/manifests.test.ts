@@ -18,6 +18,25 @@ describe('node-setup manifests', () => {
     expect(kustomized()).toEqual(renderNodeSetupManifests({ image: IMAGE_PLACEHOLDER }));
   });
 
+  it('rolls out one node at a time, and its uninstall mode differs only in the command', () => {
+    type DaemonSet = {
+      spec: { updateStrategy: unknown; template: { spec: { containers: { command: string[] }[] } } };
+    };
+    const [, install] = renderNodeSetupManifests({ image: 'img' }) as [unknown, DaemonSet];
+    const [, uninstall] = renderNodeSetupManifests({ image: 'img', mode: 'uninstall' }) as [unknown, DaemonSet];
+    expect(install.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+    expect(uninstall.spec.template.spec.containers[0]!.command).toEqual([
+      '/acr-node-setup',
+      'uninstall',
+      '--stay',
+      '--host-root=/host',
+      '--ready-file=/run/acr-node-setup/ready',
+    ]);
+    const withoutCommand = (ds: DaemonSet) =>
+      JSON.stringify(ds, (key: string, value: unknown) => (key === 'command' ? undefined : value));
+    expect(withoutCommand(uninstall)).toBe(withoutCommand(install));
+  });
+
   it('sets the image and the namespace', () => {
     const [sa, ds] = renderNodeSetupManifests({
       image: 'registry.example.com/acr/acr-node-setup:1.2.3',
