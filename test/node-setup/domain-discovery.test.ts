@@ -3,14 +3,11 @@
 // keeps the answer with the configuration it was for, asks again when that
 // changes, after a day, or five minutes after a failure, and keeps the last
 // known domains (and the pod not ready) while look-ups fail.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Discover } from '../../node-setup/domain-discovery.js';
-import type { InstallOptions } from '../../node-setup/install.js';
 import { isReady, watch } from '../../node-setup/watch.js';
-import { makeHost, type Host } from './host-fixture.js';
+import { watchedHost, type Host } from './host-fixture.js';
 
 const hosts: Host[] = [];
 afterEach(() => {
@@ -20,39 +17,17 @@ afterEach(() => {
 const NO_DOMAINS = '- instanceId: "cri-abc"\n  regionId: cn-hangzhou\n';
 
 function setup() {
-  const h = makeHost({ layout: 'ack', glibc: '2.32' });
-  hosts.push(h);
-  const configmap = join(h.work, 'configmap');
-  const setData = (data: Record<string, string>) => {
-    rmSync(configmap, { recursive: true, force: true });
-    mkdirSync(configmap);
-    for (const [k, v] of Object.entries(data)) writeFileSync(join(configmap, k), v);
-  };
   let answer: Awaited<ReturnType<Discover>> = { ok: true, customDomains: [] };
   let calls = 0;
   let now = Date.UTC(2026, 11, 1);
-  const args = h.installArgs();
-  const arg = (name: string) => args[args.indexOf(name) + 1]!;
-  const logs: string[] = [];
-  const options: InstallOptions & { mirror: NonNullable<InstallOptions['mirror']> } = {
-    hostRoot: h.root,
-    providerBinary: h.providerBinary,
-    kubeletVersion: { major: 1, minor: 32 },
-    versionCommand: 'false',
-    mirror: { configmapDir: configmap, secretsDir: undefined, rrsaTokenFile: undefined },
-    restart: true,
-    kubelet: {
-      restartCommand: arg('--restart-command'),
-      health: { command: arg('--health-command'), healthzUrl: '', timeoutMs: 500, intervalMs: 10 },
-    },
+  const { h, options, setData, logs, readyFile } = watchedHost({
     discover: () => {
       calls++;
       return Promise.resolve(answer);
     },
     now: () => now,
-    log: (line) => logs.push(line),
-  };
-  const readyFile = join(h.work, 'ready');
+  });
+  hosts.push(h);
   return {
     h,
     setData,

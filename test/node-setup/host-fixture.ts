@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { InstallOptions } from '../../node-setup/install.js';
 
 export type NodeLayout = 'kubeadm-deb' | 'kubeadm-rpm' | 'ack' | 'unknown';
 
@@ -223,4 +224,37 @@ export function makeHost(options: HostOptions): Host {
     },
     cleanup: () => rmSync(work, { recursive: true, force: true }),
   };
+}
+
+/**
+ * An ACK host watched in-process (`mirror --watch` with a mounted ConfigMap
+ * directory): the install options, the ConfigMap to change, and the log.
+ */
+export function watchedHost(extra: Partial<InstallOptions> = {}) {
+  const h = makeHost({ layout: 'ack', glibc: '2.32' });
+  const configmap = join(h.work, 'configmap');
+  mkdirSync(configmap);
+  const setData = (data: Record<string, string>) => {
+    rmSync(configmap, { recursive: true, force: true });
+    mkdirSync(configmap);
+    for (const [k, v] of Object.entries(data)) writeFileSync(join(configmap, k), v);
+  };
+  const logs: string[] = [];
+  const args = h.installArgs();
+  const arg = (name: string) => args[args.indexOf(name) + 1]!;
+  const options: InstallOptions & { mirror: NonNullable<InstallOptions['mirror']> } = {
+    hostRoot: h.root,
+    providerBinary: h.providerBinary,
+    kubeletVersion: { major: 1, minor: 32 },
+    versionCommand: 'false',
+    mirror: { configmapDir: configmap, secretsDir: undefined, rrsaTokenFile: undefined },
+    restart: true,
+    kubelet: {
+      restartCommand: arg('--restart-command'),
+      health: { command: arg('--health-command'), healthzUrl: '', timeoutMs: 500, intervalMs: 10 },
+    },
+    log: (line) => logs.push(line),
+    ...extra,
+  };
+  return { h, options, setData, logs, readyFile: join(h.work, 'ready') };
 }

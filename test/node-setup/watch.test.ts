@@ -1,12 +1,11 @@
 // mirror --watch in-process: reconciles, restarts only on real changes,
 // and keeps the readiness marker honest.
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { InstallOptions } from '../../node-setup/install.js';
 import { isReady, watch } from '../../node-setup/watch.js';
-import { makeHost, type Host } from './host-fixture.js';
+import { makeHost, watchedHost, type Host } from './host-fixture.js';
 
 const hosts: Host[] = [];
 afterEach(() => {
@@ -14,32 +13,8 @@ afterEach(() => {
 });
 
 function setup() {
-  const h = makeHost({ layout: 'ack', glibc: '2.32' });
+  const { h, options, setData, logs, readyFile } = watchedHost();
   hosts.push(h);
-  const configmap = join(h.work, 'configmap');
-  mkdirSync(configmap);
-  const setData = (data: Record<string, string>) => {
-    rmSync(configmap, { recursive: true, force: true });
-    mkdirSync(configmap);
-    for (const [k, v] of Object.entries(data)) writeFileSync(join(configmap, k), v);
-  };
-  const logs: string[] = [];
-  const args = h.installArgs();
-  const arg = (name: string) => args[args.indexOf(name) + 1]!;
-  const options: InstallOptions & { mirror: NonNullable<InstallOptions['mirror']> } = {
-    hostRoot: h.root,
-    providerBinary: h.providerBinary,
-    kubeletVersion: { major: 1, minor: 32 },
-    versionCommand: 'false',
-    mirror: { configmapDir: configmap, secretsDir: undefined, rrsaTokenFile: undefined },
-    restart: true,
-    kubelet: {
-      restartCommand: arg('--restart-command'),
-      health: { command: arg('--health-command'), healthzUrl: '', timeoutMs: 500, intervalMs: 10 },
-    },
-    log: (line) => logs.push(line),
-  };
-  const readyFile = join(h.work, 'ready');
   const run = (rounds: number) => watch({ install: options, intervalMs: 1, readyFile, rounds });
   const matchImages = (): string[] =>
     parse(h.read('/etc/kubernetes/credential-provider-config.yaml')).providers[0].matchImages;
