@@ -12,7 +12,8 @@ import { configMap, startHarness, type PluginHarness } from '../plugin/plugin-ha
 import { kubeletImageMatches } from '../../provider/registry/image-match.js';
 import { makeHost, type Host } from '../node-setup/host-fixture.js';
 import { binaryPath, runBinary } from '../support/binaries.js';
-import { askProvider, authFor, kubeletSetup, providerFor } from './kubelet-emulation.js';
+import { askProvider, authFor, kubeletSetup, providerFor, providersFor, type PodPull } from './kubelet-emulation.js';
+import { createServiceAccountIssuer } from '../fakes/apiserver/service-account-tokens.js';
 import { startContainerd, type Containerd } from './containerd.js';
 import { startOciRegistry, type Login, type OciRegistry } from './oci-registry.js';
 
@@ -206,5 +207,82 @@ describe('the kubelet in the middle', () => {
     await registry.allow([login]);
     await containerd.remove(`${image}:1.0`).catch(() => undefined);
     expect(await containerd.pull(`${image}:1.0`, login)).toMatch(/^sha256:/);
+  }, 120_000);
+
+  test('pod identity: node setup writes both entries; the kubelet asks both, the pod’s own credentials pull, another team’s are refused', async () => {
+    const OIDC = 'acs:ram::1234567890:oidc-provider/ack-rrsa-proof';
+    const issuer = createServiceAccountIssuer();
+    cloud.addOidcProvider({
+      arn: OIDC,
+      issuer: issuer.issuer,
+      publicKey: issuer.publicKey,
+      clientIds: ['sts.aliyuncs.com'],
+    });
+    for (const team of ['team-a', 'team-b'])
+      cloud.addRole({
+        arn: `acs:ram::1234567890:role/${team}`,
+        principal: `role/${team}`,
+        trustedPrincipals: [OIDC],
+        oidcSubjects: [`system:serviceaccount:${team}:puller`],
+      });
+    // Both roles may fetch a token; the registry decides what each may pull.
+    cloud.addInstance({
+      instanceId: 'cri-teams',
+      instanceName: 'teams',
+      region: 'cn-hangzhou',
+      domains: [{ domain: registry.host, type: 'USER' }],
+      allowedPrincipals: [WORKER, 'role/team-a', 'role/team-b'],
+    });
+    const h = makeHost({ layout: 'kubeadm-deb', glibc: '2.36' });
+    hosts.push(h);
+    const configmap = join(h.work, 'configmap');
+    mkdirSync(configmap);
+    writeFileSync(
+      join(configmap, 'acr-registry-info'),
+      `- instanceId: "cri-teams"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
+    );
+    writeFileSync(join(configmap, 'pod-identity'), `enable: true\noidc-provider-arn: ${OIDC}\n`);
+    const args = h
+      .installArgs('1.34.1')
+      .map((arg) => (arg === h.providerBinary ? binaryPath('acr-credential-provider') : arg));
+    const installed = await runBinary('acr-node-setup', ['install', ...args, '--configmap-dir', configmap]);
+    expect(installed.code).toBe(0);
+
+    const setup = kubeletSetup(h);
+    const image = `${registry.host}/team/app`;
+    expect(providersFor(setup, image).map((p) => p.name)).toEqual([
+      'acr-credential-provider-pod-identity',
+      'acr-credential-provider',
+    ]);
+    const pod = (team: string): PodPull => ({
+      token: (audience) => issuer.mint({ namespace: team, name: 'puller', audience }),
+      annotations: { 'acr-credential-provider.io/role-arn': `acs:ram::1234567890:role/${team}`, unrelated: 'x' },
+    });
+    /** The kubelet's keyring for one pod's pull: every matching provider's matching credentials, in config order. */
+    const credentials = async (p: PodPull): Promise<Login[]> => {
+      const logins: Login[] = [];
+      for (const provider of providersFor(setup, image)) {
+        const result = await askProvider(h, setup, provider, image, env, p);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        logins.push(
+          ...authFor((JSON.parse(result.stdout) as { auth: Record<string, Login> }).auth, image).map(([, l]) => l),
+        );
+      }
+      return logins;
+    };
+    const principal = (login: Login) => cloud.issuedTokens().find((t) => t.password === login.password)?.principal;
+
+    const teamA = await credentials(pod('team-a'));
+    expect(teamA.map(principal)).toEqual(['role/team-a', WORKER]);
+    const teamB = await credentials(pod('team-b'));
+    expect(teamB.map(principal)).toEqual(['role/team-b', WORKER]);
+
+    // The registry lets team-a's role pull, nobody else: the runtime is offered the pod's own credentials first.
+    await registry.allow([teamA[0]!]);
+    await containerd.remove(`${image}:1.0`).catch(() => undefined);
+    expect(await containerd.pull(`${image}:1.0`, teamA[0])).toMatch(/^sha256:/);
+    await containerd.remove(`${image}:1.0`);
+    for (const login of teamB) await expect(containerd.pull(`${image}:1.0`, login)).rejects.toThrow(/401 Unauthorized/);
   }, 120_000);
 });
