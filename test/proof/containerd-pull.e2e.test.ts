@@ -175,19 +175,26 @@ describe('the kubelet in the middle', () => {
     for (const h of hosts) h.cleanup();
   });
 
-  test('node setup installs the provider; the kubelet’s rules pick it and its auth entry; containerd pulls with that', async () => {
+  /** `acr-node-setup install` of the built provider onto a new host root, with this ConfigMap data mounted. */
+  async function installedHost(data: Record<string, string>, kubeletVersion?: string): Promise<Host> {
     const h = makeHost({ layout: 'kubeadm-deb', glibc: '2.36' });
     hosts.push(h);
     const configmap = join(h.work, 'configmap');
     mkdirSync(configmap);
-    // The registry listed in `domains`, so node setup adds it to matchImages.
-    writeFileSync(
-      join(configmap, 'acr-registry-info'),
-      `- instanceId: "cri-proof"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
-    );
-    const args = h.installArgs().map((arg) => (arg === h.providerBinary ? binaryPath('acr-credential-provider') : arg));
+    for (const [key, value] of Object.entries(data)) writeFileSync(join(configmap, key), value);
+    const args = h
+      .installArgs(kubeletVersion)
+      .map((arg) => (arg === h.providerBinary ? binaryPath('acr-credential-provider') : arg));
     const installed = await runBinary('acr-node-setup', ['install', ...args, '--configmap-dir', configmap]);
     expect(installed.code).toBe(0);
+    return h;
+  }
+
+  test('node setup installs the provider; the kubelet’s rules pick it and its auth entry; containerd pulls with that', async () => {
+    // The registry listed in `domains`, so node setup adds it to matchImages.
+    const h = await installedHost({
+      'acr-registry-info': `- instanceId: "cri-proof"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
+    });
 
     // What the kubelet reads: its flags, then the CredentialProviderConfig they name.
     const setup = kubeletSetup(h);
@@ -233,20 +240,13 @@ describe('the kubelet in the middle', () => {
       domains: [{ domain: registry.host, type: 'USER' }],
       allowedPrincipals: [WORKER, 'role/team-a', 'role/team-b'],
     });
-    const h = makeHost({ layout: 'kubeadm-deb', glibc: '2.36' });
-    hosts.push(h);
-    const configmap = join(h.work, 'configmap');
-    mkdirSync(configmap);
-    writeFileSync(
-      join(configmap, 'acr-registry-info'),
-      `- instanceId: "cri-teams"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
+    const h = await installedHost(
+      {
+        'acr-registry-info': `- instanceId: "cri-teams"\n  regionId: "cn-hangzhou"\n  domains: "${registry.host}"\n`,
+        'pod-identity': `enable: true\noidc-provider-arn: ${OIDC}\n`,
+      },
+      '1.34.1',
     );
-    writeFileSync(join(configmap, 'pod-identity'), `enable: true\noidc-provider-arn: ${OIDC}\n`);
-    const args = h
-      .installArgs('1.34.1')
-      .map((arg) => (arg === h.providerBinary ? binaryPath('acr-credential-provider') : arg));
-    const installed = await runBinary('acr-node-setup', ['install', ...args, '--configmap-dir', configmap]);
-    expect(installed.code).toBe(0);
 
     const setup = kubeletSetup(h);
     const image = `${registry.host}/team/app`;
