@@ -32,6 +32,8 @@ export interface ServiceAccountClaims {
 
 /** Why a request cannot use its ServiceAccount, in the fields an operator reads. */
 export interface WorkloadRefusal {
+  /** 2: a setting someone must correct (the kubelet entry, an annotation); 1: the pull may work later. */
+  exitCode: 1 | 2;
   code: string;
   message: string;
   fix: string;
@@ -52,6 +54,7 @@ function decodeSegment(segment: string): unknown {
 function invalid(detail: string): TokenReading {
   return {
     ok: false,
+    exitCode: 2,
     code: 'ServiceAccountTokenInvalid',
     message: `the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (${detail})`,
     fix: 'check that the kubelet runs this provider entry with tokenAttributes (it sends the token it requested from the API server); see `acr-credential-provider --help`',
@@ -98,6 +101,7 @@ export function tokenRefusal(claims: ServiceAccountClaims, now: number): Workloa
   const who = `ServiceAccount ${serviceAccountName(claims)}`;
   if (claims.expiresAt <= now) {
     return {
+      exitCode: 1,
       code: 'ServiceAccountTokenExpired',
       message: `the token of ${who} expired at ${new Date(claims.expiresAt).toISOString()}`,
       fix: "check the node's clock (NTP): the kubelet requests a fresh token for every pull",
@@ -105,6 +109,7 @@ export function tokenRefusal(claims: ServiceAccountClaims, now: number): Workloa
   }
   if (!claims.audiences.includes(RRSA_AUDIENCE)) {
     return {
+      exitCode: 2,
       code: 'ServiceAccountTokenAudience',
       message: `the token of ${who} is for ${claims.audiences.join(', ') || 'no audience'}, not ${RRSA_AUDIENCE}`,
       fix: `set tokenAttributes.serviceAccountTokenAudience to ${RRSA_AUDIENCE} in the kubelet's CredentialProviderConfig (acr-node-setup writes it so)`,

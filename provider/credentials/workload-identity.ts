@@ -39,6 +39,7 @@ export function workloadRole(
   if (roleArnValue === undefined && roleName === undefined) return { kind: 'none' };
   const refuse = (code: string, message: string, fix: string): WorkloadRole => ({
     kind: 'invalid',
+    exitCode: 2,
     code,
     message,
     fix,
@@ -116,19 +117,25 @@ export function decideWorkload(
   const token = request.serviceAccountToken;
   if (token === undefined) return { kind: 'node' };
   const reading = readServiceAccountToken(token);
-  if (!reading.ok) return { kind: 'refused', code: reading.code, message: reading.message, fix: reading.fix };
+  if (!reading.ok) {
+    const { ok: _ok, ...refusal } = reading;
+    return { kind: 'refused', ...refusal };
+  }
   const { claims } = reading;
   const expired = tokenRefusal(claims, now);
   if (expired) return { kind: 'refused', ...expired };
   const name = serviceAccountName(claims);
   const role = workloadRole(request.serviceAccountAnnotations, podIdentity, name);
   switch (role.kind) {
-    case 'invalid':
-      return { kind: 'refused', code: role.code, message: role.message, fix: role.fix };
+    case 'invalid': {
+      const { kind: _kind, ...refusal } = role;
+      return { kind: 'refused', ...refusal };
+    }
     case 'none':
       if (!podIdentity.requireRole) return { kind: 'node' };
       return {
         kind: 'refused',
+        exitCode: 1,
         code: 'RoleRequired',
         message: `ServiceAccount ${name} names no RAM role, and acr-configuration's pod-identity requires one (require-role: true)`,
         fix: `annotate it: kubectl annotate serviceaccount -n ${claims.namespace} ${claims.name} ${ROLE_ARN_ANNOTATION}=${ROLE_ARN.form} (a role whose trust policy allows ${claims.subject})`,

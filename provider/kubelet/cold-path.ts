@@ -109,9 +109,7 @@ export const coldPath: ColdPath = async (input) => {
   const secrets = request.serviceAccountToken === undefined ? [] : [request.serviceAccountToken];
   const workload = decideWorkload(request, config.podIdentity, input.now());
   if (workload.kind === 'refused') {
-    const { code, message, fix } = workload;
-    // A role annotation or a setting someone has to correct is configuration (2); a role not named yet is not.
-    const exitCode = code === 'RoleRequired' || code === 'ServiceAccountTokenExpired' ? 1 : 2;
+    const { exitCode, code, message, fix } = workload;
     return failed(input, store, { exitCode, host: host.host, code, message, fix }, secrets);
   }
   if (workload.kind === 'workload') {

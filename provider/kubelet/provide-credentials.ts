@@ -164,14 +164,8 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
     const reading = readServiceAccountToken(request.serviceAccountToken);
     const refusal = reading.ok ? tokenRefusal(reading.claims, now) : reading;
     if (refusal) {
-      const exitCode = refusal.code === 'ServiceAccountTokenExpired' ? 1 : 2;
-      const failure = {
-        exitCode,
-        host: image.host,
-        code: refusal.code,
-        message: refusal.message,
-        fix: refusal.fix,
-      } as const;
+      const { exitCode, code, message, fix } = refusal;
+      const failure = { exitCode, host: image.host, code, message, fix };
       return { exitCode, stdout: '', stderr: [formatFailure(failure, [request.serviceAccountToken])] };
     }
     if (reading.ok) claims = reading.claims;

@@ -256,6 +256,7 @@ describe('every refusal, word for word', () => {
   it('a token that is not a ServiceAccount JWT says what it is and how to fix the kubelet entry', () => {
     expect(reading(jwt(claimsOf(), 2))).toEqual({
       ok: false,
+      exitCode: 2,
       code: 'ServiceAccountTokenInvalid',
       message:
         'the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (2 parts instead of 3)',
@@ -291,11 +292,13 @@ describe('every refusal, word for word', () => {
   };
   it('expired and wrong-audience tokens', () => {
     expect(tokenRefusal(claims, NOW)).toEqual({
+      exitCode: 1,
       code: 'ServiceAccountTokenExpired',
       message: 'the token of ServiceAccount team-a/builder expired at 2026-12-01T00:00:00.000Z',
       fix: "check the node's clock (NTP): the kubelet requests a fresh token for every pull",
     });
     expect(tokenRefusal({ ...claims, expiresAt: NOW + 1 }, NOW)).toEqual({
+      exitCode: 2,
       code: 'ServiceAccountTokenAudience',
       message: 'the token of ServiceAccount team-a/builder is for api, vault, not sts.aliyuncs.com',
       fix: "set tokenAttributes.serviceAccountTokenAudience to sts.aliyuncs.com in the kubelet's CredentialProviderConfig (acr-node-setup writes it so)",
@@ -347,7 +350,7 @@ describe('every refusal, word for word', () => {
       },
     ],
   ])('annotations %j', (annotations, oidcProviderArn, expected) => {
-    expect(workloadRole(annotations, { oidcProviderArn }, SA)).toEqual({ kind: 'invalid', ...expected });
+    expect(workloadRole(annotations, { oidcProviderArn }, SA)).toEqual({ kind: 'invalid', exitCode: 2, ...expected });
   });
 
   it('a role required but not named', () => {
@@ -355,6 +358,7 @@ describe('every refusal, word for word', () => {
       decideWorkload({ serviceAccountToken: jwt(claimsOf()) }, { oidcProviderArn: OIDC, requireRole: true }, NOW),
     ).toEqual({
       kind: 'refused',
+      exitCode: 1,
       code: 'RoleRequired',
       message:
         "ServiceAccount team-a/builder names no RAM role, and acr-configuration's pod-identity requires one (require-role: true)",
@@ -362,6 +366,7 @@ describe('every refusal, word for word', () => {
     });
     expect(decideWorkload({ serviceAccountToken: 'x' }, { oidcProviderArn: OIDC, requireRole: false }, NOW)).toEqual({
       kind: 'refused',
+      exitCode: 2,
       code: 'ServiceAccountTokenInvalid',
       message:
         'the ServiceAccount token from the kubelet is not a Kubernetes ServiceAccount JWT (1 parts instead of 3)',
