@@ -12,7 +12,7 @@ import type { AcrConfiguration } from '../provider/configuration/model.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { sha256 } from './host-journal.js';
 import { onHost, STATE_DIR } from './host-paths.js';
-import { customDomains } from './mirror.js';
+import { domainsUnlisted, listedCustomDomains } from '../provider/registry/image-match.js';
 
 const STATE_FILE = `${STATE_DIR}/custom-domains.json`;
 const REFRESH_MS = 24 * 60 * 60 * 1000;
@@ -66,11 +66,6 @@ export function readDiscovery(hostRoot: string): DiscoveryState | undefined {
   }
 }
 
-/** Whether the configuration has anything to discover: an Enterprise entry that lists no domains. */
-export function needsDiscovery(config: AcrConfiguration): boolean {
-  return config.registries.some((entry) => entry.edition === 'enterprise' && entry.domains === undefined);
-}
-
 /**
  * The discovered custom domains for `configurationText`: the kept ones while
  * current, else a new look-up (kept unless `dryRun`). A failed look-up
@@ -108,8 +103,13 @@ export async function domainsInForce(
   configurationText: string | undefined,
   options: { discover: Discover | undefined; now: number; dryRun: boolean; log: (line: string) => void },
 ): Promise<{ customDomains: string[]; failure?: string }> {
-  const listed = configuration ? customDomains(configuration) : [];
-  if (!options.discover || !configuration || configurationText === undefined || !needsDiscovery(configuration))
+  const listed = configuration ? listedCustomDomains(configuration) : [];
+  if (
+    !options.discover ||
+    !configuration ||
+    configurationText === undefined ||
+    !configuration.registries.some(domainsUnlisted)
+  )
     return { customDomains: listed };
   const found = await discoveredDomains(hostRoot, configurationText, options.discover, options);
   if (found.failure)

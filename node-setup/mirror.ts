@@ -9,7 +9,6 @@ import { stringify } from 'yaml';
 import { parseConfigurationData, parseConfigurationFile } from '../provider/configuration/parse-configuration.js';
 import { CONFIGURATION_SECRETS_NAME, type AcrConfiguration } from '../provider/configuration/model.js';
 import { formatProblem, type Problem } from '../provider/common/problem.js';
-import { classifyHost } from '../provider/registry/registry-host.js';
 import type { HostTransaction } from './host-journal.js';
 import { ACR_RRSA_TOKEN_FILE, ACR_SECRETS_DIR } from './host-paths.js';
 import { ACR_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
@@ -57,11 +56,6 @@ export function referencedSecretKeys(config: AcrConfiguration): string[] {
     r.credentials.kind === 'access-key' && r.credentials.secret.kind === 'secret-ref' ? [r.credentials.secret.key] : [],
   );
   return [...new Set(keys)].sort();
-}
-
-/** Configured domains that are not ACR host shapes: the kubelet must send those images to us too. */
-export function customDomains(config: AcrConfiguration): string[] {
-  return config.registries.flatMap((r) => r.domains ?? []).filter((domain) => classifyHost(domain).kind === 'other');
 }
 
 function problem(code: string, message: string, fix: string): Problem {

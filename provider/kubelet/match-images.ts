@@ -11,8 +11,7 @@ import { startBudget } from '../cloud/retry.js';
 import type { Failure } from '../common/failure.js';
 import { failureFrom } from '../credentials/operator-failure.js';
 import { resolveEntryHosts } from '../credentials/resolve-credentials.js';
-import { matchImagesFor } from '../registry/image-match.js';
-import { classifyHost } from '../registry/registry-host.js';
+import { domainsUnlisted, isCustomDomain, listedCustomDomains, matchImagesFor } from '../registry/image-match.js';
 import { cachedCloud, type CachedCloudInput } from './cached-cloud.js';
 import { loadProviderConfiguration } from './last-valid-configuration.js';
 import { formatFailure } from './provider-error.js';
@@ -30,8 +29,6 @@ export interface MatchImagesReport {
 
 export type MatchImages = (input: CachedCloudInput & { options: ProviderOptions }) => Promise<Outcome>;
 
-const isCustom = (host: string) => classifyHost(host).kind === 'other';
-
 export const matchImages: MatchImages = async (input) => {
   const store = openCacheStore(input.options.cacheDir, { writeFileAtomic, ensureDirectory });
   store.prepare();
@@ -44,23 +41,19 @@ export const matchImages: MatchImages = async (input) => {
   const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
   const io = cachedCloud({ input, store, config, cloud: { endpoints, budget }, metadata });
 
-  const domains: string[] = [];
+  const domains = listedCustomDomains(config);
   const failures: Failure[] = [];
   const secrets: string[] = [];
-  for (const entry of config.registries) {
-    if (entry.domains !== undefined || entry.edition === 'personal') {
-      domains.push(...(entry.domains ?? []).filter(isCustom));
-      continue;
-    }
+  for (const entry of config.registries.filter(domainsUnlisted)) {
     try {
       const found = await resolveEntryHosts(entry, io);
-      if (found.kind === 'hosts') domains.push(...found.hosts.filter(isCustom));
+      if (found.kind === 'hosts') domains.push(...found.hosts.filter(isCustomDomain));
       else {
         failures.push(found.failure);
         secrets.push(...found.secrets);
       }
     } catch (error) {
-      failures.push(failureFrom(error, { instance: `${entry.instanceId}` }));
+      failures.push(failureFrom(error, { instance: entry.edition === 'enterprise' ? entry.instanceId : undefined }));
     }
   }
   const customDomains = [...new Set(domains.map((d) => d.toLowerCase()))].sort();

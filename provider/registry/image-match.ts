@@ -11,7 +11,8 @@
 // Like the kubelet, the comparison is case-sensitive and a malformed pattern
 // matches nothing.
 
-import { P2P_PORT } from './registry-host.js';
+import type { AcrConfiguration, RegistryEntry } from '../configuration/model.js';
+import { classifyHost, P2P_PORT } from './registry-host.js';
 
 // Only `*` and `[…]` classes reach the glob: url.Parse has already cut the
 // host at `?` and refused `\` and `^`, so Go's `?`, escapes and negated
@@ -177,4 +178,19 @@ export function matchImagesFor(customDomains: string[]): string[] {
   return [...new Set([...ACR_MATCH_IMAGES, ...customDomains.map((domain) => domain.trim().toLowerCase())])].filter(
     (pattern) => pattern !== '',
   );
+}
+
+/** A host no ACR pattern covers (a custom domain): the kubelet must be told to send its images to us. */
+export function isCustomDomain(host: string): boolean {
+  return classifyHost(host).kind === 'other';
+}
+
+/** The custom domains the configuration lists in `domains`. */
+export function listedCustomDomains(config: AcrConfiguration): string[] {
+  return config.registries.flatMap((r) => r.domains ?? []).filter(isCustomDomain);
+}
+
+/** Whether an entry's hosts are only known by asking the cloud: an Enterprise instance that lists no domains. */
+export function domainsUnlisted(entry: RegistryEntry): boolean {
+  return entry.edition === 'enterprise' && entry.domains === undefined;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ACR_MATCH_IMAGES, kubeletImageMatches, matchImagesFor } from '../../../provider/registry/image-match.js';
+import {
+  ACR_MATCH_IMAGES,
+  kubeletImageMatches,
+  matchImagesFor,
+  domainsUnlisted,
+  isCustomDomain,
+  listedCustomDomains,
+} from '../../../provider/registry/image-match.js';
+import { parseConfigurationData } from '../../../provider/configuration/parse-configuration.js';
 import { classifyHost, sameRegistryHosts, type AcrRegistryHost } from '../../../provider/registry/registry-host.js';
 import { ACR_HOSTS, LOOK_ALIKE_HOSTS } from './acr-host-table.js';
 
@@ -161,5 +169,30 @@ describe('matchImagesFor', () => {
     expect(patterns.some((p) => kubeletImageMatches(p, 'images.example.com/team/app'))).toBe(true);
     expect(patterns.some((p) => kubeletImageMatches(p, 'harbor.example.com:8443/team/app'))).toBe(true);
     expect(patterns.some((p) => kubeletImageMatches(p, 'harbor.example.com/team/app'))).toBe(false);
+  });
+});
+
+describe('custom domains of a configuration', () => {
+  const config = parseConfigurationData({
+    'acr-registry-info': [
+      '- instanceId: cri-listed',
+      '  regionId: cn-hangzhou',
+      '  domains: "listed-registry.cn-hangzhou.cr.aliyuncs.com,images.example.com,harbor.example.org:8443"',
+      '- instanceId: cri-unlisted',
+      '  regionId: cn-hangzhou',
+      '- instanceId: ""',
+      '  regionId: cn-beijing',
+    ].join('\n'),
+  });
+  if (!config.ok) throw new Error('fixture');
+
+  it('lists only the domains no ACR pattern covers, ports kept', () => {
+    expect(listedCustomDomains(config.config)).toEqual(['images.example.com', 'harbor.example.org:8443']);
+    expect(isCustomDomain('acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com')).toBe(false);
+    expect(isCustomDomain('registry.example.com')).toBe(true);
+  });
+
+  it('only an Enterprise entry without domains needs its domains looked up', () => {
+    expect(config.config.registries.map(domainsUnlisted)).toEqual([false, true, false]);
   });
 });
