@@ -10,6 +10,8 @@ import type { AcrToken } from '../cloud/cr-client.js';
 import { fetchNodeCredentials, fetchNodeRegion, type MetadataOptions } from '../cloud/metadata-client.js';
 import { environmentCredentials } from '../cloud/node-identity.js';
 import type { CloudContext } from '../cloud/openapi-call.js';
+import { endpointsFromEnvironment } from '../cloud/endpoints.js';
+import { startBudget } from '../cloud/retry.js';
 import { SECRETS_DIR_NAME } from '../common/paths.js';
 import type { AcrConfiguration } from '../configuration/model.js';
 import type { ResolutionIo } from '../credentials/resolution-io.js';
@@ -97,4 +99,20 @@ export function cachedCloud(cached: CachedCloud): ResolutionIo {
           ),
       }),
   };
+}
+
+/**
+ * The node's edges for one run of the provider (a kubelet request or
+ * `match-images`): the endpoints (throws on a bad override), one retry
+ * budget for every call, the metadata service, the node's caches.
+ */
+export function nodeCloud(
+  input: CachedCloudInput & { options: Pick<ProviderOptions, 'allowImdsV1'> },
+  store: CacheStore,
+  config: AcrConfiguration,
+): ResolutionIo {
+  const endpoints = endpointsFromEnvironment(input.env, { vpc: input.options.vpc });
+  const budget = startBudget();
+  const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
+  return cachedCloud({ input, store, config, cloud: { endpoints, budget }, metadata });
 }

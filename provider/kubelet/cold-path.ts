@@ -7,15 +7,13 @@ import { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';
 import { openCacheStore, type CacheStore } from '../cache/cache-store.js';
 import type { Decision, Failed } from '../cache/records.js';
 import { isFresh } from '../cache/records.js';
-import { endpointsFromEnvironment } from '../cloud/endpoints.js';
-import { startBudget } from '../cloud/retry.js';
 import type { Failure } from '../common/failure.js';
 import { failureFrom } from '../credentials/operator-failure.js';
 import { resolveCredentials } from '../credentials/resolve-credentials.js';
 import type { ResolutionObserver, ResolutionResult } from '../credentials/resolution-io.js';
 import { classifyHost } from '../registry/registry-host.js';
 import { decideWorkload, describeWorkload } from '../credentials/workload-identity.js';
-import { cachedCloud } from './cached-cloud.js';
+import { nodeCloud } from './cached-cloud.js';
 import { loadProviderConfiguration } from './last-valid-configuration.js';
 import type { ColdPath, ColdPathInput, ColdPathResult } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
@@ -99,9 +97,9 @@ export const coldPath: ColdPath = async (input) => {
   const { config, notes } = configuration.value;
   for (const note of notes) input.logger.log('warn', note);
 
-  let endpoints;
+  let nodeIo;
   try {
-    endpoints = endpointsFromEnvironment(input.env, { vpc: input.options.vpc });
+    nodeIo = nodeCloud(input, store, config);
   } catch (error) {
     return failed(input, store, failureFrom(error, { host: host.host }), []);
   }
@@ -124,13 +122,7 @@ export const coldPath: ColdPath = async (input) => {
     );
   }
 
-  const budget = startBudget();
-  const cloud = { endpoints, budget };
-  const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
-  const io = {
-    ...cachedCloud({ input, store, config, cloud, metadata }),
-    ...(workload.kind === 'workload' ? { workload: workload.identity } : {}),
-  };
+  const io = { ...nodeIo, ...(workload.kind === 'workload' ? { workload: workload.identity } : {}) };
   try {
     const result = await resolveCredentials(host, io, logging(input));
     return decide(input, store, result, config.expiringThresholdSeconds, notes);

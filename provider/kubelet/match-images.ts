@@ -6,13 +6,11 @@
 // domain reaches the provider without anyone listing it.
 import { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';
 import { openCacheStore } from '../cache/cache-store.js';
-import { endpointsFromEnvironment } from '../cloud/endpoints.js';
-import { startBudget } from '../cloud/retry.js';
 import type { Failure } from '../common/failure.js';
 import { failureFrom } from '../credentials/operator-failure.js';
 import { resolveEntryHosts } from '../credentials/resolve-credentials.js';
 import { domainsUnlisted, isCustomDomain, listedCustomDomains, matchImagesFor } from '../registry/image-match.js';
-import { cachedCloud, type CachedCloudInput } from './cached-cloud.js';
+import { nodeCloud, type CachedCloudInput } from './cached-cloud.js';
 import { loadProviderConfiguration } from './last-valid-configuration.js';
 import { formatFailure } from './provider-error.js';
 import type { ProviderOptions } from './provider-cli.js';
@@ -36,10 +34,13 @@ export const matchImages: MatchImages = async (input) => {
   if (!configuration.ok)
     return { exitCode: configuration.failure.exitCode, stdout: '', stderr: [formatFailure(configuration.failure)] };
   const { config } = configuration.value;
-  const endpoints = endpointsFromEnvironment(input.env, { vpc: input.options.vpc });
-  const budget = startBudget();
-  const metadata = { baseUrl: endpoints.metadataBaseUrl, allowImdsV1: input.options.allowImdsV1, budget };
-  const io = cachedCloud({ input, store, config, cloud: { endpoints, budget }, metadata });
+  let io;
+  try {
+    io = nodeCloud(input, store, config);
+  } catch (error) {
+    const failure = failureFrom(error, {});
+    return { exitCode: failure.exitCode, stdout: '', stderr: [formatFailure(failure)] };
+  }
 
   const domains = listedCustomDomains(config);
   const failures: Failure[] = [];
