@@ -182,6 +182,15 @@ export function resolveCredentials(
   return drive(subject, io, observer);
 }
 
+/** One configured entry as what a run resolves: every host its token answers. */
+function entrySubject(entry: RegistryEntry): Subject {
+  return {
+    host: `acr-registry-info entry ${entry.index + 1}`,
+    hostRegion: entry.regionId,
+    decide: (facts) => resolveEntry(entry, facts),
+  };
+}
+
 /**
  * The ACR credentials of one configured entry and every host they answer:
  * what the Secret sync writes into a pull Secret.
@@ -191,12 +200,7 @@ export function resolveEntryCredentials(
   io: ResolutionIo,
   observer: ResolutionObserver = { step: () => undefined },
 ): Promise<ResolutionResult> {
-  const subject: Subject = {
-    host: `acr-registry-info entry ${entry.index + 1}`,
-    hostRegion: entry.regionId,
-    decide: (facts) => resolveEntry(entry, facts),
-  };
-  return drive(subject, io, observer);
+  return drive(entrySubject(entry), io, observer);
 }
 
 /**
@@ -208,12 +212,7 @@ export async function resolveEntryHosts(
   entry: RegistryEntry,
   io: ResolutionIo,
 ): Promise<{ kind: 'hosts'; hosts: string[] } | Extract<ResolutionResult, { kind: 'failed' }>> {
-  const subject: Subject = {
-    host: `acr-registry-info entry ${entry.index + 1}`,
-    hostRegion: entry.regionId,
-    decide: (facts) => resolveEntry(entry, facts),
-  };
-  const settled = await settle(subject, io, { step: () => undefined });
+  const settled = await settle(entrySubject(entry), io, { step: () => undefined });
   if ('kind' in settled) return settled;
   const { resolution } = settled;
   return { kind: 'hosts', hosts: resolution.kind === 'registry' ? resolution.authHosts : [] };

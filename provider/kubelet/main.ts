@@ -4,9 +4,9 @@
 // path (YAML, cloud clients) is loaded only on a miss.
 import { readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { HELP, logs, parseCli } from './provider-cli.js';
+import { HELP, parseCli } from './provider-cli.js';
 import type { MatchImages } from './match-images.js';
-import { provideCredentials, type ColdPath } from './provide-credentials.js';
+import { collectingLogger, provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
 
@@ -114,9 +114,7 @@ async function main(): Promise<number> {
   if (cli.kind === 'match-images') {
     const { options } = cli;
     const stderr: string[] = [];
-    const logger = {
-      log: (level: Parameters<typeof logs>[1], line: string) => logs(options.logLevel, level) && stderr.push(line),
-    };
+    const logger = collectingLogger(options.logLevel, stderr);
     const outcome = await (await loadColdModule()).matchImages({ options, env: process.env, now: Date.now, logger });
     writeAll(1, outcome.stdout);
     const lines = [...stderr, ...outcome.stderr];

@@ -29,6 +29,15 @@ export interface Logger {
   log(level: LogLevel, message: string): void;
 }
 
+/** A logger that keeps the lines `--log-level` lets through, for one write to stderr at the end. */
+export function collectingLogger(configured: LogLevel, lines: string[]): Logger {
+  return {
+    log: (level, message) => {
+      if (logs(configured, level)) lines.push(message);
+    },
+  };
+}
+
 export interface ColdPathInput {
   request: CredentialProviderRequest;
   image: ImageReference;
@@ -138,11 +147,7 @@ export function cachedAnswer(store: CacheReader, decisionKey: CacheKey, now: num
 
 export async function provideCredentials(stdin: string, deps: ProvideDeps): Promise<Outcome> {
   const stderr: string[] = [];
-  const logger: Logger = {
-    log: (level, message) => {
-      if (logs(deps.options.logLevel, level)) stderr.push(message);
-    },
-  };
+  const logger = collectingLogger(deps.options.logLevel, stderr);
   const badRequest = (message: string): Outcome => ({
     exitCode: 2,
     stdout: '',
