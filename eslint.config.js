@@ -15,7 +15,7 @@ const layerZones = layers.flatMap((layer, index) =>
     message: `provider/${layer} is below provider/${higher}: move the shared piece down instead.`,
   })),
 );
-const programZones = ['plugin', 'node-setup'].map((program) => ({
+const programZones = ['plugin', 'node-setup', 'launcher', 'docker-credential'].map((program) => ({
   target: './provider',
   from: `./${program}`,
   message: 'The provider core must not depend on the programs built on it.',
@@ -28,7 +28,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'test/bench/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'scripts/*.cjs', 'test/bench/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -45,7 +45,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['provider/**/*.ts', 'plugin/**/*.ts', 'node-setup/**/*.ts'],
+    files: [
+      'provider/**/*.ts',
+      'plugin/**/*.ts',
+      'node-setup/**/*.ts',
+      'launcher/**/*.ts',
+      'docker-credential/**/*.ts',
+    ],
     rules: { 'max-lines': ['error', { max: 350 }], 'max-params': ['error', 5] },
   },
   {
@@ -66,8 +72,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -3,7 +3,7 @@
 // disturbing theirs (YAML edits go through the yaml Document, which keeps
 // comments, order and formatting of everything it is not asked to change).
 import { isMap, isSeq, parseDocument, stringify, type Document, type YAMLSeq } from 'yaml';
-import { POD_IDENTITY_PROVIDER_NAME, PROVIDER_NAME } from './host-paths.js';
+import { POD_IDENTITY_PROVIDER_NAME, PROVIDER_NAME } from '../provider/common/executable-names.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { RRSA_AUDIENCE, WORKLOAD_ANNOTATIONS } from '../provider/credentials/service-account-token.js';
 

@@ -4,9 +4,6 @@
 import { join } from 'node:path';
 import { ACR_DIR, RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../provider/common/paths.js';
 
-export const PROVIDER_NAME = 'acr-credential-provider';
-/** The provider's second name in the bin dir: the kubelet runs it in ServiceAccount-token mode (pod identity). */
-export const POD_IDENTITY_PROVIDER_NAME = 'acr-credential-provider-pod-identity';
 export const DEFAULT_BIN_DIR = '/etc/kubernetes/credential-provider';
 /** Our own CredentialProviderConfig when the kubelet has none (kubelet < 1.34: one file). */
 export const OWN_PROVIDER_CONFIG_FILE = '/etc/kubernetes/credential-provider-config.yaml';

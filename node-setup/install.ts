@@ -35,10 +35,9 @@ import {
   OWN_PROVIDER_CONFIG_DIR,
   OWN_PROVIDER_CONFIG_FILE,
   onHost,
-  POD_IDENTITY_PROVIDER_NAME,
   PROVIDER_CONFIG_FILE_IN_DIR,
-  PROVIDER_NAME,
 } from './host-paths.js';
+import { POD_IDENTITY_PROVIDER_NAME, PROVIDER_NAME } from '../provider/common/executable-names.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CONFIG_PATH } from '../provider/common/paths.js';
 import { BIN_DIR_FLAG, CONFIG_FLAG, detectLayout, type HostFiles, type KubeletLayout } from './kubelet-layout.js';
 import { configurationInForce, type MirrorSources } from './mirror.js';

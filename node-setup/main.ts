@@ -1,19 +1,12 @@
 // acr-node-setup: runs in the privileged DaemonSet with the host's root
 // mounted (--host-root). Exit codes: 0 ok, 1 runtime failure, 2 bad usage or
 // invalid configuration.
-import { dirname, join } from 'node:path';
 import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { formatProblem } from '../provider/common/problem.js';
 import { versionLine } from '../provider/common/version.js';
-import {
-  DEFAULT_HEALTH_COMMAND,
-  DEFAULT_HEALTHZ_URL,
-  DEFAULT_RESTART_COMMAND,
-  DEFAULT_VERSION_COMMAND,
-} from './host-commands.js';
 import { HostTransaction } from './host-journal.js';
 import { parseKubeletVersion } from './host-checks.js';
+import { installOptions, kubeletOptions, type InstallArgs, type KubeletArgs, type SourceArgs } from './setup-flags.js';
 import { discoverWith } from './domain-discovery.js';
 import { install, type KubeletControl } from './install.js';
 import { mirrorConfiguration, type MirrorSources } from './mirror.js';
@@ -24,107 +17,6 @@ import { NODE_SETUP_READY_FILE } from '../provider/common/paths.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
-
-interface KubeletArgs {
-  'host-root': string;
-  restart: boolean;
-  'restart-command': string;
-  'health-command': string;
-  'healthz-url': string;
-  'health-timeout': number;
-  'health-interval': number;
-}
-
-interface SourceArgs {
-  'configmap-dir'?: string;
-  'secrets-dir'?: string;
-  'rrsa-token-file'?: string;
-}
-
-interface InstallArgs extends KubeletArgs, SourceArgs {
-  'provider-binary': string;
-  'kubelet-version'?: string;
-  'kubelet-version-command': string;
-  'dry-run': boolean;
-}
-
-function kubeletOptions(y: Argv): Argv<KubeletArgs> {
-  return y
-    .option('host-root', {
-      type: 'string',
-      demandOption: true,
-      describe: "Where the host's / is mounted; every path is under it",
-    })
-    .option('restart', {
-      type: 'boolean',
-      default: true,
-      describe: 'Restart the kubelet when its inputs changed (--no-restart: only say it is needed)',
-    })
-    .option('restart-command', {
-      type: 'string',
-      default: DEFAULT_RESTART_COMMAND,
-      describe: 'Command that restarts the kubelet (run without a shell)',
-    })
-    .option('health-command', {
-      type: 'string',
-      default: DEFAULT_HEALTH_COMMAND,
-      describe: 'Command that exits 0 while the kubelet runs',
-    })
-    .option('healthz-url', {
-      type: 'string',
-      default: DEFAULT_HEALTHZ_URL,
-      describe: "The kubelet's healthz endpoint ('' = do not ask)",
-    })
-    .option('health-timeout', {
-      type: 'number',
-      default: 120,
-      describe: 'Seconds the kubelet has to come back healthy before everything is rolled back',
-    })
-    .option('health-interval', { type: 'number', default: 2, describe: 'Seconds between health checks' })
-    .group(
-      ['restart', 'restart-command', 'health-command', 'healthz-url', 'health-timeout', 'health-interval'],
-      'Kubelet restart:',
-    );
-}
-
-function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
-  return y
-    .option('configmap-dir', {
-      type: 'string',
-      describe: 'ConfigMap kube-system/acr-configuration mounted as a directory',
-    })
-    .option('secrets-dir', {
-      type: 'string',
-      describe: 'Secret kube-system/acr-configuration-secrets mounted as a directory',
-    })
-    .option('rrsa-token-file', {
-      type: 'string',
-      describe: 'Projected ServiceAccount token (audience sts.aliyuncs.com) for RRSA',
-    });
-}
-
-function installOptions<T>(y: Argv<T>): Argv<T & InstallArgs> {
-  return sourceOptions(kubeletOptions(y as Argv))
-    .option('provider-binary', {
-      type: 'string',
-      default: join(dirname(process.execPath), 'acr-credential-provider'),
-      describe: 'The acr-credential-provider executable to install',
-    })
-    .option('kubelet-version', {
-      type: 'string',
-      describe: "The kubelet's version (e.g. 1.34.1); asked with --kubelet-version-command otherwise",
-    })
-    .option('kubelet-version-command', {
-      type: 'string',
-      default: DEFAULT_VERSION_COMMAND,
-      describe: "Command printing the kubelet's version",
-    })
-    .option('dry-run', {
-      type: 'boolean',
-      default: false,
-      describe: 'Only print what would change',
-    }) as unknown as Argv<T & InstallArgs>;
-}
 
 function kubeletControl(args: KubeletArgs): KubeletControl {
   if (!(args['health-timeout'] > 0) || !(args['health-interval'] > 0))
@@ -344,6 +236,9 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-void main(hideBin(process.argv)).then((code) => {
-  process.exitCode = code;
-});
+/** The role's entry point (the launcher calls it). */
+export function run(args: string[]): void {
+  void main(args).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../provider/cache/atomic-file.js';
 import { removeProviders } from './credential-provider-config.js';
 import { removeWords } from './environment-file.js';
 import { readJournal, removeState, restoreOriginal, sha256, writeExact, type JournalFile } from './host-journal.js';
-import { onHost, PROVIDER_NAME } from './host-paths.js';
+import { onHost } from './host-paths.js';
+import { PROVIDER_NAME } from '../provider/common/executable-names.js';
 import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
 import { restartAndWait, type KubeletControl } from './install.js';
 

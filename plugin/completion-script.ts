@@ -2,7 +2,8 @@
 // ask the binary itself (`__complete`, plugin/completion.ts), so they never
 // go stale.
 
-export const KUBECTL_COMPLETION_NAME = 'kubectl_complete-acr';
+import type { Argv } from 'yargs';
+import { KUBECTL_COMPLETION_NAME } from '../provider/common/executable-names.js';
 
 export const completionShells = ['bash', 'zsh', 'kubectl'] as const;
 export type CompletionShell = (typeof completionShells)[number];
@@ -28,4 +29,14 @@ export function completionScript(shell: CompletionShell): string {
         '',
       ].join('\n');
   }
+}
+
+export function completionBuilder(yargs: Argv): Argv {
+  return yargs
+    .positional('shell', { choices: completionShells, demandOption: true })
+    .example(
+      '$0 completion kubectl > ~/.local/bin/kubectl_complete-acr && chmod +x ~/.local/bin/kubectl_complete-acr',
+      'Let kubectl complete `kubectl acr …`',
+    )
+    .example('source <(kubectl-acr completion bash)', 'Complete kubectl-acr itself in bash');
 }

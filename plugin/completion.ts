@@ -2,11 +2,11 @@
 // by running `kubectl_complete-<plugin> <args…> <word being completed>` and
 // reading Cobra's `__complete` format: one candidate per line, then
 // `:<directive>`. The same binary answers that when called by that name
-// (a symlink) or with `__complete` as its first argument.
-
-import { buildCli } from './cli.js';
-import type { Runtime } from './runtime.js';
-import { KUBECTL_COMPLETION_NAME } from './completion-script.js';
+// (a link) or with `__complete` as its first argument. It runs at every TAB
+// press, so it reads the command table only: no yargs, no cluster client.
+import type { Argv, Options, PositionalOptions } from 'yargs';
+import { KUBECTL_COMPLETION_NAME } from '../provider/common/executable-names.js';
+import { COMMANDS, commandName, GLOBAL_OPTIONS, type CommandEntry } from './command-table.js';
 
 /** Cobra's ShellCompDirectiveNoFileComp: do not fall back to file names. */
 const NO_FILE_COMPLETION = 4;
@@ -15,32 +15,79 @@ export function isKubectlCompletion(invokedAs: string, args: string[]): boolean 
   return invokedAs === KUBECTL_COMPLETION_NAME || args[0] === '__complete';
 }
 
-/** Candidates for the last word of `args` (the words after `kubectl acr`), in Cobra's format. */
-export async function completeForKubectl(args: string[], runtime: Runtime): Promise<string> {
-  const words = args[0] === '__complete' ? args.slice(1) : args;
-  const current = words.at(-1) ?? '';
-  // yargs formats candidates for zsh/fish when $SHELL says so; Cobra's format is plain.
-  const saved = { SHELL: process.env.SHELL, ZSH_NAME: process.env.ZSH_NAME };
-  delete process.env.SHELL;
-  delete process.env.ZSH_NAME;
-  // yargs completes subcommands only inside its own parse of
-  // `--get-yargs-completions`, and prints the candidates with console.log.
-  const candidates: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => void candidates.push(parts.map(String).join(' '));
-  try {
-    const cli = buildCli(
-      ['--get-yargs-completions', 'kubectl-acr', ...(words.length > 0 ? words : [''])],
-      runtime,
-      () => undefined,
-    ).exitProcess(false);
-    await cli.parseAsync();
-  } finally {
-    console.log = log;
-    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+interface Flags {
+  options: Record<string, Options>;
+  positionals: Record<string, PositionalOptions>;
+}
+
+/**
+ * The flags a command's builder declares, read by handing it a recorder in
+ * yargs' place. Builders call only `option`, `positional` and `example`;
+ * any other call fails here, and the completion tests run every command.
+ */
+function declaredFlags(entry: CommandEntry): Flags {
+  const flags: Flags = { options: {}, positionals: {} };
+  const recorder = {
+    option(name: string, option: Options) {
+      flags.options[name] = option;
+      return recorder;
+    },
+    positional(name: string, option: PositionalOptions) {
+      flags.positionals[name] = option;
+      return recorder;
+    },
+    example() {
+      return recorder;
+    },
+  };
+  entry.builder(recorder as unknown as Argv);
+  return flags;
+}
+
+const choicesOf = (option: Options | PositionalOptions | undefined): string[] =>
+  (option?.choices as readonly unknown[] | undefined)?.map(String) ?? [];
+
+/** Every spelling of each flag, `--name` and `-a` for an alias, with the flag. */
+function spellings(options: Record<string, Options>): [string, Options][] {
+  return Object.entries(options).flatMap(([name, option]) => {
+    const aliases = option.alias === undefined ? [] : [option.alias].flat();
+    return [
+      [`--${name}`, option],
+      ...aliases.map((a): [string, Options] => [a.length === 1 ? `-${a}` : `--${a}`, option]),
+    ];
+  });
+}
+
+/** How many positionals come before the word being typed: words after the command that are neither flags nor their values. */
+function positionalIndex(before: readonly string[], command: string, all: [string, Options][]): number {
+  let index = 0;
+  for (let i = before.indexOf(command) + 1; i < before.length; i++) {
+    const word = before[i] ?? '';
+    if (!word.startsWith('-')) index++;
+    else if (!word.includes('=') && all.find(([spelling]) => spelling === word)?.[1].type !== 'boolean') i++;
   }
-  const matching = [...new Set(candidates.flatMap((line) => line.split('\n')))].filter(
-    (candidate) => candidate !== '' && candidate.startsWith(current),
-  );
-  return [...matching, `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
+  return index;
+}
+
+/** Candidates for the last of `words` (the words after `kubectl acr`). */
+export function completionCandidates(words: readonly string[]): string[] {
+  const current = words.at(-1) ?? '';
+  const before = words.slice(0, -1);
+  const entry = COMMANDS.find((candidate) => before.includes(commandName(candidate)));
+  const flags = entry ? declaredFlags(entry) : { options: {}, positionals: {} };
+  const all = spellings({ ...GLOBAL_OPTIONS, ...flags.options, help: { type: 'boolean' } });
+  const previous = before.at(-1);
+  const valueOf = previous?.startsWith('-') ? all.find(([spelling]) => spelling === previous)?.[1] : undefined;
+  let candidates: string[];
+  if (valueOf && valueOf.type !== 'boolean') candidates = choicesOf(valueOf);
+  else if (current.startsWith('-')) candidates = all.map(([spelling]) => spelling).filter((s) => s.startsWith('--'));
+  else if (!entry) candidates = COMMANDS.map(commandName);
+  else candidates = choicesOf(Object.values(flags.positionals)[positionalIndex(before, commandName(entry), all)]);
+  return candidates.filter((candidate) => candidate.startsWith(current));
+}
+
+/** The answer to `__complete`, in Cobra's format. */
+export function completeForKubectl(args: string[]): string {
+  const words = args[0] === '__complete' ? args.slice(1) : args;
+  return [...completionCandidates(words.length > 0 ? words : ['']), `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
 }

@@ -4,17 +4,7 @@
 
 import { stringify } from 'yaml';
 
-export const outputFormats = ['table', 'json', 'yaml'] as const;
-export type OutputFormat = (typeof outputFormats)[number];
-
-/** `-o table|json|yaml`, as every command whose output is data takes it. */
-export const outputOption = {
-  alias: 'o',
-  type: 'string',
-  choices: outputFormats,
-  default: 'table',
-  describe: 'Output format',
-} as const;
+import type { OutputFormat } from './output-flag.js';
 
 /** kubectl's table style: upper-case headers, columns three spaces apart, no trailing spaces. */
 export function renderTable(headers: string[], rows: string[][]): string {

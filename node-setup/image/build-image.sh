@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds dist/acr-node-setup-image.tar, an OCI image archive holding the node
-# installer, the provider, kubectl-acr (the Secret sync's Deployment runs it) and nsenter, FROM scratch plus exactly the shared
-# libraries `ldd` says they load (taken from this Debian machine's packages).
+# Builds dist/acr-node-setup-image.tar, an OCI image archive holding the one
+# executable (the node installer, the provider, and kubectl-acr, which the
+# Secret sync's Deployment runs), a link per role name, and nsenter; FROM
+# scratch plus exactly the shared libraries `ldd` says they load (taken from
+# this Debian machine's packages).
 # No daemon: buildah with the vfs driver and chroot isolation, in a private
 # storage root that is removed afterwards. Push with skopeo:
 #   skopeo copy oci-archive:dist/acr-node-setup-image.tar docker://<registry>/<repo>/acr-node-setup:<tag>
@@ -11,7 +13,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 dist=$root/dist
 out=$dist/acr-node-setup-image.tar
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/package.json")
-executables=("$dist/acr-node-setup" "$dist/acr-credential-provider" "$dist/kubectl-acr" "$(command -v nsenter)")
+executables=("$dist/acr-credentials" "$(command -v nsenter)")
+# The names the DaemonSet, node-setup and the sync Deployment start it by (build.mjs makes the same links in dist/).
+roles=(acr-node-setup acr-credential-provider kubectl-acr)
 
 for tool in buildah ldd; do
   command -v "$tool" >/dev/null || { echo "build-image: $tool is needed (apt-get install buildah)" >&2; exit 1; }
@@ -34,7 +38,8 @@ trap cleanup EXIT
 rootfs=$work/rootfs
 mkdir -p "$rootfs/usr/bin" "$rootfs/tmp" "$rootfs/run"
 chmod 1777 "$rootfs/tmp"
-install -m 0755 "$dist/acr-node-setup" "$dist/acr-credential-provider" "$dist/kubectl-acr" "$rootfs/"
+install -m 0755 "$dist/acr-credentials" "$rootfs/"
+for role in "${roles[@]}"; do ln -s acr-credentials "$rootfs/$role"; done
 install -m 0755 "$(command -v nsenter)" "$rootfs/usr/bin/nsenter"
 libraries=$(for exe in "${executables[@]}"; do ldd "$exe"; done | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
 packages=()

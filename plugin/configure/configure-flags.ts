@@ -175,8 +175,8 @@ export function configureBuilder(yargs: Argv): Argv {
       type: 'string',
       describe: 'client: show the result only; server: let the apiserver validate without storing',
       coerce: (value: string) => (value === '' ? 'client' : value),
+      choices: ['none', 'client', 'server'],
     })
-    .choices('dry-run', ['none', 'client', 'server'])
     .option('output', {
       alias: 'o',
       type: 'string',

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Argv } from 'yargs';
 import {
   parseConfigurationData,
   parseConfigurationFile,
@@ -28,63 +27,14 @@ import {
 } from '../configuration-store.js';
 import { walkCredentials, type Walk } from './credentials-walk.js';
 import { connect, KubeApiError } from '../kube-client.js';
-import { outputOption, render, type OutputFormat } from '../output.js';
+import { render } from '../output.js';
+import type { CredentialsArgs } from './credentials-flags.js';
 import { REDACTED, redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
-import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 import { ACK_RRSA_TOKEN_FILE, RRSA_TOKEN_PATH, SECRETS_DIR_NAME } from '../../provider/common/paths.js';
 import { registryLogin } from './registry-login.js';
 import { serviceAccountPull } from './service-account-pull.js';
-
-export interface CredentialsArgs extends GlobalArgs {
-  image: string;
-  check?: boolean;
-  'show-password'?: boolean;
-  region?: string;
-  config?: string;
-  'rrsa-token-file'?: string;
-  vpc?: boolean;
-  'allow-imdsv1'?: boolean;
-  'service-account'?: string;
-  output: OutputFormat;
-}
-
-export function credentialsBuilder(yargs: Argv): Argv {
-  return yargs
-    .positional('image', { type: 'string', describe: 'The image as the pod names it', demandOption: true })
-    .option('check', { type: 'boolean', describe: "Log in to the registry's /v2/ with the token to prove it works" })
-    .option('show-password', { type: 'boolean', describe: 'Print the registry password (redacted otherwise)' })
-    .option('region', { type: 'string', describe: "The node's region, instead of asking the ECS metadata service" })
-    .option('config', {
-      type: 'string',
-      describe: "Use this configuration file (e.g. the node's mirror) instead of the cluster's ConfigMap",
-    })
-    .option('rrsa-token-file', { type: 'string', describe: 'The OIDC token file for RRSA entries' })
-    .option('vpc', { type: 'boolean', describe: 'Use the VPC endpoints of the CR and STS APIs' })
-    .option('allow-imdsv1', { type: 'boolean', describe: 'Accept a metadata service without session tokens' })
-    .option('service-account', {
-      type: 'string',
-      describe:
-        'Pull as this pod ServiceAccount (namespace/name) in pod-identity mode: its role annotations and a token the API server issues for sts.aliyuncs.com',
-    })
-    .option('output', outputOption)
-    .example(
-      '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --service-account team-a/builder',
-      "Walk the chain with that ServiceAccount's own RAM role",
-    )
-    .example(
-      '$0 credentials registry.cn-hangzhou.aliyuncs.com/team/app:1.0',
-      'Walk the chain with the node identity of this machine',
-    )
-    .example(
-      '$0 credentials my-registry.cn-hangzhou.cr.aliyuncs.com/team/app --check',
-      'Also log in to the registry with the token',
-    )
-    .example(
-      '$0 credentials IMAGE --config /etc/kubernetes/acr/acr-configuration.yaml --region cn-hangzhou',
-      "On a node: use the node's mirror of the configuration",
-    );
-}
 
 interface LoadedConfiguration {
   parsed: ParseResult;

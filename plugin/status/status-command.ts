@@ -1,34 +1,19 @@
 // `kubectl acr status`: read what matters from the cluster, build the report,
 // print it. Exit 0 healthy, 1 problems found, 2 invalid configuration.
 
-import type { Argv } from 'yargs';
 import { formatProblem } from '../../provider/common/problem.js';
 import { connect, KubeApiError, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
 import { CONFIGURATION_SECRETS_NAME } from '../../provider/configuration/model.js';
 import { CONFIGMAP_NAME, CONFIGMAP_NAMESPACE, readConfigMap, type SecretObject } from '../configuration-store.js';
-import { outputOption, render, renderTable, type OutputFormat } from '../output.js';
+import { render, renderTable } from '../output.js';
+import type { StatusArgs } from './status-flags.js';
 import { redactSecrets, secretValuesIn } from '../../provider/common/redaction.js';
-import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type Runtime } from '../runtime.js';
 import { type ExitCode } from '../../provider/common/exit-codes.js';
 import { NODE_SETUP_NAME } from '../../node-setup/manifests.js';
 import { buildStatusReport, exitCodeFor } from './status-report.js';
 import { NODE_SETUP_LABEL, type ClusterSnapshot, type NodeSetupState, type StatusReport } from './status-model.js';
 import { POD_IDENTITY_RBAC_NAME } from '../configure/pod-identity-rbac.js';
-
-export interface StatusArgs extends GlobalArgs {
-  output: OutputFormat;
-}
-
-export function statusBuilder(yargs: Argv): Argv {
-  return yargs
-    .option('output', outputOption)
-    .example('$0 status', 'Configuration, problems with line and fix, nodes, Secret sync')
-    .example('$0 status -o json | jq .problems', 'Problems for a script')
-    .example(
-      '$0 status --context prod && echo healthy',
-      'Exit code: 0 healthy, 1 problems found, 2 invalid configuration',
-    );
-}
 
 export async function readNodeSetupState(client: KubeClient, namespace = 'kube-system'): Promise<NodeSetupState> {
   const ds = await client.get<KubeObject>(

@@ -4,35 +4,14 @@
 // only when every node is restored are the DaemonSet and its ServiceAccount
 // deleted. A node that cannot be restored is named with its pod's reason,
 // and nothing is deleted.
-import type { Argv } from 'yargs';
+import type { UninstallArgs } from './uninstall-flags.js';
 import { NODE_SETUP_NAME, renderNodeSetupManifests } from '../../node-setup/manifests.js';
 import { applyObject } from '../kube-apply.js';
 import { connect, resourcePath, type KubeClient, type KubeObject } from '../kube-client.js';
-import { connectionFlags, type GlobalArgs, type Runtime } from '../runtime.js';
+import { connectionFlags, type Runtime } from '../runtime.js';
 import { EXIT, UsageError, type ExitCode } from '../../provider/common/exit-codes.js';
 import { NODE_SETUP_LABEL } from '../status/status-model.js';
 import { parseGoDuration } from '../../provider/common/go-duration.js';
-
-export interface UninstallArgs extends GlobalArgs {
-  namespace: string;
-  'dry-run'?: boolean;
-  timeout: string;
-  'poll-interval': number;
-}
-
-export function uninstallBuilder(yargs: Argv): Argv {
-  return yargs
-    .option('namespace', { type: 'string', default: 'kube-system', describe: 'Namespace of the DaemonSet' })
-    .option('dry-run', { type: 'boolean', describe: 'Say what would be done, change nothing' })
-    .option('timeout', {
-      type: 'string',
-      default: '10m',
-      describe: 'How long to wait for every node to be restored (a Go duration)',
-    })
-    .option('poll-interval', { type: 'number', default: 2, hidden: true, describe: 'Seconds between checks' })
-    .example('$0 uninstall', 'Restore every node, then delete the DaemonSet and its ServiceAccount')
-    .example('$0 uninstall --dry-run', 'Say what would happen');
-}
 
 interface DaemonSetStatus {
   desiredNumberScheduled?: number;

@@ -2,103 +2,36 @@
 // a CredentialProviderRequest on stdin. Kept small on purpose: a cache hit
 // must start and answer about as fast as an empty executable, so the cold
 // path (YAML, cloud clients) is loaded only on a miss.
-import { readSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { HELP, parseCli } from './provider-cli.js';
 import type { MatchImages } from './match-images.js';
 import { collectingLogger, provideCredentials, type ColdPath } from './provide-credentials.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
+import { loadBundle } from '../common/bundle-loader.js';
+import { readStdin, writeAll } from '../common/standard-streams.js';
 
-/** The name of the cold-path bundle among the executable's SEA assets (build.mjs). */
+/** The name of the cold-path bundle among the executable's assets (build.mjs). */
 const COLD_PATH_ASSET = 'cold-path.cjs';
 
-/**
- * In the executable, the cold path is a separate CommonJS bundle shipped as
- * an asset and compiled on first use; from source (tests, tsx) it is a plain
- * module. The import specifier is a variable so esbuild leaves it out of the
- * main bundle.
- */
-async function loadColdModule(): Promise<{ coldPath: ColdPath; matchImages: MatchImages }> {
+type ColdModule = { coldPath: ColdPath; matchImages: MatchImages };
+
+/** The cold path: a second bundle in the executable; from source, a plain module. */
+async function loadColdModule(): Promise<ColdModule> {
   // openapi-core calls url.parse(); the deprecation warning would be a second
   // stderr line in front of the one an operator needs.
   process.noDeprecation = true;
-  // Built-ins the hit path does not need are loaded here, not imported at the top.
-  const sea = process.getBuiltinModule('node:sea');
-  if (sea.isSea()) {
-    const source = sea.getAsset(COLD_PATH_ASSET, 'utf8');
-    const filename = `${process.execPath}#${COLD_PATH_ASSET}`;
-    // A CommonJS wrapper: (exports, require, module, __filename, __dirname) => void.
-    const load = process
-      .getBuiltinModule('node:vm')
-      .compileFunction(source, ['exports', 'require', 'module', '__filename', '__dirname'], { filename }) as (
-      ...args: unknown[]
-    ) => void;
-    const module = { exports: {} as { coldPath?: ColdPath; matchImages?: MatchImages } };
-    load(
-      module.exports,
-      process.getBuiltinModule('node:module').createRequire(process.execPath),
-      module,
-      filename,
-      dirname(process.execPath),
-    );
-    const { coldPath, matchImages } = module.exports;
-    if (!coldPath || !matchImages) throw new Error(`the ${COLD_PATH_ASSET} asset lacks coldPath or matchImages`);
-    return { coldPath, matchImages };
-  }
+  // A variable specifier, so esbuild leaves the cold path out of this bundle.
   const specifier = './cold-path.js';
-  return (await import(specifier)) as { coldPath: ColdPath; matchImages: MatchImages };
+  const cold = await loadBundle<Partial<ColdModule>>(COLD_PATH_ASSET, () => import(specifier));
+  if (!cold.coldPath || !cold.matchImages)
+    throw new Error(`the ${COLD_PATH_ASSET} asset lacks coldPath or matchImages`);
+  return { coldPath: cold.coldPath, matchImages: cold.matchImages };
 }
 
 const loadColdPath = async (): Promise<ColdPath> => (await loadColdModule()).coldPath;
 
-/**
- * Writes straight to the file descriptor: creating process.stdout's stream
- * object costs a cache hit more than all its other work. The kubelet's pipes
- * are blocking, but a descriptor someone made non-blocking answers EAGAIN
- * when full: then try again.
- */
-function writeAll(fd: number, text: string): void {
-  const data = Buffer.from(text);
-  for (let offset = 0; offset < data.length;) {
-    try {
-      offset += writeSync(fd, data, offset);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    }
-  }
-}
-
-/**
- * Reads stdin to its end. Synchronous (no stream objects on the hot path);
- * a descriptor someone made non-blocking answers EAGAIN until data comes:
- * then wait a millisecond and read again.
- */
-function readStdin(): string {
-  const chunks: Buffer[] = [];
-  const buffer = Buffer.allocUnsafe(64 * 1024);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (;;) {
-    let read: number;
-    try {
-      read = readSync(0, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        Atomics.wait(pause, 0, 0, 1);
-        continue;
-      }
-      if (code === 'EOF') break;
-      throw error;
-    }
-    if (read === 0) break;
-    chunks.push(Buffer.from(buffer.subarray(0, read)));
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function main(): Promise<number> {
-  const cli = parseCli(process.argv.slice(2));
+async function main(args: string[]): Promise<number> {
+  const cli = parseCli(args);
   if (cli.kind === 'version') {
     writeAll(1, `${versionLine('acr-credential-provider')}\n`);
     return 0;
@@ -142,18 +75,26 @@ async function main(): Promise<number> {
   return outcome.exitCode;
 }
 
-// Exit as soon as the answer is written: output is written synchronously, and
-// an HTTP keep-alive socket left open by a cloud client must not hold the
-// kubelet's pull for seconds.
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    // Only the error's class and code: an unexpected error's message could quote anything.
-    const what =
-      error instanceof Error
-        ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}`
-        : typeof error;
-    writeAll(2, `${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * The role's entry point (the launcher calls it). Exits as soon as the
+ * answer is written: output is written synchronously, and an HTTP keep-alive
+ * socket left open by a cloud client must not hold the kubelet's pull for
+ * seconds.
+ */
+export function run(args: string[]): void {
+  main(args).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      // Only the error's class and code: an unexpected error's message could quote anything.
+      const what =
+        error instanceof Error
+          ? `${error.name}${(error as NodeJS.ErrnoException).code ? ` ${(error as NodeJS.ErrnoException).code}` : ''}`
+          : typeof error;
+      writeAll(
+        2,
+        `${formatFailure({ exitCode: 1, code: 'InternalError', message: `unexpected failure (${what})` })}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

@@ -2,7 +2,7 @@
 // executables and the libraries they load; then both executables are run
 // from the image's own root with the image's own loader and glibc.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,8 @@ let work = '';
 let rootfs = '';
 
 beforeAll(() => {
-  binaryPath('acr-node-setup');
-  binaryPath('acr-credential-provider');
-  binaryPath('kubectl-acr');
-  // One build per run: it copies two 100 MB executables and gzips them.
+  binaryPath('acr-credentials');
+  // One build per run: it copies a 100 MB executable and gzips it.
   execFileSync('bash', [join(repoRoot, 'node-setup', 'image', 'build-image.sh')], { stdio: 'pipe' });
   work = mkdtempSync(join(tmpdir(), 'acr-image-'));
   execFileSync('skopeo', ['copy', '--quiet', `oci-archive:${archive}`, `dir:${join(work, 'image')}`]);
@@ -51,11 +49,13 @@ describe('the node-setup image archive', () => {
     expect(inspect.Labels['io.github.acr-credentials.debian-packages']).toMatch(/libc6=2\.\d+/);
   });
 
-  it('holds the three executables, nsenter and only the libraries they load', () => {
+  it('holds the one executable, a link per role, nsenter and only the libraries they load', () => {
+    for (const role of ['acr-node-setup', 'acr-credential-provider', 'kubectl-acr']) {
+      expect(lstatSync(join(rootfs, role)).isSymbolicLink(), role).toBe(true);
+      expect(readlinkSync(join(rootfs, role))).toBe('acr-credentials');
+    }
     for (const path of [
-      'acr-node-setup',
-      'acr-credential-provider',
-      'kubectl-acr',
+      'acr-credentials',
       'usr/bin/nsenter',
       'lib64/ld-linux-x86-64.so.2',
       'lib/x86_64-linux-gnu/libc.so.6',
@@ -65,6 +65,7 @@ describe('the node-setup image archive', () => {
     }
     expect(readdirSync(rootfs).sort()).toEqual([
       'acr-credential-provider',
+      'acr-credentials',
       'acr-node-setup',
       'kubectl-acr',
       'lib',

@@ -5,14 +5,21 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type BinaryName = 'acr-credential-provider' | 'kubectl-acr' | 'acr-node-setup' | 'empty-sea';
+export type BinaryName =
+  | 'acr-credentials'
+  | 'acr-credential-provider'
+  | 'kubectl-acr'
+  | 'acr-node-setup'
+  | 'empty-sea';
 
 /** What the executables are built from. */
 const SOURCES = [
   'provider',
   'plugin',
   'node-setup',
+  'launcher',
   'scripts/empty-sea.ts',
+  'scripts/code-cache.mjs',
   'build.mjs',
   'package.json',
   'package-lock.json',
