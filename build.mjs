@@ -31,7 +31,7 @@ const work = join(dist, `.build-${process.pid}`);
 export const EXECUTABLE = 'acr-credentials';
 
 /** The role names dist/ links to the executable (launcher/roles.ts picks a role by them). */
-export const ROLE_LINKS = ['acr-credential-provider', 'kubectl-acr', 'acr-node-setup'];
+export const ROLE_LINKS = ['acr-credential-provider', 'kubectl-acr', 'acr-node-setup', 'docker-credential-acr'];
 
 /**
  * Every bundle in the executable. The provider's cold path and the plugin's
@@ -45,6 +45,7 @@ export const BUNDLES = [
   { asset: 'kubectl-acr.cjs', entry: 'plugin/main.ts' },
   { asset: 'kubectl-acr-commands.cjs', entry: 'plugin/commands.ts' },
   { asset: 'acr-node-setup.cjs', entry: 'node-setup/main.ts' },
+  { asset: 'docker-credential-acr.cjs', entry: 'docker-credential/main.ts' },
 ];
 
 /**

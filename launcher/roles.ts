@@ -1,7 +1,8 @@
 // Which role the one executable plays: the name it was started by (busybox's
-// rule: kubelet, kubectl and krew each start it under the name they
+// rule: kubelet, kubectl, docker and krew each start it under the name they
 // know), else the first word. Pure: the launcher passes argv in.
 import {
+  DOCKER_CREDENTIAL_NAME,
   EXECUTABLE_NAME,
   KUBECTL_COMPLETION_NAME,
   NODE_SETUP_EXECUTABLE,
@@ -38,6 +39,12 @@ export const ROLES: readonly Role[] = [
     aliases: [],
     bundle: 'acr-node-setup.cjs',
     summary: 'the node installer the DaemonSet runs',
+  },
+  {
+    name: DOCKER_CREDENTIAL_NAME,
+    aliases: [],
+    bundle: 'docker-credential-acr.cjs',
+    summary: 'the Docker credential helper (docker, nerdctl, buildkit, skopeo, podman, buildah)',
   },
 ];
 

@@ -15,7 +15,7 @@ out=$dist/acr-node-setup-image.tar
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/package.json")
 executables=("$dist/acr-credentials" "$(command -v nsenter)")
 # The names the DaemonSet, node-setup and the sync Deployment start it by (build.mjs makes the same links in dist/).
-roles=(acr-node-setup acr-credential-provider kubectl-acr)
+roles=(acr-node-setup acr-credential-provider kubectl-acr docker-credential-acr)
 
 for tool in buildah ldd; do
   command -v "$tool" >/dev/null || { echo "build-image: $tool is needed (apt-get install buildah)" >&2; exit 1; }

@@ -14,3 +14,5 @@ export const PLUGIN_NAME = 'kubectl-acr';
 export const KUBECTL_COMPLETION_NAME = 'kubectl_complete-acr';
 /** The node installer the DaemonSet runs. */
 export const NODE_SETUP_EXECUTABLE = 'acr-node-setup';
+/** The Docker credential helper: docker, nerdctl, buildkit, skopeo, podman, buildah run `docker-credential-<name>`. */
+export const DOCKER_CREDENTIAL_NAME = 'docker-credential-acr';

@@ -145,21 +145,22 @@ export function cachedAnswer(store: CacheReader, decisionKey: CacheKey, now: num
   return token && isFresh(token, decision.thresholdSeconds, now) ? { kind: 'token', decision, token } : undefined;
 }
 
-export async function provideCredentials(stdin: string, deps: ProvideDeps): Promise<Outcome> {
+/** The answer for one image: served or not, or the failure line; with what the logger let through. */
+export type ImageOutcome =
+  { ok: true; answer: Answer; stderr: string[] } | { ok: false; exitCode: 1 | 2; line: string; stderr: string[] };
+
+/**
+ * The credentials for one image, as the kubelet asks for them: from the
+ * cache, else from the cold path under the decision's lock. The Docker
+ * credential helper asks the same way, for a registry host.
+ */
+export async function credentialsForImage(
+  request: CredentialProviderRequest,
+  image: ImageReference,
+  deps: ProvideDeps,
+): Promise<ImageOutcome> {
   const stderr: string[] = [];
   const logger = collectingLogger(deps.options.logLevel, stderr);
-  const badRequest = (message: string): Outcome => ({
-    exitCode: 2,
-    stdout: '',
-    stderr: [formatFailure({ exitCode: 2, message: `bad request: ${message}` })],
-  });
-
-  const parsed = parseRequest(stdin);
-  if (!parsed.ok) return badRequest(parsed.message);
-  const { request } = parsed;
-  const reference = parseImageReference(request.image);
-  if (!reference.ok) return badRequest(reference.message);
-  const image = reference.ref;
   const now = deps.now();
 
   // A token is checked before any answer, cached or not: an expired one, or
@@ -171,7 +172,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
     if (refusal) {
       const { exitCode, code, message, fix } = refusal;
       const failure = { exitCode, host: image.host, code, message, fix };
-      return { exitCode, stdout: '', stderr: [formatFailure(failure, [request.serviceAccountToken])] };
+      return { ok: false, exitCode, line: formatFailure(failure, [request.serviceAccountToken]), stderr };
     }
     if (reading.ok) claims = reading.claims;
   }
@@ -185,7 +186,7 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
   if (cached) {
     for (const note of cached.decision.notes) logger.log('warn', note);
     logger.log('debug', `acr-credential-provider: cache hit for ${image.host}`);
-    return { exitCode: 0, stdout: respond(request.apiVersion, cached, now), stderr };
+    return { ok: true, answer: cached, stderr };
   }
 
   // At node start many processes for one registry miss at once: one takes the
@@ -214,8 +215,23 @@ export async function provideCredentials(stdin: string, deps: ProvideDeps): Prom
     onUnavailable: (error) =>
       logger.log('debug', `acr-credential-provider: no lock in ${store.dir} (${error.code ?? 'error'})`),
   });
-  if (!result.ok) {
-    return { exitCode: result.exitCode, stdout: '', stderr: [...stderr, result.line] };
-  }
-  return { exitCode: 0, stdout: respond(request.apiVersion, result, deps.now()), stderr };
+  if (!result.ok) return { ok: false, exitCode: result.exitCode, line: result.line, stderr };
+  return { ok: true, answer: result, stderr };
+}
+
+/** One kubelet request: the CredentialProviderRequest on stdin, the response for stdout. */
+export async function provideCredentials(stdin: string, deps: ProvideDeps): Promise<Outcome> {
+  const badRequest = (message: string): Outcome => ({
+    exitCode: 2,
+    stdout: '',
+    stderr: [formatFailure({ exitCode: 2, message: `bad request: ${message}` })],
+  });
+  const parsed = parseRequest(stdin);
+  if (!parsed.ok) return badRequest(parsed.message);
+  const { request } = parsed;
+  const reference = parseImageReference(request.image);
+  if (!reference.ok) return badRequest(reference.message);
+  const outcome = await credentialsForImage(request, reference.ref, deps);
+  if (!outcome.ok) return { exitCode: outcome.exitCode, stdout: '', stderr: [...outcome.stderr, outcome.line] };
+  return { exitCode: 0, stdout: respond(request.apiVersion, outcome.answer, deps.now()), stderr: outcome.stderr };
 }

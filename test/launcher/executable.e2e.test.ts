@@ -28,6 +28,7 @@ describe('acr-credentials', () => {
       ['acr-credential-provider', ['--version']],
       ['kubectl-acr', ['--version']],
       ['acr-node-setup', ['--version']],
+      ['docker-credential-acr', ['version']],
     ] as const) {
       const result = await runBinary(name, [...args]);
       expect(result.stdout, name).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(node v\\d+`));

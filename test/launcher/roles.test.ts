@@ -17,6 +17,7 @@ describe('chooseRole', () => {
     { argv0: 'kubectl-acr', args: ['status'], role: 'kubectl-acr' },
     { argv0: '/home/ana/bin/kubectl_complete-acr', args: ['st'], role: 'kubectl-acr' },
     { argv0: '/acr-node-setup', args: ['install'], role: 'acr-node-setup' },
+    { argv0: 'docker-credential-acr', args: ['get'], role: 'docker-credential-acr' },
     { argv0: 'C:\\tools\\kubectl-acr.exe', args: ['--help'], role: 'kubectl-acr' },
   ])('by name: $argv0', ({ argv0, args, role }) => {
     expect(roleOf(argv0, args)).toEqual({ role, invokedAs: commandName(argv0), args });
@@ -25,6 +26,7 @@ describe('chooseRole', () => {
   it.each([
     { args: ['acr-credential-provider', '--version'], role: 'acr-credential-provider', rest: ['--version'] },
     { args: ['kubectl-acr', 'status', '-o', 'json'], role: 'kubectl-acr', rest: ['status', '-o', 'json'] },
+    { args: ['docker-credential-acr', 'get'], role: 'docker-credential-acr', rest: ['get'] },
     { args: ['acr-node-setup'], role: 'acr-node-setup', rest: [] },
   ])('by first word: $args', ({ args, role, rest }) => {
     expect(roleOf('/usr/local/bin/acr-credentials', args)).toEqual({ role, invokedAs: role, args: rest });

@@ -50,7 +50,7 @@ describe('the node-setup image archive', () => {
   });
 
   it('holds the one executable, a link per role, nsenter and only the libraries they load', () => {
-    for (const role of ['acr-node-setup', 'acr-credential-provider', 'kubectl-acr']) {
+    for (const role of ['acr-node-setup', 'acr-credential-provider', 'kubectl-acr', 'docker-credential-acr']) {
       expect(lstatSync(join(rootfs, role)).isSymbolicLink(), role).toBe(true);
       expect(readlinkSync(join(rootfs, role))).toBe('acr-credentials');
     }
@@ -67,6 +67,7 @@ describe('the node-setup image archive', () => {
       'acr-credential-provider',
       'acr-credentials',
       'acr-node-setup',
+      'docker-credential-acr',
       'kubectl-acr',
       'lib',
       'lib64',
@@ -80,5 +81,6 @@ describe('the node-setup image archive', () => {
     expect(inImage('kubectl-acr', ['--version'])).toMatch(/^kubectl-acr \S+ \(node v24/);
     expect(inImage('acr-node-setup', ['--version'])).toMatch(/^acr-node-setup \S+ \(node v24/);
     expect(inImage('acr-credential-provider', ['--version'])).toMatch(/^acr-credential-provider \S+ \(node v24/);
+    expect(inImage('docker-credential-acr', ['version'])).toMatch(/^docker-credential-acr \S+ \(node v24/);
   });
 });

@@ -20,8 +20,12 @@ export interface OciRegistry {
    * same for every token, so give the one login a pull is meant to use.
    */
   allow(logins: readonly Login[]): Promise<void>;
-  /** Builds (buildah) and pushes a one-layer image holding `/hello.txt` to `repository:tag`; returns its manifest digest. */
-  push(repository: string, tag: string, login: Login): string;
+  /**
+   * Builds (buildah) and pushes a one-layer image holding `/hello.txt` to
+   * `repository:tag`, logging in as `login` or as an auth file (containers'
+   * auth.json) says; returns its manifest digest.
+   */
+  push(repository: string, tag: string, auth: Login | { authFile: string; env: Record<string, string> }): string;
   close(): Promise<void>;
 }
 
@@ -41,9 +45,13 @@ function freePort(): Promise<number> {
  * private root, as node-setup's image build does) and pushes it; returns the
  * manifest digest the registry stored.
  */
-function buildAndPush(dir: string, reference: string, login: Login): string {
+function buildAndPush(
+  dir: string,
+  reference: string,
+  auth: Login | { authFile: string; env: Record<string, string> },
+): string {
   const storage = ['--storage-driver', 'vfs', '--root', join(dir, 'storage'), '--runroot', join(dir, 'run')];
-  const env = { ...process.env, BUILDAH_ISOLATION: 'chroot' };
+  const env = { ...process.env, ...('env' in auth ? auth.env : {}), BUILDAH_ISOLATION: 'chroot' };
   const buildah = (...args: string[]) =>
     execFileSync('buildah', [...storage, ...args], { env, encoding: 'utf8' }).trim();
   mkdirSync(join(dir, 'content'), { recursive: true });
@@ -60,8 +68,7 @@ function buildAndPush(dir: string, reference: string, login: Login): string {
     'push',
     '--quiet',
     '--tls-verify=false',
-    '--creds',
-    `${login.username}:${login.password}`,
+    ...('authFile' in auth ? ['--authfile', auth.authFile] : ['--creds', `${auth.username}:${auth.password}`]),
     '--digestfile',
     digestFile,
     'proof-image',
@@ -112,11 +119,11 @@ export async function startOciRegistry(): Promise<OciRegistry> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    push(repository, tag, login) {
+    push(repository, tag, auth) {
       return buildAndPush(
         join(dir, `image-${repository.replace(/\W/g, '-')}-${tag}`),
         `${host}/${repository}:${tag}`,
-        login,
+        auth,
       );
     },
     async close() {

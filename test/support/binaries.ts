@@ -10,6 +10,7 @@ export type BinaryName =
   | 'acr-credential-provider'
   | 'kubectl-acr'
   | 'acr-node-setup'
+  | 'docker-credential-acr'
   | 'empty-sea';
 
 /** What the executables are built from. */
@@ -18,6 +19,7 @@ const SOURCES = [
   'plugin',
   'node-setup',
   'launcher',
+  'docker-credential',
   'scripts/empty-sea.ts',
   'scripts/code-cache.mjs',
   'build.mjs',
