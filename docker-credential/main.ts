@@ -4,16 +4,13 @@
 // one credential chain, one cache (the provider's, when root on a node).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { ensureDirectory, writeFileAtomic } from '../provider/cache/atomic-file.js';
-import { openCacheStore } from '../provider/cache/cache-store.js';
 import { EXIT } from '../provider/common/exit-codes.js';
 import { DOCKER_CREDENTIAL_NAME } from '../provider/common/executable-names.js';
 import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
 import { readStdin, writeAll } from '../provider/common/standard-streams.js';
 import { versionLine } from '../provider/common/version.js';
 import { parseImageReference } from '../provider/registry/image-reference.js';
-import { coldPath } from '../provider/kubelet/cold-path.js';
-import { loadProviderConfiguration } from '../provider/kubelet/last-valid-configuration.js';
+import { loadColdModule, loadColdPath } from '../provider/kubelet/cold-path-loader.js';
 import { collectingLogger, credentialsForImage } from '../provider/kubelet/provide-credentials.js';
 import type { ProviderOptions } from '../provider/kubelet/provider-cli.js';
 import { formatFailure } from '../provider/kubelet/provider-error.js';
@@ -26,7 +23,7 @@ import {
   parseHelperArgs,
   registryAuthority,
 } from './helper-protocol.js';
-import { withWorkstationCredentials } from './workstation-credentials.js';
+import { chainSourcesPresent, withWorkstationCredentials } from './workstation-credentials.js';
 
 const HELP = `Usage: ${DOCKER_CREDENTIAL_NAME} get|list|store|erase|version
 
@@ -93,9 +90,11 @@ async function get(): Promise<number> {
     reference.ref,
     {
       options: chosen,
-      env: await withWorkstationCredentials(process.env),
+      env: chainSourcesPresent(process.env, homedir(), existsSync)
+        ? await withWorkstationCredentials(process.env)
+        : process.env,
       now: Date.now,
-      loadColdPath: () => Promise.resolve(coldPath),
+      loadColdPath,
     },
   );
   printLogs(outcome.stderr);
@@ -113,9 +112,10 @@ async function get(): Promise<number> {
 }
 
 /** `list`: every host the configuration names (an entry's `domains`); wildcards are not hosts. */
-function list(): number {
+async function list(): Promise<number> {
   const chosen = options();
   if (typeof chosen === 'number') return chosen;
+  const { openCacheStore, loadProviderConfiguration, writeFileAtomic, ensureDirectory } = await loadColdModule();
   const lines: string[] = [];
   const store = openCacheStore(chosen.cacheDir, { writeFileAtomic, ensureDirectory });
   const loaded = loadProviderConfiguration(chosen.configPath, store, collectingLogger(chosen.logLevel, lines));

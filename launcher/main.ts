@@ -17,20 +17,23 @@ function isRoleModule(value: unknown): value is RoleModule {
 }
 
 /**
- * Each role's bundle with its size and whether V8 took its code cache: a
- * rejected cache still works, compiled from source at every start, so a
- * build that gets it wrong must be seen here and in the tests.
+ * Each bundle in the executable with its size and whether V8 took its code
+ * cache: a rejected cache still works, compiled from source at every start,
+ * so a build that gets it wrong must be seen here and in the tests.
  */
 function bundleReport(): number {
   const sea = process.getBuiltinModule('node:sea');
-  const lines = ROLES.map(({ bundle }) => {
-    const { codeCache } = openBundle(bundle);
-    return { bundle, codeCache, size: sea.getAsset(bundle).byteLength };
-  });
+  const bundles = sea.getAssetKeys().filter((key) => key.endsWith('.cjs'));
+  const lines = bundles.map((bundle) => ({
+    bundle,
+    codeCache: openBundle(bundle).codeCache,
+    size: sea.getAsset(bundle).byteLength,
+  }));
   for (const { bundle, codeCache, size } of lines) {
     process.stdout.write(`${bundle.padEnd(32)}${String(size).padStart(9)} bytes  code cache ${codeCache}\n`);
   }
-  return lines.every((line) => line.codeCache === 'accepted') ? EXIT.ok : EXIT.failure;
+  const roles = ROLES.every((role) => bundles.includes(role.bundle));
+  return roles && lines.every((line) => line.codeCache === 'accepted') ? EXIT.ok : EXIT.failure;
 }
 
 const choice = chooseRole(process.argv0, process.argv.slice(2));

@@ -132,5 +132,9 @@ export const coldPath: ColdPath = async (input) => {
   }
 };
 
-// The cold bundle's other entry point: matchImages patterns for acr-node-setup.
+// The cold bundle's other entry points: matchImages patterns for
+// acr-node-setup, and the configuration for the credential helper's `list`.
 export { matchImages } from './match-images.js';
+export { loadProviderConfiguration } from './last-valid-configuration.js';
+export { openCacheStore } from '../cache/cache-store.js';
+export { ensureDirectory, writeFileAtomic } from '../cache/atomic-file.js';

@@ -3,32 +3,11 @@
 // must start and answer about as fast as an empty executable, so the cold
 // path (YAML, cloud clients) is loaded only on a miss.
 import { HELP, parseCli } from './provider-cli.js';
-import type { MatchImages } from './match-images.js';
-import { collectingLogger, provideCredentials, type ColdPath } from './provide-credentials.js';
+import { collectingLogger, provideCredentials } from './provide-credentials.js';
+import { loadColdModule, loadColdPath } from './cold-path-loader.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
-import { loadBundle } from '../common/bundle-loader.js';
 import { readStdin, writeAll } from '../common/standard-streams.js';
-
-/** The name of the cold-path bundle among the executable's assets (build.mjs). */
-const COLD_PATH_ASSET = 'cold-path.cjs';
-
-type ColdModule = { coldPath: ColdPath; matchImages: MatchImages };
-
-/** The cold path: a second bundle in the executable; from source, a plain module. */
-async function loadColdModule(): Promise<ColdModule> {
-  // openapi-core calls url.parse(); the deprecation warning would be a second
-  // stderr line in front of the one an operator needs.
-  process.noDeprecation = true;
-  // A variable specifier, so esbuild leaves the cold path out of this bundle.
-  const specifier = './cold-path.js';
-  const cold = await loadBundle<Partial<ColdModule>>(COLD_PATH_ASSET, () => import(specifier));
-  if (!cold.coldPath || !cold.matchImages)
-    throw new Error(`the ${COLD_PATH_ASSET} asset lacks coldPath or matchImages`);
-  return { coldPath: cold.coldPath, matchImages: cold.matchImages };
-}
-
-const loadColdPath = async (): Promise<ColdPath> => (await loadColdModule()).coldPath;
 
 async function main(args: string[]): Promise<number> {
   const cli = parseCli(args);

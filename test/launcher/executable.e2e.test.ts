@@ -11,8 +11,10 @@ describe('acr-credentials', () => {
   it("loads every role's bundle with its code cache accepted", async () => {
     const result = await runBinary('acr-credentials', ['--bundles']);
     expect(result.code, result.stdout).toBe(0);
-    for (const role of ROLES)
-      expect(result.stdout).toMatch(new RegExp(`^${role.bundle} +\\d+ bytes  code cache accepted$`, 'm'));
+    const bundles = [...ROLES.map((role) => role.bundle), 'cold-path.cjs', 'kubectl-acr-commands.cjs'];
+    for (const bundle of bundles)
+      expect(result.stdout).toMatch(new RegExp(`^${bundle} +\\d+ bytes  code cache accepted$`, 'm'));
+    expect(result.stdout.trim().split('\n')).toHaveLength(bundles.length);
   });
 
   it('dist/ links each role name to the executable', () => {
