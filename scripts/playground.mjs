@@ -171,6 +171,32 @@ containerd           CRI over a unix socket, pulling from ${registry.host} over 
       indent(`containerd with the cached answer: pulled, image ${await containerd.pull(`${image}:1.0`, again)}`),
     );
 
+    step('8. skopeo on the node reads the manifest through docker-credential-acr (credHelpers)');
+    // Root on the node shares the provider's cache: same configuration, same token, no cloud call.
+    const authFile = join(work, 'auth.json');
+    writeFileSync(authFile, JSON.stringify({ credHelpers: { [registry.host]: 'acr' } }));
+    cloud.reset();
+    const inspected = await run(
+      'skopeo',
+      ['inspect', '--authfile', authFile, '--tls-verify=false', `docker://${image}:1.0`],
+      {
+        env: {
+          ...env,
+          PATH: `${join(repoRoot, 'dist')}:${process.env.PATH}`,
+          HOME: work,
+          ACR_CREDENTIALS_CONFIG: join(host.root, 'etc/kubernetes/acr/acr-configuration.yaml'),
+          ACR_CREDENTIALS_CACHE_DIR: join(host.root, 'var/lib/acr-credential-provider'),
+        },
+      },
+    );
+    console.log(
+      indent(
+        inspected.code === 0
+          ? `skopeo inspect: digest ${JSON.parse(inspected.stdout).Digest}; cloud calls: ${describeCounts(callCounts(cloud))}`
+          : `skopeo inspect failed: ${inspected.stderr}`,
+      ),
+    );
+
     if (keep) {
       step('Left running (Ctrl-C stops everything)');
       console.log(
