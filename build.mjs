@@ -19,6 +19,7 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { platformNode } from './scripts/platform-node.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -91,12 +92,60 @@ async function bundle(entry, outfile) {
   });
 }
 
-// Strips the pinned Node (it ships with debug info) once; every executable
-// starts from this copy.
-function baseBinary() {
-  const base = join(work, 'node-base');
-  copyFileSync(nodeBinary, base);
-  execFileSync('strip', [base]);
+/**
+ * Every platform there is an executable for: where it goes, the Node it
+ * embeds, how that Node runs here (code caches are specific to the
+ * architecture, so arm64's are made by the arm64 Node under qemu), and the
+ * strip for its debug info. Windows' Node cannot run here: its executable has
+ * no code caches (every bundle is compiled from source at start) and no links.
+ */
+function targets() {
+  return [
+    {
+      platform: 'linux-x64',
+      dir: dist,
+      file: EXECUTABLE,
+      node: nodeBinary,
+      run: [],
+      strip: 'strip',
+      links: true,
+    },
+    {
+      platform: 'linux-arm64',
+      dir: join(dist, 'linux-arm64'),
+      file: EXECUTABLE,
+      node: platformNode('linux-arm64'),
+      run: ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'],
+      strip: 'aarch64-linux-gnu-strip',
+      links: true,
+    },
+    {
+      platform: 'win-x64',
+      dir: join(dist, 'windows-amd64'),
+      file: `${EXECUTABLE}.exe`,
+      node: platformNode('win-x64'),
+      run: undefined,
+      strip: undefined,
+      links: false,
+    },
+  ];
+}
+
+/** The tools a cross build needs, with the command that installs them. */
+function checkTools(all) {
+  const missing = [...new Set(all.flatMap((t) => [t.strip, t.run?.[0]]).filter(Boolean))].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+  );
+  if (missing.length > 0) {
+    throw new Error(`the build needs ${missing.join(', ')}: run \`bash scripts/ensure-test-tools.sh\` (apt) first`);
+  }
+}
+
+/** The target's Node without its debug info; every executable of the target starts from this copy. */
+function baseBinary(target) {
+  const base = join(work, `node-base-${target.platform}`);
+  copyFileSync(target.node, base);
+  if (target.strip) execFileSync(target.strip, [base]);
   return base;
 }
 
@@ -110,22 +159,34 @@ function quiet(command, args) {
   }
 }
 
-function makeExecutable(name, script, base, assets) {
+/** Runs the target's Node here: directly, under qemu, or (Windows) not at all. */
+function targetNode(target, args) {
+  const [runner, ...runnerArgs] = target.run;
+  if (runner) quiet(runner, [...runnerArgs, target.node, ...args]);
+  else quiet(target.node, args);
+}
+
+function makeExecutable(target, file, script, base, assets) {
+  const name = `${target.platform}-${file}`;
   const blob = join(work, `${name}.blob`);
   const config = join(work, `${name}.sea.json`);
+  const codeCache = target.run !== undefined;
   writeFileSync(
     config,
     JSON.stringify({
       main: script,
       output: blob,
       disableExperimentalSEAWarning: true,
-      useCodeCache: true,
+      useCodeCache: codeCache,
       assets,
       execArgv: EXEC_ARGV,
     }),
   );
-  quiet(nodeBinary, [...EXEC_ARGV, '--experimental-sea-config', config]);
-  const tmp = join(dist, `.${name}.tmp`);
+  // A blob with a code cache is made by the target's own Node; one without, by any Node of the release.
+  if (codeCache) targetNode(target, [...EXEC_ARGV, '--experimental-sea-config', config]);
+  else quiet(nodeBinary, ['--experimental-sea-config', config]);
+  mkdirSync(target.dir, { recursive: true });
+  const tmp = join(target.dir, `.${file}.tmp`);
   copyFileSync(base, tmp);
   const postject = join(dirname(require.resolve('postject/package.json')), 'dist', 'cli.js');
   quiet(nodeBinary, [
@@ -137,43 +198,65 @@ function makeExecutable(name, script, base, assets) {
     'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
   ]);
   chmodSync(tmp, 0o755);
-  renameSync(tmp, join(dist, name));
+  renameSync(tmp, join(target.dir, file));
 }
 
-/** Each bundle and its code cache, as SEA assets. */
-async function roleAssets() {
-  const assets = {};
+/**
+ * Every bundle, once: they are the same JavaScript on every platform. Kept in
+ * dist/bundles, where the npm package runs them on the user's own Node.
+ */
+async function bundleAll() {
+  const dir = join(dist, 'bundles');
+  rmSync(dir, { recursive: true, force: true });
+  const files = {};
   for (const { asset, entry } of BUNDLES) {
-    const file = join(work, asset);
-    await bundle(entry, file);
-    const cache = `${file}.cache`;
-    quiet(nodeBinary, [...EXEC_ARGV, join(root, 'scripts', 'code-cache.mjs'), file, cache]);
-    assets[asset] = file;
+    files[asset] = join(dir, asset);
+    await bundle(entry, files[asset]);
+  }
+  return files;
+}
+
+/** The bundles and, where the target's Node runs here, each one's code cache, as SEA assets. */
+function targetAssets(target, bundles) {
+  const assets = { ...bundles };
+  if (target.run === undefined) return assets;
+  for (const [asset, file] of Object.entries(bundles)) {
+    const cache = join(work, `${target.platform}-${asset}.cache`);
+    targetNode(target, [...EXEC_ARGV, join(root, 'scripts', 'code-cache.mjs'), file, cache]);
     assets[`${asset}.cache`] = cache;
   }
   return assets;
 }
 
-function linkRoles() {
+function linkRoles(dir) {
   for (const name of ROLE_LINKS) {
-    rmSync(join(dist, name), { force: true });
-    symlinkSync(EXECUTABLE, join(dist, name));
+    rmSync(join(dir, name), { force: true });
+    symlinkSync(EXECUTABLE, join(dir, name));
   }
 }
 
 async function main() {
+  const all = targets();
+  checkTools(all);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const base = baseBinary();
   const launcher = join(work, 'launcher.cjs');
   await bundle('launcher/main.ts', launcher);
-  makeExecutable(EXECUTABLE, launcher, base, await roleAssets());
-  linkRoles();
-  console.log(`built dist/${EXECUTABLE} (node ${nodeVersion}) and its role links: ${ROLE_LINKS.join(', ')}`);
-  // The benchmark compares the roles against an executable that does nothing.
+  const bundles = await bundleAll();
+  // The benchmark compares the roles against an executable that does nothing, on each architecture.
   const empty = join(work, 'empty-sea.cjs');
   await bundle('scripts/empty-sea.ts', empty);
-  makeExecutable('empty-sea', empty, base, {});
+  for (const target of all) {
+    const base = baseBinary(target);
+    makeExecutable(target, target.file, launcher, base, targetAssets(target, bundles));
+    if (target.links) {
+      linkRoles(target.dir);
+      makeExecutable(target, 'empty-sea', empty, base, {});
+    }
+    console.log(
+      `built ${join(target.dir, target.file).slice(root.length + 1)} (${target.platform}, node ${nodeVersion})`,
+    );
+  }
   rmSync(work, { recursive: true, force: true });
 }
 

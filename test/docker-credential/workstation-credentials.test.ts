@@ -24,7 +24,7 @@ describe('chainSourcesPresent: @alicloud/credentials is loaded only when its cha
     { name: 'the shared credentials file', env: {}, files: ['/home/ana/.alibabacloud/credentials'], present: true },
     { name: "another user's files do not count", env: {}, files: ['/root/.alibabacloud/credentials'], present: false },
   ])('$name', ({ env, files, present }) => {
-    expect(chainSourcesPresent(env, '/home/ana', (path) => files.includes(path))).toBe(present);
+    expect(chainSourcesPresent(env, '/home/ana', (path) => (files as readonly string[]).includes(path))).toBe(present);
     expect(chainSourcesPresent(env, '/home/ana', none)).toBe(present && files.length === 0);
   });
 });

@@ -22,6 +22,8 @@ export interface HostOptions {
   layout: NodeLayout;
   /** glibc release in the host's libc.so.6; undefined = none at all. */
   glibc?: string | undefined;
+  /** Where the libc lives: Debian's multiarch directory of this architecture (default amd64). */
+  arch?: 'amd64' | 'arm64';
   /** Extra host files (path → content). */
   files?: Record<string, string>;
 }
@@ -146,7 +148,8 @@ export function makeHost(options: HostOptions): Host {
   };
   mkdirSync(root);
   for (const [path, content] of Object.entries(layoutFiles(options.layout))) write(path, content);
-  if (options.glibc !== undefined) write('/lib/x86_64-linux-gnu/libc.so.6', libcBytes(options.glibc), 0o755);
+  const multiarch = options.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  if (options.glibc !== undefined) write(`/lib/${multiarch}/libc.so.6`, libcBytes(options.glibc), 0o755);
   for (const [path, content] of Object.entries(options.files ?? {})) write(path, content);
 
   const script = (name: string, body: string): string => {

@@ -22,6 +22,9 @@ const SOURCES = [
   'docker-credential',
   'scripts/empty-sea.ts',
   'scripts/code-cache.mjs',
+  'scripts/platform-node.mjs',
+  'scripts/platform-node.json',
+  'scripts/lazy-string-width.cjs',
   'build.mjs',
   'package.json',
   'package-lock.json',
@@ -43,7 +46,28 @@ let newest: { path: string; mtimeMs: number } | undefined;
  * without saying so: that is refused, with the command that rebuilds.
  */
 export function binaryPath(name: BinaryName): string {
-  const path = join(repoRoot, 'dist', name);
+  return builtPath(join(repoRoot, 'dist', name));
+}
+
+/** Where build.mjs puts each other platform's executable and links. */
+export const PLATFORM_DIRS = { 'linux-arm64': 'linux-arm64', 'win-x64': 'windows-amd64' } as const;
+
+/** Path of a built executable (or role link) of another platform, refused when stale like binaryPath. */
+export function platformBinaryPath(platform: keyof typeof PLATFORM_DIRS, name: string): string {
+  return builtPath(join(repoRoot, 'dist', PLATFORM_DIRS[platform], name));
+}
+
+/** The arm64 emulator and the sysroot of Debian's arm64 cross glibc: how this amd64 machine runs arm64 executables. */
+export const ARM64_EMULATION = ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu'] as const;
+
+/** Runs a built linux/arm64 executable under qemu-user-static (see runProcess for the environment it gets). */
+export function runArm64(name: BinaryName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const [emulator, ...emulatorArgs] = ARM64_EMULATION;
+  return runProcess(emulator, [...emulatorArgs, platformBinaryPath('linux-arm64', name), ...args], options);
+}
+
+function builtPath(path: string): string {
+  const name = relative(join(repoRoot, 'dist'), path);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first`);
   newest ??= SOURCES.map((source) => newestSource(join(repoRoot, source))).reduce((a, b) =>
     b.mtimeMs > a.mtimeMs ? b : a,
