@@ -2,7 +2,8 @@
 // (build.mjs), with the V8 code cache built for it. Node's SEA compiles only
 // its main script with a code cache; every other bundle would be compiled
 // from source on each start, which costs a short-lived process more than
-// running it. From source (tests, tsx) the caller's own import() is used.
+// running it. The npm package carries the same bundles as files, run by the
+// user's own Node; from source (tests, tsx) the caller's own import() is used.
 import type { Script } from 'node:vm';
 
 /** The code cache of `<bundle>` is the asset `<bundle>.cache`. */
@@ -63,7 +64,23 @@ export function openBundle(asset: string): LoadedBundle {
   return runBundle(asset, source, cache);
 }
 
-/** The exports of the bundle `asset` in the executable; outside one, what `fromSource` imports. */
+/** Where the npm package's bundles are (npm-package/start-role.cjs sets it before loading a role). */
+export const BUNDLE_DIR = Symbol.for('acr-credentials.bundle-dir');
+
+function bundleDir(): string | undefined {
+  const dir = (globalThis as Record<symbol, unknown>)[BUNDLE_DIR];
+  return typeof dir === 'string' ? dir : undefined;
+}
+
+/**
+ * The exports of the bundle `asset`: from the executable, from the npm
+ * package's directory (a plain require, so Node's compile cache applies), or
+ * outside both, what `fromSource` imports.
+ */
 export async function loadBundle<T>(asset: string, fromSource: () => Promise<T>): Promise<T> {
-  return inExecutable() ? (openBundle(asset).exports as T) : fromSource();
+  if (inExecutable()) return openBundle(asset).exports as T;
+  const dir = bundleDir();
+  if (dir === undefined) return fromSource();
+  const path = process.getBuiltinModule('node:path');
+  return process.getBuiltinModule('node:module').createRequire(path.join(dir, asset))(path.join(dir, asset)) as T;
 }
