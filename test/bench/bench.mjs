@@ -6,12 +6,18 @@
 //
 // Plain .mjs run by Node 24: the TypeScript fake cloud is bundled with
 // esbuild to a temp module first.
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callCounts as counts, describeCounts, loadFakeAlicloud, repoRoot as root, run } from './fake-cloud.mjs';
+import {
+  callCounts as counts,
+  describeCounts,
+  loadFakeAlicloud,
+  repoRoot as root,
+  run,
+  timeSync,
+} from './fake-cloud.mjs';
 
 const provider = join(root, 'dist', 'acr-credential-provider');
 const emptySea = join(root, 'dist', 'empty-sea');
@@ -36,23 +42,6 @@ function serviceAccountToken(privateKey) {
     'kubernetes.io': { serviceaccount: { name: 'builder', uid: 'bench-uid' } },
   })}`;
   return `${body}.${sign('sha256', Buffer.from(body), privateKey).toString('base64url')}`;
-}
-
-/**
- * Wall time of one run, measured with spawnSync: no event loop between the
- * clock and the child. Only for runs that make no call to the fake (it
- * cannot answer while this blocks); the timeout turns a mistake into an error.
- */
-function timeSync(file, args, { stdin = '', env = {} } = {}) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(file, args, {
-    input: stdin,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, ms };
 }
 
 function percentile(values, p) {

@@ -1,7 +1,7 @@
 // The TypeScript fake cloud for plain .mjs scripts (the bench, the
 // playground): bundled with esbuild to a temp module, then imported.
 import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -77,4 +77,21 @@ export function callCounts(fake) {
 export function describeCounts(counts) {
   const entries = Object.entries(counts);
   return entries.length === 0 ? 'none' : entries.map(([action, n]) => `${action} ${n}`).join(', ');
+}
+
+/**
+ * Wall time of one run, measured with spawnSync: no event loop between the
+ * clock and the child. Only for runs that make no call to the fake (it
+ * cannot answer while this blocks); the timeout turns a mistake into an error.
+ */
+export function timeSync(file, args, { stdin = '', env = {} } = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(file, args, {
+    input: stdin,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, ms };
 }

@@ -5,28 +5,22 @@
 // ≤ 1.5×; acr-node-setup --help no slower than before the one executable.
 // `kubectl acr status` against the fake apiserver and a docker-credential-acr
 // `get` from the cache are reported beside them. Prints a markdown table.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFakeAlicloud, loadFakeApiserver, repoRoot as root, run } from './fake-cloud.mjs';
+import { loadFakeAlicloud, loadFakeApiserver, repoRoot as root, run, timeSync } from './fake-cloud.mjs';
 
 const dist = join(root, 'dist');
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const HOST = 'acme-registry.cn-hangzhou.cr.aliyuncs.com';
 
-function timeSync(file, args, { stdin = '', env = {} } = {}) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(file, args, {
-    input: stdin,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0)
-    throw new Error(`${file} ${args.join(' ')}: exit ${result.status}: ${result.stderr}${result.stdout}`);
-  return ms;
+/** Wall time of a run that must succeed (see timeSync). */
+function timed(file, args, options) {
+  const result = timeSync(file, args, options);
+  if (result.code !== 0)
+    throw new Error(`${file} ${args.join(' ')}: exit ${result.code}: ${result.stderr}${result.stdout}`);
+  return result.ms;
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -116,7 +110,7 @@ async function main() {
     const times = cases.map(() => []);
     for (let round = -3; round < RUNS; round++) {
       cases.forEach((c, i) => {
-        const ms = timeSync(join(dist, c.file), c.args, { stdin: c.stdin, env: { ...env, ...c.env } });
+        const ms = timed(join(dist, c.file), c.args, { stdin: c.stdin, env: { ...env, ...c.env } });
         if (round >= 0) times[i].push(ms);
       });
     }
@@ -138,8 +132,8 @@ async function main() {
     const armEmpty = [];
     const armHit = [];
     for (let round = -1; round < ARM64_RUNS; round++) {
-      const e = timeSync('qemu-aarch64-static', [...qemu, join(dist, 'linux-arm64', 'empty-sea')]);
-      const h = timeSync(
+      const e = timed('qemu-aarch64-static', [...qemu, join(dist, 'linux-arm64', 'empty-sea')]);
+      const h = timed(
         'qemu-aarch64-static',
         [...qemu, join(dist, 'linux-arm64', 'acr-credential-provider'), ...providerArgs],
         {

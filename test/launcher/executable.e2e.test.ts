@@ -4,7 +4,7 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot, runBinary } from '../support/binaries.js';
+import { repoRoot, ROLE_VERSION_CALLS, runBinary } from '../support/binaries.js';
 import { ROLES } from '../../launcher/roles.js';
 
 describe('acr-credentials', () => {
@@ -26,12 +26,7 @@ describe('acr-credentials', () => {
   });
 
   it('each link answers --version as its role', async () => {
-    for (const [name, args] of [
-      ['acr-credential-provider', ['--version']],
-      ['kubectl-acr', ['--version']],
-      ['acr-node-setup', ['--version']],
-      ['docker-credential-acr', ['version']],
-    ] as const) {
+    for (const [name, args] of ROLE_VERSION_CALLS) {
       const result = await runBinary(name, [...args]);
       expect(result.stdout, name).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(node v\\d+`));
     }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { platformBinaryPath, runArm64 } from '../support/binaries.js';
+import { platformBinaryPath, ROLE_VERSION_CALLS, runArm64 } from '../support/binaries.js';
 import { makeHost, type Host } from '../node-setup/host-fixture.js';
 import {
   lastIssuedPassword,
@@ -43,12 +43,7 @@ describe('dist/linux-arm64/acr-credentials', () => {
   it(
     'starts each role under its name',
     async () => {
-      for (const [name, args] of [
-        ['acr-credential-provider', ['--version']],
-        ['kubectl-acr', ['--version']],
-        ['acr-node-setup', ['--version']],
-        ['docker-credential-acr', ['version']],
-      ] as const) {
+      for (const [name, args] of ROLE_VERSION_CALLS) {
         const result = await runArm64(name, [...args], { timeoutMs: SLOW });
         expect(result.stdout, name).toMatch(new RegExp(`^${name} \\d+\\.\\d+\\.\\d+ \\(node v24`));
       }

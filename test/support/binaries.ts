@@ -13,6 +13,14 @@ export type BinaryName =
   | 'docker-credential-acr'
   | 'empty-sea';
 
+/** Each role's name and the arguments that print its version line. */
+export const ROLE_VERSION_CALLS = [
+  ['acr-credential-provider', ['--version']],
+  ['kubectl-acr', ['--version']],
+  ['acr-node-setup', ['--version']],
+  ['docker-credential-acr', ['version']],
+] as const;
+
 /** What the executables are built from. */
 const SOURCES = [
   'provider',
