@@ -89,5 +89,5 @@ export function completionCandidates(words: readonly string[]): string[] {
 /** The answer to `__complete`, in Cobra's format. */
 export function completeForKubectl(args: string[]): string {
   const words = args[0] === '__complete' ? args.slice(1) : args;
-  return [...completionCandidates(words.length > 0 ? words : ['']), `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
+  return [...completionCandidates(words), `:${NO_FILE_COMPLETION}`].join('\n') + '\n';
 }

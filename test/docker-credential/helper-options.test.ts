@@ -37,6 +37,11 @@ describe('helperCacheDir', () => {
       dir: 'C:\\Users\\ana/.cache/acr-credentials',
     },
     {
+      name: 'an empty ACR_CREDENTIALS_CACHE_DIR counts as unset',
+      machine: { ...laptop, env: { ACR_CREDENTIALS_CACHE_DIR: '' } },
+      dir: '/Users/ana/.cache/acr-credentials',
+    },
+    {
       name: 'ACR_CREDENTIALS_CACHE_DIR wins',
       machine: { env: { ACR_CREDENTIALS_CACHE_DIR: '/tmp/c' }, uid: 0, home: '/root', providerCacheExists: true },
       dir: '/tmp/c',

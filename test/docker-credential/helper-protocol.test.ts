@@ -17,6 +17,7 @@ describe('parseHelperArgs', () => {
     { args: ['--version'], call: { kind: 'verb', verb: 'version' } },
     { args: ['--help'], call: { kind: 'help' } },
     { args: ['-h'], call: { kind: 'help' } },
+    { args: ['help'], call: { kind: 'help' } },
     { args: [], call: { kind: 'usage-error', message: 'name a verb' } },
     {
       args: ['login'],
@@ -45,6 +46,7 @@ describe('registryAuthority: the host[:port] a client means', () => {
     { sent: 'http://127.0.0.1:5000/v2/', authority: '127.0.0.1:5000' },
     { sent: 'https://registry.example.com:443', authority: 'registry.example.com' },
     { sent: 'oci://registry.example.com:8443/x', authority: 'registry.example.com:8443' },
+    { sent: 'HTTPS://Registry.Example.com/v2/', authority: 'registry.example.com' },
   ])('$sent', ({ sent, authority }) => {
     expect(registryAuthority(sent)).toEqual({ ok: true, authority });
   });
@@ -54,6 +56,7 @@ describe('registryAuthority: the host[:port] a client means', () => {
     { sent: '  \n', message: 'no server URL on stdin' },
     { sent: 'https://', message: '"https://" is not a registry host or URL' },
     { sent: 'exa mple.com', message: '"exa mple.com" is not a registry host or URL' },
+    { sent: 'file:///var/run/registry', message: '"file:///var/run/registry" names no host' },
   ])('refuses $sent', ({ sent, message }) => {
     expect(registryAuthority(sent)).toEqual({ ok: false, message });
   });

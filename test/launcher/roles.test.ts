@@ -43,6 +43,7 @@ describe('chooseRole', () => {
     { args: [], choice: { kind: 'usage-error', message: 'name a role' } },
     { args: ['--help'], choice: { kind: 'help' } },
     { args: ['-h'], choice: { kind: 'help' } },
+    { args: ['help'], choice: { kind: 'help' } },
     { args: ['--version'], choice: { kind: 'version' } },
     { args: ['--bundles'], choice: { kind: 'bundles' } },
     { args: ['provider'], choice: { kind: 'usage-error', message: '"provider" is not a role' } },
