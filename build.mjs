@@ -29,10 +29,10 @@ const nodeVersion = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }
 const dist = join(root, 'dist');
 const work = join(dist, `.build-${process.pid}`);
 
-export const EXECUTABLE = 'acr-credentials';
+const EXECUTABLE = 'acr-credentials';
 
 /** The role names dist/ links to the executable (launcher/roles.ts picks a role by them). */
-export const ROLE_LINKS = ['acr-credential-provider', 'kubectl-acr', 'acr-node-setup', 'docker-credential-acr'];
+const ROLE_LINKS = ['acr-credential-provider', 'kubectl-acr', 'acr-node-setup', 'docker-credential-acr'];
 
 /**
  * Every bundle in the executable. The provider's cold path and the plugin's
@@ -40,7 +40,7 @@ export const ROLE_LINKS = ['acr-credential-provider', 'kubectl-acr', 'acr-node-s
  * library and the cloud clients, and `kubectl acr --help` loads no cluster
  * client.
  */
-export const BUNDLES = [
+const BUNDLES = [
   { asset: 'acr-credential-provider.cjs', entry: 'provider/kubelet/main.ts' },
   { asset: 'cold-path.cjs', entry: 'provider/kubelet/cold-path.ts' },
   { asset: 'kubectl-acr.cjs', entry: 'plugin/main.ts' },
@@ -57,7 +57,7 @@ export const BUNDLES = [
  * either bound. Code caches are produced under the same flags: V8 refuses a
  * cache made under others.
  */
-export const EXEC_ARGV = ['--max-semi-space-size=2', '--max-old-space-size=256'];
+const EXEC_ARGV = ['--max-semi-space-size=2', '--max-old-space-size=256'];
 
 // A SEA's `require` reaches only built-in modules, so every bundle is one CJS
 // file; `import.meta.url` (yargs, ESM-only packages) has no meaning in CJS and

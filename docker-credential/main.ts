@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { EXIT } from '../provider/common/exit-codes.js';
 import { DOCKER_CREDENTIAL_NAME } from '../provider/common/executable-names.js';
 import { DEFAULT_CACHE_DIR } from '../provider/common/paths.js';
-import { readStdin, writeAll } from '../provider/common/standard-streams.js';
+import { readStdin, writeAll, writeLines } from '../provider/common/standard-streams.js';
 import { versionLine } from '../provider/common/version.js';
 import { parseImageReference } from '../provider/registry/image-reference.js';
 import { loadColdModule, loadColdPath } from '../provider/kubelet/cold-path-loader.js';
@@ -63,10 +63,6 @@ function options(): ProviderOptions | number {
   return EXIT.usage;
 }
 
-function printLogs(lines: readonly string[]): void {
-  if (lines.length > 0) writeAll(2, lines.map((line) => `${line}\n`).join(''));
-}
-
 /**
  * `get`: clients show stdout when the exit code is not 0, so a failure's one
  * line goes there (redacted like the provider's); logs go to stderr.
@@ -97,7 +93,7 @@ async function get(): Promise<number> {
       loadColdPath,
     },
   );
-  printLogs(outcome.stderr);
+  writeLines(2, outcome.stderr);
   if (!outcome.ok) {
     writeAll(1, `${outcome.line}\n`);
     return outcome.exitCode;
@@ -119,7 +115,7 @@ async function list(): Promise<number> {
   const lines: string[] = [];
   const store = openCacheStore(chosen.cacheDir, { writeFileAtomic, ensureDirectory });
   const loaded = loadProviderConfiguration(chosen.configPath, store, collectingLogger(chosen.logLevel, lines));
-  printLogs(lines);
+  writeLines(2, lines);
   if (!loaded.ok) {
     writeAll(1, `${formatFailure(loaded.failure)}\n`);
     return loaded.failure.exitCode;

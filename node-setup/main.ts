@@ -14,6 +14,7 @@ import { stayRestored, uninstall, writeTerminationMessage } from './uninstall.js
 import { isReady, watch } from './watch.js';
 import { EXIT, UsageError } from '../provider/common/exit-codes.js';
 import { NODE_SETUP_READY_FILE } from '../provider/common/paths.js';
+import { NODE_SETUP_EXECUTABLE } from '../provider/common/executable-names.js';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -149,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     };
   try {
     await yargs(argv)
-      .scriptName('acr-node-setup')
+      .scriptName(NODE_SETUP_EXECUTABLE)
       .usage(
         '$0 <command> --host-root DIR [options]\n\nInstalls the ACR kubelet credential provider on this node and keeps its configuration current.',
       )
@@ -219,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
       .strict()
       .help()
       .alias('help', 'h')
-      .version('version', 'Show the version', versionLine('acr-node-setup'))
+      .version('version', 'Show the version', versionLine(NODE_SETUP_EXECUTABLE))
       .fail((message, error) => {
         if (error) throw error;
         throw new UsageError(message);

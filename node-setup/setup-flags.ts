@@ -8,6 +8,7 @@ import {
   DEFAULT_RESTART_COMMAND,
   DEFAULT_VERSION_COMMAND,
 } from './host-commands.js';
+import { PROVIDER_NAME } from '../provider/common/executable-names.js';
 
 export interface KubeletArgs {
   'host-root': string;
@@ -91,7 +92,7 @@ export function installOptions<T>(y: Argv<T>): Argv<T & InstallArgs> {
   return sourceOptions(kubeletOptions(y as Argv))
     .option('provider-binary', {
       type: 'string',
-      default: join(dirname(process.execPath), 'acr-credential-provider'),
+      default: join(dirname(process.execPath), PROVIDER_NAME),
       describe: 'The acr-credential-provider executable to install',
     })
     .option('kubelet-version', {

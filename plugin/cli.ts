@@ -50,7 +50,7 @@ type Handler = (args: Record<string, unknown>) => Promise<void>;
  */
 function commandHandler(runtime: Runtime, setExit: (code: ExitCode) => void, name: string): Handler {
   if (name === 'completion') {
-    return async (args) => {
+    return (args) => {
       runtime.stdout(completionScript(args['shell'] as CompletionShell));
       setExit(EXIT.ok);
       return Promise.resolve();

@@ -16,8 +16,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 dist=$root/dist
 out=$dist/acr-node-setup-image.tar
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$root/package.json")
-# The names the DaemonSet, node-setup and the sync Deployment start it by (build.mjs makes the same links in dist/).
-roles=(acr-node-setup acr-credential-provider kubectl-acr docker-credential-acr)
+# The names the DaemonSet, node-setup and the sync Deployment start it by: the links build.mjs made beside it.
+mapfile -t roles < <(find "$dist" -maxdepth 1 -type l -lname acr-credentials -printf '%f\n' | sort)
+[ ${#roles[@]} -gt 0 ] || { echo "build-image: no role links in $dist: run \`npm run build\` first" >&2; exit 1; }
 arm64_debs=$root/.cache/arm64-debs
 
 for tool in buildah ldd readelf; do

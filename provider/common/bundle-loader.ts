@@ -7,7 +7,7 @@
 import type { Script } from 'node:vm';
 
 /** The code cache of `<bundle>` is the asset `<bundle>.cache`. */
-export const CODE_CACHE_SUFFIX = '.cache';
+const CODE_CACHE_SUFFIX = '.cache';
 
 /**
  * The source V8 compiles: the bundle inside a CommonJS wrapper. The code cache
@@ -19,7 +19,7 @@ export function wrapBundle(source: string): string {
 }
 
 /** Whether V8 used the bundle's code cache: `rejected` means it compiled from source (a build mismatch). */
-export type CodeCacheUse = 'accepted' | 'rejected' | 'absent';
+type CodeCacheUse = 'accepted' | 'rejected' | 'absent';
 
 export interface LoadedBundle {
   exports: unknown;
@@ -27,7 +27,7 @@ export interface LoadedBundle {
 }
 
 /** Runs a bundle's wrapper as Node runs a CommonJS module. */
-export function runBundle(asset: string, source: string, cache: ArrayBuffer | undefined): LoadedBundle {
+function runBundle(asset: string, source: string, cache: ArrayBuffer | undefined): LoadedBundle {
   const { Script } = process.getBuiltinModule('node:vm');
   const filename = `${process.execPath}#${asset}`;
   const script: Script = new Script(wrapBundle(source), {
@@ -46,7 +46,7 @@ export function runBundle(asset: string, source: string, cache: ArrayBuffer | un
 }
 
 /** Whether this process is the built executable (false from source: tests, tsx). */
-export function inExecutable(): boolean {
+function inExecutable(): boolean {
   return process.getBuiltinModule('node:sea').isSea();
 }
 
@@ -65,7 +65,7 @@ export function openBundle(asset: string): LoadedBundle {
 }
 
 /** Where the npm package's bundles are (npm-package/start-role.cjs sets it before loading a role). */
-export const BUNDLE_DIR = Symbol.for('acr-credentials.bundle-dir');
+const BUNDLE_DIR = Symbol.for('acr-credentials.bundle-dir');
 
 function bundleDir(): string | undefined {
   const dir = (globalThis as Record<symbol, unknown>)[BUNDLE_DIR];

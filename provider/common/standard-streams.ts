@@ -18,6 +18,11 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
+/** Writes each line with its newline, in one write; nothing when there are none. */
+export function writeLines(fd: number, lines: readonly string[]): void {
+  if (lines.length > 0) writeAll(fd, lines.map((line) => `${line}\n`).join(''));
+}
+
 /**
  * Reads stdin to its end. Synchronous (no stream objects on the hot path);
  * a descriptor someone made non-blocking answers EAGAIN until data comes:

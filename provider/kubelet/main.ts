@@ -7,12 +7,13 @@ import { collectingLogger, provideCredentials } from './provide-credentials.js';
 import { loadColdModule, loadColdPath } from './cold-path-loader.js';
 import { formatFailure } from './provider-error.js';
 import { versionLine } from '../common/version.js';
-import { readStdin, writeAll } from '../common/standard-streams.js';
+import { readStdin, writeAll, writeLines } from '../common/standard-streams.js';
+import { PROVIDER_NAME } from '../common/executable-names.js';
 
 async function main(args: string[]): Promise<number> {
   const cli = parseCli(args);
   if (cli.kind === 'version') {
-    writeAll(1, `${versionLine('acr-credential-provider')}\n`);
+    writeAll(1, `${versionLine(PROVIDER_NAME)}\n`);
     return 0;
   }
   if (cli.kind === 'help') {
@@ -29,8 +30,7 @@ async function main(args: string[]): Promise<number> {
     const logger = collectingLogger(options.logLevel, stderr);
     const outcome = await (await loadColdModule()).matchImages({ options, env: process.env, now: Date.now, logger });
     writeAll(1, outcome.stdout);
-    const lines = [...stderr, ...outcome.stderr];
-    if (lines.length > 0) writeAll(2, lines.map((line) => `${line}\n`).join(''));
+    writeLines(2, [...stderr, ...outcome.stderr]);
     return outcome.exitCode;
   }
   let stdin: string;
@@ -50,7 +50,7 @@ async function main(args: string[]): Promise<number> {
     loadColdPath,
   });
   if (outcome.stdout) writeAll(1, outcome.stdout);
-  if (outcome.stderr.length > 0) writeAll(2, outcome.stderr.map((line) => `${line}\n`).join(''));
+  writeLines(2, outcome.stderr);
   return outcome.exitCode;
 }
 
